@@ -1,0 +1,40 @@
+// Canonical stream events (../shared/protocols/README.md §1.3). Guarantees renderers rely on:
+// `start` first and `end` last, exactly once each; block indexes count from 0 without gaps in
+// the order blocks open; every delta refers to an open block; `finish` once, after the last
+// `block_stop`; `usage` may come several times (later values win per field), before or after
+// `finish`; empty text blocks are never opened.
+import type { ReasoningOrigin } from './request'
+import type { CanonFinish } from './response'
+import type { CanonUsage } from './usage'
+
+export type BlockStart =
+  | { kind: 'text' }
+  | { kind: 'reasoning'; origin: ReasoningOrigin }
+  | { kind: 'redacted_reasoning'; data: string }
+  | { kind: 'tool_call'; id: string; name: string; custom?: boolean }
+
+export type CanonEvent =
+  | { type: 'start'; id: string; model: string; usage?: Partial<CanonUsage> }
+  | { type: 'block_start'; index: number; block: BlockStart }
+  | { type: 'text_delta'; index: number; text: string }
+  | { type: 'reasoning_delta'; index: number; text: string }
+  | { type: 'reasoning_signature'; index: number; signature: string }
+  /** OpenAI reasoning item opaque state, kept for replay to OpenAI upstreams */
+  | { type: 'reasoning_encrypted'; index: number; encrypted: string; itemId?: string }
+  | { type: 'tool_args_delta'; index: number; json: string }
+  | { type: 'block_stop'; index: number }
+  | { type: 'usage'; usage: Partial<CanonUsage> }
+  | { type: 'finish'; finish: CanonFinish; stopSequence?: string }
+  | { type: 'error'; status: number; kind: ErrorKind; message: string }
+  | { type: 'end' }
+
+export type ErrorKind =
+  | 'invalid_request'
+  | 'authentication'
+  | 'permission'
+  | 'not_found'
+  | 'request_too_large'
+  | 'rate_limit'
+  | 'overloaded'
+  | 'timeout'
+  | 'api_error'

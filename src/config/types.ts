@@ -1,0 +1,150 @@
+// The resolved configuration: what config/load.ts returns after parsing, interpolation,
+// validation, defaults, env and flags. Durations are milliseconds, sizes are bytes.
+// The user-facing contract is ../shared/spec/config.md.
+import type { DialectName } from '../dialects/dialect'
+
+export interface ServerConfig {
+  host: string
+  port: number
+  base_paths: string[]
+  request_timeout: number
+  max_body_size: number
+  /** grace period for in-flight requests on SIGTERM (ms) */
+  shutdown_grace: number
+}
+
+export interface ProviderConfig {
+  name: string
+  dialect: DialectName
+  /** absent for echo and bedrock (bedrock derives it from region) */
+  base_url?: string
+  /** [] means no key is sent; ['passthrough'] forwards the client's key */
+  api_keys: string[]
+  passthrough: boolean
+  auth_header?: string
+  auth_scheme?: string
+  headers: Record<string, string>
+  query: Record<string, string>
+  models: string[]
+  max_retries: number
+  connect_timeout: number
+  first_byte_timeout: number
+  idle_timeout: number
+  default_max_tokens: number
+  cache?: 'tools_only' | 'system_and_tools' | 'last_user_message' | 'last_2_user_messages' | 'last_3_user_messages'
+  region?: string
+  aws_access_key_id?: string
+  aws_secret_access_key?: string
+  aws_session_token?: string
+}
+
+export interface TargetConfig {
+  /** "provider/model" or "provider/*" */
+  model: string
+  weight: number
+}
+
+export interface SystemTransform {
+  replace?: Record<string, string>
+  prepend?: string
+  append?: string
+}
+
+export interface ModelEntry {
+  /** the key as written: exact name or glob */
+  pattern: string
+  /** single target entries have strategy 'fallback' and one target */
+  strategy: 'round_robin' | 'random' | 'weighted' | 'fallback'
+  targets: TargetConfig[]
+  fallbacks: string[]
+  /** true when written in the long (alias) form */
+  alias: boolean
+  system?: SystemTransform
+  params?: Record<string, unknown>
+  override?: Record<string, unknown>
+  base_path?: string
+  hidden: boolean
+}
+
+export interface PolicyConfig {
+  mode: 'allow_user_pick' | 'force_default' | 'alias_only'
+  default_model?: string
+  allowed_models: string[]
+  expose_aliases: boolean
+  list_wildcards: 'as_is' | 'ignore'
+}
+
+export interface Budget {
+  usd: number
+  per: 'day' | 'week' | 'month'
+}
+
+export interface Limits {
+  rpm?: number
+  tpm?: number
+  max_concurrent?: number
+  budget?: Budget
+}
+
+export interface KeyConfig extends Limits {
+  key?: string
+  key_sha256?: string
+  name: string
+  group: string
+}
+
+export interface GroupConfig extends Limits {
+  models: string[]
+  providers: string[]
+}
+
+export interface AuthCheckConfig {
+  url: string
+  method: string
+  headers: Record<string, string>
+  group_claim: string
+  name_claim?: string
+  cache_ttl: number
+  timeout: number
+}
+
+export interface AuthConfig {
+  keys: KeyConfig[]
+  groups: Record<string, GroupConfig>
+  check?: AuthCheckConfig
+}
+
+export interface Price {
+  input: number
+  output: number
+  cache_read?: number
+  cache_write?: number
+}
+
+export interface LoggingConfig {
+  level: 'debug' | 'info' | 'warn' | 'error'
+  format: 'json' | 'pretty'
+  requests: boolean
+  file: string
+}
+
+export interface Config {
+  server: ServerConfig
+  /** in file order */
+  providers: ProviderConfig[]
+  /** in file order */
+  models: ModelEntry[]
+  policy: PolicyConfig
+  /** absent: no client key required (unless LLM_PROXY_API_KEY is set, which adds a key) */
+  auth?: AuthConfig
+  /** in file order; pattern is a glob over the upstream model name */
+  pricing: Array<{ pattern: string; price: Price }>
+  logging: LoggingConfig
+  usage: { store: string }
+  state: { redis: string; on_error: 'open' | 'closed' }
+  /** true when no config file was given (zero-config mode: providers from env, family routing) */
+  zero_config: boolean
+  /** where the config came from, for reload and `check` */
+  source?: string
+  debug: boolean
+}

@@ -1,0 +1,138 @@
+// Server-sent events: bytes ⇄ frames. Dialect code never sees `data:` prefixes or raw bytes.
+
+export interface SseFrame {
+  event?: string
+  data: string
+  id?: string
+  /** set for a comment line (": ping"), which carries no event */
+  comment?: string
+}
+
+/**
+ * Incremental SSE parser: feed it text in arbitrary pieces (lines and multi-byte characters may be
+ * split anywhere), it calls onFrame for each complete event. Handles LF, CRLF and CR line ends,
+ * multi-line data, comments (dropped), and a final event without its blank line (flush()).
+ */
+export class SseParser {
+  private buf = ''
+  private data: string[] = []
+  private event: string | undefined
+  private id: string | undefined
+  private pendingCR = false
+
+  constructor(private readonly onFrame: (f: SseFrame) => void) {}
+
+  feed(text: string): void {
+    if (this.pendingCR && text.length > 0) {
+      // a CR ended the previous piece: a LF at the start of this one belongs to it
+      if (text.charCodeAt(0) === 10) text = text.slice(1)
+      this.pendingCR = false
+    }
+    let buf = this.buf.length ? this.buf + text : text
+    let start = 0
+    const n = buf.length
+    for (let i = 0; i < n; i++) {
+      const c = buf.charCodeAt(i)
+      if (c !== 10 && c !== 13) continue
+      this.line(buf.slice(start, i))
+      if (c === 13) {
+        if (i + 1 < n) {
+          if (buf.charCodeAt(i + 1) === 10) i++
+        } else this.pendingCR = true
+      }
+      start = i + 1
+    }
+    this.buf = start < n ? buf.slice(start) : ''
+  }
+
+  /** end of input: an event whose blank line never came is still delivered */
+  flush(): void {
+    if (this.buf.length) {
+      this.line(this.buf)
+      this.buf = ''
+    }
+    this.dispatch()
+  }
+
+  private line(line: string): void {
+    if (line.length === 0) return this.dispatch()
+    const c0 = line.charCodeAt(0)
+    if (c0 === 58 /* : */) return
+    const colon = line.indexOf(':')
+    let field: string
+    let value: string
+    if (colon === -1) {
+      field = line
+      value = ''
+    } else {
+      field = line.slice(0, colon)
+      value = line.charCodeAt(colon + 1) === 32 ? line.slice(colon + 2) : line.slice(colon + 1)
+    }
+    if (field === 'data') this.data.push(value)
+    else if (field === 'event') this.event = value
+    else if (field === 'id') this.id = value
+  }
+
+  private dispatch(): void {
+    if (this.data.length === 0) {
+      this.event = undefined
+      return
+    }
+    const frame: SseFrame = { data: this.data.length === 1 ? this.data[0] : this.data.join('\n') }
+    if (this.event !== undefined) frame.event = this.event
+    if (this.id !== undefined) frame.id = this.id
+    this.data = []
+    this.event = undefined
+    this.onFrame(frame)
+  }
+}
+
+/** bytes → SSE frames */
+export function sseDecodeStream(): TransformStream<Uint8Array, SseFrame> {
+  const decoder = new TextDecoder()
+  let parser: SseParser
+  let sink: TransformStreamDefaultController<SseFrame>
+  return new TransformStream<Uint8Array, SseFrame>({
+    start(controller) {
+      sink = controller
+      parser = new SseParser((f) => sink.enqueue(f))
+    },
+    transform(chunk) {
+      parser.feed(decoder.decode(chunk, { stream: true }))
+    },
+    flush() {
+      parser.feed(decoder.decode())
+      parser.flush()
+    },
+  })
+}
+
+/** one frame → its wire text */
+export function formatSse(f: SseFrame): string {
+  if (f.comment !== undefined) return `: ${f.comment}\n\n`
+  let out = f.event !== undefined ? `event: ${f.event}\n` : ''
+  const data = f.data
+  if (data.indexOf('\n') === -1 && data.indexOf('\r') === -1) out += `data: ${data}\n\n`
+  else out += data.split(/\r\n|\r|\n/).map((l) => `data: ${l}\n`).join('') + '\n'
+  return out
+}
+
+const encoder = new TextEncoder()
+
+/** SSE frames → bytes */
+export function sseEncodeStream(): TransformStream<SseFrame, Uint8Array> {
+  return new TransformStream<SseFrame, Uint8Array>({
+    transform(frame, controller) {
+      controller.enqueue(encoder.encode(formatSse(frame)))
+    },
+  })
+}
+
+/** convenience for tests and the echo provider: frames of a whole SSE text */
+export function parseSseText(text: string): SseFrame[] {
+  const out: SseFrame[] = []
+  const p = new SseParser((f) => out.push(f))
+  p.feed(text)
+  p.flush()
+  return out
+}
