@@ -1,0 +1,127 @@
+// Local token counts with the real o200k_base BPE (gpt-4o / gpt-5 family). Used for count_tokens
+// estimates, the echo provider's usage and limits checked before a request goes out. Other
+// vendors' tokenizers differ by some percent; this is an estimate, never a bill.
+import type { CanonPart, CanonRequest, ImageSource } from '../canonical/request'
+import { imageSizeFromBase64 } from './image-size'
+
+type Tokenizer = typeof import('gpt-tokenizer/encoding/o200k_base')
+let tokenizer: Tokenizer | undefined
+
+/** The BPE tables cost ~0.7 s and ~90 MB to load: only on first use (or at startup via
+ *  warmTokenizer), so processes and tests that never count tokens never pay. */
+function bpe(): Tokenizer {
+  tokenizer ??= require('gpt-tokenizer/encoding/o200k_base') as Tokenizer
+  return tokenizer
+}
+
+/** Load the tokenizer now (server startup) instead of during the first request that needs it. */
+export function warmTokenizer(): void {
+  bpe()
+}
+
+/** OpenAI's documented chat formula: every message costs 3 tokens, a name 1, the reply priming 3 */
+const TOKENS_PER_MESSAGE = 3
+const TOKENS_PER_NAME = 1
+const REPLY_PRIMING = 3
+/** Anthropic's cap: images are downscaled to ≤ 1568 px on the long edge and ≈ 1,600 tokens */
+const MAX_IMAGE_EDGE = 1568
+const MAX_IMAGE_TOKENS = 1600
+/** an image or document whose size we cannot see (URL, file id, PDF): a flat guess */
+const UNKNOWN_MEDIA_TOKENS = 1600
+
+// Text that looks like a special token (<|endoftext|>) is ordinary user text here: count it as
+// such instead of letting the library throw.
+const PLAIN_TEXT = { disallowedSpecial: new Set<string>() }
+
+export function countTextTokens(text: string): number {
+  if (text.length === 0) return 0
+  try {
+    return bpe().countTokens(text, PLAIN_TEXT)
+  } catch {
+    // the tokenizer should not throw on any string; if it ever does, a rough chars/4 beats failing a request
+    return Math.ceil(text.length / 4)
+  }
+}
+
+/** The longest prefix of `text` that fits in `maxTokens` tokens. */
+export function truncateTextTokens(text: string, maxTokens: number): string {
+  if (maxTokens <= 0) return ''
+  try {
+    const { encode, decode } = bpe()
+    const tokens = encode(text, PLAIN_TEXT)
+    if (tokens.length <= maxTokens) return text
+    // a cut inside a multi-byte character decodes to U+FFFD: drop it
+    return decode(tokens.slice(0, maxTokens)).replace(/\uFFFD+$/, '')
+  } catch {
+    return text.slice(0, maxTokens * 4)
+  }
+}
+
+function base64ImageTokens(data: string): number {
+  const size = imageSizeFromBase64(data)
+  if (!size) return UNKNOWN_MEDIA_TOKENS
+  const scale = Math.min(1, MAX_IMAGE_EDGE / Math.max(size.width, size.height))
+  return Math.min(MAX_IMAGE_TOKENS, Math.ceil((size.width * scale * (size.height * scale)) / 750))
+}
+
+function imageTokens(source: ImageSource): number {
+  if (source.kind === 'base64') return base64ImageTokens(source.data)
+  const comma = source.url.startsWith('data:') ? source.url.indexOf(',') : -1
+  return comma > 0 ? base64ImageTokens(source.url.slice(comma + 1)) : UNKNOWN_MEDIA_TOKENS
+}
+
+function partTokens(part: CanonPart): number {
+  switch (part.type) {
+    case 'text':
+    case 'refusal':
+      return countTextTokens(part.text)
+    case 'image':
+      return imageTokens(part.source)
+    case 'file':
+      if (part.data && part.mediaType?.startsWith('text/')) return countTextTokens(Buffer.from(part.data, 'base64').toString('utf8'))
+      return UNKNOWN_MEDIA_TOKENS
+    case 'tool_call':
+      return countTextTokens(part.name) + countTextTokens(part.argumentsJson)
+    case 'tool_result': {
+      let n = part.name ? countTextTokens(part.name) : 0
+      for (const p of part.content) n += partTokens(p)
+      return n
+    }
+    case 'reasoning':
+      // redacted/encrypted reasoning is opaque: its size upstream is unknowable here
+      return countTextTokens(part.text)
+  }
+}
+
+/** schemas come from parsed JSON, but a hand-built request could hold a cycle or a BigInt */
+function jsonTokens(value: unknown): number {
+  try {
+    return countTextTokens(JSON.stringify(value) ?? '')
+  } catch {
+    return 0
+  }
+}
+
+function partsTokens(parts: CanonPart[]): number {
+  let n = 0
+  for (const p of parts) n += partTokens(p)
+  return n
+}
+
+/** Input tokens of a request: system, messages, tool definitions, with chat-format overhead. */
+export function countRequestTokens(req: CanonRequest): number {
+  let n = REPLY_PRIMING
+  if (req.system.length) n += TOKENS_PER_MESSAGE + partsTokens(req.system)
+  for (const m of req.messages) {
+    n += TOKENS_PER_MESSAGE + partsTokens(m.parts)
+    if (m.name) n += TOKENS_PER_NAME + countTextTokens(m.name)
+  }
+  if (req.tools) {
+    for (const t of req.tools) {
+      n += countTextTokens(t.name) + jsonTokens(t.parameters)
+      if (t.description) n += countTextTokens(t.description)
+      if (t.custom?.format !== undefined) n += jsonTokens(t.custom.format)
+    }
+  }
+  return n
+}
