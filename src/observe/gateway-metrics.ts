@@ -1,0 +1,112 @@
+// Every metric the gateway exports, declared in one place. Label values are provider, model,
+// dialect and state names, never keys (and the registry redacts registered secrets anyway).
+import type { CanonUsage } from '../canonical/usage'
+import { createRegistry, type Counter, type Gauge, type Histogram, type Registry } from './metrics'
+
+export type TokenKind = 'input' | 'output' | 'cache_read' | 'cache_write' | 'reasoning'
+
+export interface GatewayMetrics {
+  registry: Registry
+  /** front, provider, model, status */
+  requests: Counter
+  /** provider, model, kind */
+  tokens: Counter
+  /** provider, model */
+  costUsd: Counter
+  /** front, provider (seconds) */
+  requestDuration: Histogram
+  /** front, provider (seconds) */
+  timeToFirstToken: Histogram
+  /** front: the proxy's own time, upstream excluded (seconds) */
+  overhead: Histogram
+  /** provider, class (timeout, connect, 429, 5xx, …) */
+  upstreamErrors: Counter
+  /** provider */
+  retries: Counter
+  /** from_provider */
+  fallbacks: Counter
+  activeStreams: Gauge
+  /** scope: key, group, global, … */
+  rateLimited: Counter
+  /** provider, state: number of keys in each state */
+  keyBenchState: Gauge
+  /** target, state: 1 for the current state, 0 for the others */
+  circuitState: Gauge
+}
+
+const DURATION_BUCKETS = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 20, 30, 60, 120, 300]
+const TTFT_BUCKETS = [0.05, 0.1, 0.25, 0.5, 0.75, 1, 2, 3, 5, 10, 30, 60]
+const OVERHEAD_BUCKETS = [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25]
+
+export function createGatewayMetrics(registry: Registry = createRegistry(), startedAtMs = Date.now()): GatewayMetrics {
+  const m: GatewayMetrics = {
+    registry,
+    requests: registry.counter('llm_proxy_requests_total', 'Requests handled, by outcome status.', [
+      'front',
+      'provider',
+      'model',
+      'status',
+    ]),
+    tokens: registry.counter('llm_proxy_tokens_total', 'Tokens reported by upstreams (input and output include their cached and reasoning subsets).', [
+      'provider',
+      'model',
+      'kind',
+    ]),
+    costUsd: registry.counter('llm_proxy_cost_usd_total', 'Estimated cost in USD from the pricing table.', ['provider', 'model']),
+    requestDuration: registry.histogram(
+      'llm_proxy_request_duration_seconds',
+      'Request duration from arrival to the last byte sent.',
+      ['front', 'provider'],
+      DURATION_BUCKETS,
+    ),
+    timeToFirstToken: registry.histogram(
+      'llm_proxy_time_to_first_token_seconds',
+      'Time from arrival to the first output token of a stream.',
+      ['front', 'provider'],
+      TTFT_BUCKETS,
+    ),
+    overhead: registry.histogram(
+      'llm_proxy_overhead_seconds',
+      "The proxy's own time per request, upstream time excluded.",
+      ['front'],
+      OVERHEAD_BUCKETS,
+    ),
+    upstreamErrors: registry.counter('llm_proxy_upstream_errors_total', 'Failed upstream attempts, by error class.', [
+      'provider',
+      'class',
+    ]),
+    retries: registry.counter('llm_proxy_retries_total', 'Upstream attempts retried on the same provider.', ['provider']),
+    fallbacks: registry.counter('llm_proxy_fallbacks_total', 'Requests that moved on to another target.', ['from_provider']),
+    activeStreams: registry.gauge('llm_proxy_active_streams', 'Streaming responses in progress.'),
+    rateLimited: registry.counter('llm_proxy_rate_limited_total', 'Requests refused by a rate limit or budget.', ['scope']),
+    keyBenchState: registry.gauge('llm_proxy_key_bench_state', 'Upstream keys per provider in each state.', ['provider', 'state']),
+    circuitState: registry.gauge('llm_proxy_circuit_state', 'Circuit breaker state per target (1 = current).', ['target', 'state']),
+  }
+
+  const rss = registry.gauge('process_resident_memory_bytes', 'Resident memory size in bytes.')
+  const heap = registry.gauge('process_heap_bytes', 'JavaScript heap in use, in bytes.')
+  const start = registry.gauge('process_start_time_seconds', 'Start time of the process since the Unix epoch, in seconds.')
+  const uptime = registry.gauge('llm_proxy_uptime_seconds', 'Seconds since the proxy started.')
+  start.set([], startedAtMs / 1000)
+  registry.onCollect(() => {
+    rss.set([], process.memoryUsage.rss())
+    heap.set([], process.memoryUsage().heapUsed)
+    uptime.set([], (Date.now() - startedAtMs) / 1000)
+  })
+  return m
+}
+
+/** Adds one request's token counts (only the kinds it has) and its cost. */
+export function countUsage(m: GatewayMetrics, provider: string, model: string, usage: CanonUsage, costUsd: number): void {
+  if (usage.inputTokens) m.tokens.inc([provider, model, 'input'], usage.inputTokens)
+  if (usage.outputTokens) m.tokens.inc([provider, model, 'output'], usage.outputTokens)
+  if (usage.cacheReadTokens) m.tokens.inc([provider, model, 'cache_read'], usage.cacheReadTokens)
+  if (usage.cacheWriteTokens) m.tokens.inc([provider, model, 'cache_write'], usage.cacheWriteTokens)
+  if (usage.reasoningTokens) m.tokens.inc([provider, model, 'reasoning'], usage.reasoningTokens)
+  if (costUsd > 0) m.costUsd.inc([provider, model], costUsd)
+}
+
+/** Sets a one-hot state gauge: 1 for `current`, 0 for every other state of `owner`. */
+export function setState(g: Gauge, owner: string, states: readonly string[], current: string): void {
+  for (const s of states) g.labels(owner, s).set(s === current ? 1 : 0)
+}
