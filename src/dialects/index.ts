@@ -1,0 +1,49 @@
+// The registry: the only place that lists dialects. A new dialect is a folder and a line here.
+import type { AuthDefault } from '../upstream/build-request'
+import { anthropicDialect } from './anthropic'
+import type { Dialect, DialectName } from './dialect'
+import { openaiChatDialect } from './openai-chat'
+import { openaiResponsesDialect } from './openai-responses'
+
+export interface DialectEntry {
+  dialect: Dialect
+  /** client-facing POST paths this dialect serves as a front door (under every base path) */
+  routes: string[]
+  /** where a same-dialect (pass-through) request goes, relative to the provider's base_url */
+  upstreamPath: string
+  /** how its upstreams take a key when the provider config does not say */
+  auth: AuthDefault
+  /** body fields a request must have (checked before pass-through, which does not decode) */
+  required: Array<[field: string, kinds: Array<'array' | 'string' | 'object'>]>
+}
+
+export const DIALECTS: Partial<Record<DialectName, DialectEntry>> = {
+  'openai-chat': {
+    dialect: openaiChatDialect,
+    routes: ['/v1/chat/completions', '/chat/completions'],
+    upstreamPath: '/chat/completions',
+    auth: { header: 'authorization', scheme: 'Bearer' },
+    required: [['messages', ['array']]],
+  },
+  'openai-responses': {
+    dialect: openaiResponsesDialect,
+    routes: ['/v1/responses', '/responses'],
+    upstreamPath: '/responses',
+    auth: { header: 'authorization', scheme: 'Bearer' },
+    required: [['input', ['string', 'array']]],
+  },
+  anthropic: {
+    dialect: anthropicDialect,
+    routes: ['/v1/messages', '/messages'],
+    upstreamPath: '/v1/messages',
+    auth: { header: 'x-api-key', scheme: '' },
+    required: [['messages', ['array']]],
+  },
+}
+
+/** dialects answered in-process, without an upstream */
+export const LOCAL_DIALECTS = new Set<DialectName>(['echo'])
+
+export function dialectEntry(name: DialectName): DialectEntry | undefined {
+  return DIALECTS[name]
+}

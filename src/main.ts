@@ -1,0 +1,60 @@
+#!/usr/bin/env bun
+// CLI entry: `llm-proxy [serve] [--config PATH] [flags]`, `check`, `usage`, `version`, `--help`.
+import { HELP_TEXT, parseArgs, UsageError, type CliFlags } from './cli/args'
+import { runCheck } from './cli/check'
+import { runUsageCommand } from './cli/usage-report'
+import { ConfigError, loadConfig } from './config/load'
+import { serve } from './serve'
+import { VERSION } from './version'
+
+async function main(argv: string[]): Promise<number> {
+  let command: string
+  let flags: CliFlags
+  try {
+    ;({ command, flags } = parseArgs(argv))
+  } catch (err) {
+    if (err instanceof UsageError) {
+      process.stderr.write(`llm-proxy: ${err.message}\nRun 'llm-proxy --help' for usage.\n`)
+      return 2
+    }
+    throw err
+  }
+  if (command === 'help') {
+    process.stdout.write(HELP_TEXT + '\n')
+    return 0
+  }
+  if (command === 'version') {
+    process.stdout.write(`llm-proxy ${VERSION} (bun ${Bun.version})\n`)
+    return 0
+  }
+  const load = () => loadConfig({ flags, env: process.env, cwd: process.cwd() })
+  let config
+  try {
+    config = await load()
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`llm-proxy: invalid configuration${config === undefined && flags.config ? ` in ${flags.config}` : ''}:\n${err.problems.map((p) => `  ${p}`).join('\n')}\n`)
+      return 2
+    }
+    throw err
+  }
+  if (command === 'check') {
+    process.stdout.write(runCheck(config, flags))
+    return 0
+  }
+  if (command === 'usage') {
+    process.stdout.write(await runUsageCommand(config, { since: flags.since ?? '7d', by: flags.by ?? 'model' }))
+    return 0
+  }
+  return await serve(config, load)
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    if (code !== -1) process.exit(code)
+  },
+  (err) => {
+    process.stderr.write(`llm-proxy: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`)
+    process.exit(1)
+  },
+)

@@ -1,0 +1,86 @@
+// What the pipeline needs from the running process. runtime.ts builds it from a Config and the
+// collaborators (router, key pools, auth, limits, ledger, metrics); tests can build their own.
+import type { CanonUsage } from '../canonical/usage'
+import type { Config, ModelEntry, ProviderConfig } from '../config/types'
+import type { FetchLike } from '../upstream/send'
+
+export interface Logger {
+  debug(msg: string, fields?: Record<string, unknown>): void
+  info(msg: string, fields?: Record<string, unknown>): void
+  warn(msg: string, fields?: Record<string, unknown>): void
+  error(msg: string, fields?: Record<string, unknown>): void
+}
+
+export interface Attempt {
+  provider: ProviderConfig
+  /** the upstream model name */
+  model: string
+  /** "provider/model" for logs and error messages */
+  target: string
+  entry?: ModelEntry
+}
+
+export interface Plan {
+  requested: string
+  attempts: Attempt[]
+  entry?: ModelEntry
+}
+
+export interface Principal {
+  name: string
+  group: string
+}
+
+export interface Admission {
+  headers: Record<string, string>
+  /** idempotent: called on every exit path with what the request really used */
+  release(usage: { tokens: number; costUsd: number }): void
+}
+
+export interface RequestRecord {
+  requestId: string
+  method: string
+  path: string
+  front: string
+  principal?: Principal
+  modelRequested?: string
+  provider?: string
+  modelUpstream?: string
+  attempts: number
+  status: number
+  stream: boolean
+  usage?: CanonUsage
+  ttftMs?: number
+  durationMs: number
+  /** time spent in the proxy itself (total minus waiting on the upstream) */
+  overheadMs?: number
+  clientDisconnected?: boolean
+  error?: string
+  tried?: string[]
+}
+
+export interface ProxyContext {
+  config: Config
+  log: Logger
+  fetch: FetchLike
+  newId: (prefix: string) => string
+  /** unix seconds */
+  nowSeconds: () => number
+  random: () => number
+  sleep: (ms: number) => Promise<void>
+  resolve(requested: string | undefined, basePath: string): Plan
+  authenticate(request: Request, url: URL): Promise<Principal>
+  /** throws a 403 GatewayError when the principal may not use this model / provider */
+  authorize(principal: Principal, requested: string, provider?: string): void
+  admit(principal: Principal, estimatedTokens: number): Promise<Admission>
+  /** next upstream key of a provider (undefined: none configured) */
+  upstreamKey(provider: ProviderConfig): string | undefined
+  /** an attempt's outcome, for key benching and circuit breakers */
+  reportAttempt(attempt: Attempt, key: string | undefined, status: number, retryAfterMs?: number): void
+  /** attempts in the order to try them (open circuits last) */
+  orderAttempts(attempts: Attempt[]): Attempt[]
+  /** backoff before retrying the same target */
+  backoffMs(retry: number): number
+  /** called once per request when it is completely finished; returns its cost in USD */
+  finish(record: RequestRecord): number
+}

@@ -1,0 +1,78 @@
+// POST /v1/messages/count_tokens: forwarded when the model routes to an Anthropic provider,
+// otherwise counted locally with a real tokenizer. A routing or upstream failure falls back to
+// the local count: Claude Code calls this constantly and must never see it fail.
+import type { DialectEntry } from '../dialects'
+import { dialectEntry } from '../dialects'
+import { toGatewayError } from '../errors'
+import { countRequestTokens } from '../tokens/count-tokens'
+import { buildUpstreamRequest } from '../upstream/build-request'
+import { sendUpstream } from '../upstream/send'
+import type { ProxyContext } from './context'
+import { errorResponse } from './errors-reply'
+import { readJsonObject } from './read-body'
+import { JSON_HEADERS, proxyHeaders } from './response-headers'
+import { requireField, requireModelField } from './validate-shape'
+
+export async function handleCountTokens(entry: DialectEntry, request: Request, url: URL, basePath: string, ctx: ProxyContext): Promise<Response> {
+  const requestId = ctx.newId('req')
+  const info = { requestId, attempts: 0 }
+  try {
+    await ctx.authenticate(request, url)
+    const { body } = await readJsonObject(request, ctx.config.server.max_body_size)
+    requireField(body, 'messages', ['array'])
+    const requested = requireModelField(body)
+    const forwarded = await tryForward(entry, body, requested, request, url, basePath, ctx)
+    if (forwarded) return forwarded
+    const canon = entry.dialect.decodeRequest({ ...body, model: requested ?? 'unknown', max_tokens: 1 })
+    return new Response(JSON.stringify({ input_tokens: countRequestTokens(canon) }), { headers: proxyHeaders(JSON_HEADERS, info) })
+  } catch (err) {
+    return errorResponse(entry.dialect, toGatewayError(err), info)
+  }
+}
+
+async function tryForward(
+  entry: DialectEntry,
+  body: Record<string, unknown>,
+  requested: string | undefined,
+  request: Request,
+  url: URL,
+  basePath: string,
+  ctx: ProxyContext,
+): Promise<Response | undefined> {
+  let attempt
+  try {
+    attempt = ctx.resolve(requested, basePath).attempts[0]
+  } catch {
+    return undefined
+  }
+  if (!attempt || attempt.provider.dialect !== entry.dialect.name) return undefined
+  const up = dialectEntry(attempt.provider.dialect)
+  if (!up) return undefined
+  try {
+    const key = attempt.provider.passthrough ? undefined : ctx.upstreamKey(attempt.provider)
+    const init = buildUpstreamRequest({
+      provider: attempt.provider,
+      model: attempt.model,
+      path: `${up.upstreamPath}/count_tokens`,
+      body: JSON.stringify({ ...body, model: attempt.model }),
+      key,
+      auth: up.auth,
+      clientHeaders: request.headers,
+      clientQuery: url.searchParams,
+    })
+    const sent = await sendUpstream(init, {
+      fetch: ctx.fetch,
+      firstByteTimeoutMs: Math.min(attempt.provider.first_byte_timeout, 15_000),
+      clientSignal: request.signal,
+      providerName: attempt.provider.name,
+    })
+    if (!sent.response.ok) {
+      await sent.response.body?.cancel()
+      return undefined
+    }
+    const text = await sent.response.text()
+    return new Response(text, { headers: proxyHeaders(JSON_HEADERS, { requestId: ctx.newId('req'), provider: attempt.provider.name, model: attempt.model, attempts: 1 }) })
+  } catch {
+    return undefined
+  }
+}

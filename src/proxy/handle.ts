@@ -1,0 +1,148 @@
+// The one pipeline for generation endpoints: Request → Response. Orchestration only: decoding,
+// routing, encoding and framing live in their own modules.
+import type { CanonRequest } from '../canonical/request'
+import type { DialectEntry } from '../dialects'
+import { GatewayError, toGatewayError } from '../errors'
+import { runAttempt, type AttemptOutcome, type RequestState } from './attempt'
+import type { Attempt, ProxyContext, RequestRecord } from './context'
+import { errorResponse } from './errors-reply'
+import { readJsonObject } from './read-body'
+import { requireField, requireModelField } from './validate-shape'
+
+const MAX_RETRY_AFTER_MS = 30_000
+
+export async function handleGenerate(entry: DialectEntry, request: Request, url: URL, basePath: string, ctx: ProxyContext): Promise<Response> {
+  const started = performance.now()
+  const front = entry.dialect
+  const rec: RequestRecord = {
+    requestId: ctx.newId('req'),
+    method: request.method,
+    path: url.pathname,
+    front: front.name,
+    attempts: 0,
+    status: 0,
+    stream: false,
+    durationMs: 0,
+  }
+  let state: RequestState | undefined
+  try {
+    const principal = await ctx.authenticate(request, url)
+    rec.principal = principal
+    const { body, size } = await readJsonObject(request, ctx.config.server.max_body_size)
+    for (const [field, kinds] of entry.required) requireField(body, field, kinds)
+    const requested = requireModelField(body)
+    rec.stream = body.stream === true
+    const plan = ctx.resolve(requested, basePath)
+    rec.modelRequested = plan.requested
+    ctx.authorize(principal, plan.requested)
+    state = {
+      entry,
+      request,
+      url,
+      body,
+      plan,
+      principal,
+      rec,
+      started,
+      bodySize: size,
+      canonical: undefined,
+      admission: undefined,
+    }
+    state.admission = await ctx.admit(principal, estimateTokens(state))
+    return await runPlan(state, ctx)
+  } catch (err) {
+    const g = toGatewayError(err)
+    if (g.status >= 500 && !(err instanceof GatewayError)) ctx.log.error('request failed', { request_id: rec.requestId, error: String(err) })
+    rec.status = g.status
+    rec.error = g.message
+    rec.durationMs = performance.now() - started
+    state?.admission?.release({ tokens: 0, costUsd: 0 })
+    ctx.finish(rec)
+    return errorResponse(front, g, { requestId: rec.requestId, attempts: rec.attempts, limitHeaders: state?.admission?.headers })
+  }
+}
+
+/** A cheap admission estimate for tpm limits (the real count is recorded when the response ends). */
+const estimateTokens = (state: RequestState): number => Math.ceil(state.bodySize / 4)
+
+/** Decodes the client's request once, lazily: pass-through attempts never need it. */
+export function canonicalOf(state: RequestState): CanonRequest {
+  if (!state.canonical) state.canonical = state.entry.dialect.decodeRequest(state.body)
+  return state.canonical
+}
+
+async function runPlan(state: RequestState, ctx: ProxyContext): Promise<Response> {
+  const { rec } = state
+  const deadline = state.started + ctx.config.server.request_timeout
+  const attempts = allowedAttempts(state, ctx)
+  const tried: string[] = []
+  let last: GatewayError | undefined
+  let lastOutcome: AttemptOutcome | undefined
+  for (let i = 0; i < attempts.length; i++) {
+    const attempt = attempts[i]
+    const hasNext = i + 1 < attempts.length
+    for (let retry = 0; ; retry++) {
+      rec.attempts++
+      const outcome = await runAttempt(state, attempt, ctx)
+      if (outcome.kind === 'response') return outcome.response
+      last = outcome.error
+      lastOutcome = outcome
+      tried.push(`${attempt.target} (${outcome.error.status})`)
+      if (!outcome.error.retryable) return finalError(state, ctx, outcome, tried)
+      if (retry >= attempt.provider.max_retries) break
+      // another key of the same provider first, at once; otherwise fail over without waiting
+      if (outcome.keyBound && attempt.provider.api_keys.length > 1) continue
+      if (hasNext) break
+      const wait = Math.max(ctx.backoffMs(retry), Math.min(outcome.retryAfterMs ?? 0, MAX_RETRY_AFTER_MS))
+      if (performance.now() + wait >= deadline) break
+      await ctx.sleep(wait)
+      if (state.request.signal.aborted) break
+    }
+    if (performance.now() >= deadline) break
+  }
+  rec.tried = tried
+  const summary = tried.length ? `; tried ${tried.join(', ')}` : ''
+  const err = last
+    ? new GatewayError(last.status, `${last.message}${tried.length > 1 ? summary : ''}`, {
+        code: last.code,
+        kind: last.kind,
+        retryAfter: last.retryAfter,
+        retryable: false,
+      })
+    : new GatewayError(502, `no provider could be tried for model ${state.plan.requested}`, { code: 'no_route' })
+  return finalError(state, ctx, lastOutcome && last === lastOutcome.error ? { ...lastOutcome, error: err } : undefined, tried, err)
+}
+
+function allowedAttempts(state: RequestState, ctx: ProxyContext): Attempt[] {
+  const out: Attempt[] = []
+  let denied: GatewayError | undefined
+  for (const a of ctx.orderAttempts(state.plan.attempts)) {
+    try {
+      ctx.authorize(state.principal, state.plan.requested, a.provider.name)
+      out.push(a)
+    } catch (err) {
+      denied = toGatewayError(err)
+    }
+  }
+  if (out.length === 0 && denied) throw denied
+  return out
+}
+
+/** The error the client gets once no attempt is left: pass-through errors keep the upstream's own body. */
+function finalError(state: RequestState, ctx: ProxyContext, outcome: AttemptOutcome | undefined, tried: string[], err?: GatewayError): Response {
+  const { rec } = state
+  const g = err ?? outcome!.error
+  rec.status = g.status
+  rec.error = g.message
+  rec.tried = tried
+  rec.durationMs = performance.now() - state.started
+  if (outcome?.kind === 'error' && outcome.attempt) {
+    rec.provider = outcome.attempt.provider.name
+    rec.modelUpstream = outcome.attempt.model
+  }
+  state.admission?.release({ tokens: 0, costUsd: 0 })
+  ctx.finish(rec)
+  const info = { requestId: rec.requestId, provider: rec.provider, model: rec.modelUpstream, attempts: rec.attempts, limitHeaders: state.admission?.headers }
+  if (outcome?.kind === 'error' && outcome.raw && tried.length === 1) return outcome.raw(info)
+  return errorResponse(state.entry.dialect, g, info)
+}

@@ -1,0 +1,57 @@
+// Reads a JSON request body within the size limit. Every failure is a 4xx GatewayError.
+import { GatewayError } from '../errors'
+
+const tooLarge = (limit: number) =>
+  new GatewayError(413, `request body is larger than the limit of ${limit} bytes (server.max_body_size)`, {
+    code: 'request_too_large',
+  })
+
+/** The body as text; refuses by content-length before reading, and stops reading once over the limit. */
+export async function readBodyText(request: Request, limit: number): Promise<string> {
+  const declared = request.headers.get('content-length')
+  if (declared !== null && Number(declared) > limit) throw tooLarge(limit)
+  if (!request.body) return ''
+  if (declared !== null) {
+    // the length is known and within the limit: one read, no chunk bookkeeping
+    const text = await request.text()
+    if (text.length > limit) throw tooLarge(limit)
+    return text
+  }
+  const reader = request.body.getReader()
+  const chunks: Uint8Array[] = []
+  let size = 0
+  for (;;) {
+    const { done, value } = await reader.read()
+    if (done) break
+    size += value.byteLength
+    if (size > limit) {
+      reader.cancel().catch(() => {})
+      throw tooLarge(limit)
+    }
+    chunks.push(value)
+  }
+  return new TextDecoder().decode(Buffer.concat(chunks))
+}
+
+export interface JsonBody {
+  body: Record<string, unknown>
+  /** characters of the raw text, for cheap estimates */
+  size: number
+}
+
+export async function readJsonObject(request: Request, limit: number): Promise<JsonBody> {
+  const text = await readBodyText(request, limit)
+  if (text.trim() === '') throw new GatewayError(400, 'request body is empty: send a JSON object', { code: 'invalid_request' })
+  let parsed: unknown
+  try {
+    parsed = JSON.parse(text)
+  } catch (err) {
+    const detail = err instanceof Error ? err.message : String(err)
+    throw new GatewayError(400, `request body is not valid JSON: ${detail}`, { code: 'invalid_json' })
+  }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed))
+    throw new GatewayError(400, `request body must be a JSON object, got ${Array.isArray(parsed) ? 'an array' : parsed === null ? 'null' : typeof parsed}`, {
+      code: 'invalid_request',
+    })
+  return { body: parsed as Record<string, unknown>, size: text.length }
+}

@@ -1,0 +1,118 @@
+// The I/O edge of a stream: pulls upstream chunks on demand (back-pressure from the client),
+// translates each as it arrives, sends keep-alives while the upstream is silent, ends the stream
+// with an error frame when the upstream goes silent past idle_timeout or fails, and aborts the
+// upstream fetch when the client goes away.
+import type { ChunkTranslator, StreamObservation } from './translate-stream'
+
+export interface PumpOutcome {
+  observed: StreamObservation
+  /** ms since the pump started until the first upstream chunk, if any */
+  firstChunkMs?: number
+  clientDisconnected: boolean
+}
+
+export interface PumpOptions {
+  upstream: ReadableStream<Uint8Array>
+  translator: ChunkTranslator
+  /** aborts the upstream fetch (client gone, idle timeout) */
+  abort: (reason: string) => void
+  idleTimeoutMs: number
+  keepAliveMs: number
+  /** bytes sent as a keep-alive (an SSE comment) */
+  keepAlive: Uint8Array
+  onDone: (outcome: PumpOutcome) => void
+}
+
+const PING = new TextEncoder().encode(': ping\n\n')
+export const SSE_PING = PING
+
+export function pumpStream(o: PumpOptions): ReadableStream<Uint8Array> {
+  const reader = o.upstream.getReader()
+  const started = performance.now()
+  let lastUpstream = started
+  let lastSent = started
+  let firstChunkMs: number | undefined
+  let finished = false
+  let idleFired = false
+  let controllerRef: ReadableStreamDefaultController<Uint8Array> | undefined
+  const tick = Math.max(5, Math.min(1000, o.idleTimeoutMs / 4, o.keepAliveMs / 4))
+
+  const timer = setInterval(() => {
+    const now = performance.now()
+    if (now - lastUpstream > o.idleTimeoutMs && !idleFired) {
+      idleFired = true
+      o.abort('idle')
+      return
+    }
+    if (now - lastSent >= o.keepAliveMs && controllerRef) {
+      try {
+        controllerRef.enqueue(o.keepAlive)
+        lastSent = now
+      } catch {
+        // stream already closed
+      }
+    }
+  }, tick)
+  ;(timer as { unref?: () => void }).unref?.()
+
+  const done = (clientDisconnected: boolean) => {
+    if (finished) return
+    finished = true
+    clearInterval(timer)
+    o.onDone({ observed: o.translator.observed, firstChunkMs, clientDisconnected })
+  }
+
+  const send = (c: ReadableStreamDefaultController<Uint8Array>, bytes: Uint8Array | undefined) => {
+    if (bytes && bytes.byteLength) {
+      c.enqueue(bytes)
+      lastSent = performance.now()
+    }
+  }
+
+  return new ReadableStream<Uint8Array>(
+    {
+      start(c) {
+        controllerRef = c
+      },
+      async pull(c) {
+        // loop until something was sent: a pull that enqueues nothing would stall the stream
+        for (;;) {
+          let r: ReadableStreamReadResult<Uint8Array>
+          try {
+            r = await reader.read()
+          } catch (err) {
+            if (finished) return
+            const message = idleFired
+              ? `upstream sent nothing for ${Math.round(o.idleTimeoutMs / 1000)}s (idle_timeout); the stream was cut`
+              : `upstream connection failed mid-stream: ${err instanceof Error ? err.message : String(err)}`
+            send(c, o.translator.fail({ status: idleFired ? 504 : 502, kind: idleFired ? 'timeout' : 'api_error', message }))
+            c.close()
+            done(false)
+            return
+          }
+          if (finished) return
+          if (r.done) {
+            send(c, o.translator.end())
+            c.close()
+            done(false)
+            return
+          }
+          lastUpstream = performance.now()
+          if (firstChunkMs === undefined) firstChunkMs = lastUpstream - started
+          const bytes = o.translator.chunk(r.value)
+          if (bytes && bytes.byteLength) {
+            send(c, bytes)
+            return
+          }
+        }
+      },
+      cancel() {
+        // the client went away: stop the upstream too (cancelling the reader alone keeps the socket in Bun)
+        o.abort('client disconnected')
+        reader.cancel().catch(() => {})
+        done(true)
+      },
+    },
+    { highWaterMark: 0 },
+  )
+}

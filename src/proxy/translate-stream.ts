@@ -1,0 +1,148 @@
+// Byte-level stream translators used by the stream pump. One object per stream; each input chunk
+// goes bytes → SSE frames → upstream decoder → canonical events → front encoder → bytes, in one
+// synchronous pass (no intermediate streams, no per-event promises).
+import type { CanonEvent } from '../canonical/event'
+import { mergeUsage, type CanonUsage } from '../canonical/usage'
+import type { Dialect, ResponseContext, StreamTranslator } from '../dialects/dialect'
+import { formatSse, SseParser, type SseFrame } from '../framing/sse'
+
+export interface StreamError {
+  status: number
+  kind: string
+  message: string
+}
+
+/** What the pipeline learns from a stream, for the request log, usage ledger and metrics. */
+export interface StreamObservation {
+  usage: CanonUsage
+  finish?: string
+  error?: StreamError
+}
+
+export interface ChunkTranslator {
+  /** bytes from upstream → bytes for the client (undefined: nothing to send yet) */
+  chunk(bytes: Uint8Array): Uint8Array | undefined
+  /** upstream ended */
+  end(): Uint8Array | undefined
+  /** the upstream failed mid-stream (read error, idle timeout): the client's error frames and a clean end */
+  fail(err: StreamError): Uint8Array | undefined
+  readonly observed: StreamObservation
+}
+
+const encoder = new TextEncoder()
+const toBytes = (s: string) => (s.length ? encoder.encode(s) : undefined)
+
+function observe(obs: StreamObservation, ev: CanonEvent): void {
+  if (ev.type === 'usage') mergeUsage(obs.usage, ev.usage)
+  else if (ev.type === 'start') {
+    if (ev.usage) mergeUsage(obs.usage, ev.usage)
+  } else if (ev.type === 'finish') obs.finish = ev.finish
+  else if (ev.type === 'error') obs.error = { status: ev.status, kind: ev.kind, message: ev.message }
+}
+
+/** Different dialects on each side: decode the upstream's events, re-encode them for the client. */
+export function translatingStream(upstream: Dialect, front: Dialect, ctx: ResponseContext): ChunkTranslator {
+  const decoder = new TextDecoder()
+  const dec = upstream.decodeStream()
+  const enc: StreamTranslator<CanonEvent, SseFrame> = front.encodeStream(ctx)
+  const observed: StreamObservation = { usage: { inputTokens: 0, outputTokens: 0 } }
+  let out = ''
+  let closed = false
+  const emitFrame = (f: SseFrame) => {
+    out += formatSse(f)
+  }
+  const emitEvent = (ev: CanonEvent) => {
+    observe(observed, ev)
+    enc.push(ev, emitFrame)
+  }
+  const parser = new SseParser((frame) => dec.push(frame, emitEvent))
+  const take = () => {
+    const s = out
+    out = ''
+    return toBytes(s)
+  }
+  return {
+    observed,
+    chunk(bytes) {
+      if (closed) return undefined
+      parser.feed(decoder.decode(bytes, { stream: true }))
+      return take()
+    },
+    end() {
+      if (closed) return undefined
+      closed = true
+      parser.feed(decoder.decode())
+      parser.flush()
+      dec.end(emitEvent)
+      enc.end(emitFrame)
+      return take()
+    },
+    fail(err) {
+      if (closed) return undefined
+      closed = true
+      emitEvent({ type: 'error', status: err.status, kind: err.kind as never, message: err.message })
+      emitEvent({ type: 'end' })
+      enc.end(emitFrame)
+      return take()
+    },
+  }
+}
+
+/**
+ * Same dialect on both sides: bytes go out exactly as they came. A tap reads the frames that
+ * carry usage or the finish (a substring test first, so most frames are never JSON-parsed).
+ */
+export function passthroughStream(dialect: Dialect): ChunkTranslator {
+  const decoder = new TextDecoder()
+  const dec = dialect.decodeStream()
+  const observed: StreamObservation = { usage: { inputTokens: 0, outputTokens: 0 } }
+  const onEvent = (ev: CanonEvent) => observe(observed, ev)
+  const parser = new SseParser((frame) => {
+    const d = frame.data
+    if (d.includes('"usage') || d.includes('finish_reason') || d.includes('stop_reason') || d.includes('"error"') || d.includes('[DONE]'))
+      dec.push(frame, onEvent)
+  })
+  let closed = false
+  return {
+    observed,
+    chunk(bytes) {
+      if (!closed) parser.feed(decoder.decode(bytes, { stream: true }))
+      return bytes
+    },
+    end() {
+      closed = true
+      return undefined
+    },
+    fail(err) {
+      if (closed) return undefined
+      closed = true
+      observed.error = err
+      let s = ''
+      for (const f of dialect.streamErrorFrames(err)) s += formatSse(f)
+      return toBytes(s)
+    },
+  }
+}
+
+/** A locally produced event list (echo provider) encoded for the client. */
+export function encodeEvents(front: Dialect, ctx: ResponseContext, events: CanonEvent[]): { chunks: Uint8Array[]; observed: StreamObservation } {
+  const enc = front.encodeStream(ctx)
+  const observed: StreamObservation = { usage: { inputTokens: 0, outputTokens: 0 } }
+  const chunks: Uint8Array[] = []
+  let out = ''
+  const emit = (f: SseFrame) => {
+    out += formatSse(f)
+  }
+  for (const ev of events) {
+    observe(observed, ev)
+    enc.push(ev, emit)
+    // one network chunk per delta-ish event, so clients see a real stream
+    if (out.length && (ev.type === 'text_delta' || ev.type === 'tool_args_delta' || ev.type === 'reasoning_delta' || ev.type === 'end')) {
+      chunks.push(encoder.encode(out))
+      out = ''
+    }
+  }
+  enc.end(emit)
+  if (out.length) chunks.push(encoder.encode(out))
+  return { chunks, observed }
+}

@@ -1,0 +1,30 @@
+// The composition root: a Config becomes a Runtime (router, key pools, breakers, auth, limits,
+// ledger, metrics, logger) exposed to the pipeline as a ProxyContext. Reloads build a new Runtime
+// and swap it in atomically; in-flight requests keep the one they started with.
+import type { Config } from './config/types'
+import type { ProxyContext } from './proxy/context'
+import type { Principal } from './proxy/context'
+
+export interface Runtime {
+  config: Config
+  ctx: ProxyContext
+  /** /v1/models filtering by the principal's group */
+  modelVisible(principal: Principal, id: string): boolean
+  metricsText(): string
+  /** flush and release what this runtime owns (ledger, log file, Redis) */
+  close(): Promise<void>
+}
+
+export class RuntimeHolder {
+  current: Runtime
+  routes: Map<string, import('./server').RouteEntry> = new Map()
+  inflight = 0
+  /** generation requests not yet finished (streams included) */
+  active = 0
+  draining = false
+  readonly startedAt = Date.now()
+
+  constructor(rt: Runtime) {
+    this.current = rt
+  }
+}

@@ -1,0 +1,84 @@
+// `llm-proxy serve`: start the HTTP server, reload on SIGHUP or a change of the config file,
+// drain in-flight requests on SIGTERM/SIGINT within the grace period, then exit 0.
+import { watch, type FSWatcher } from 'node:fs'
+import type { Config } from './config/types'
+import { ConfigError } from './config/load'
+import { buildRuntime, createServices, describeChanges, type Services } from './build-runtime'
+import { RuntimeHolder } from './runtime'
+import { buildRouteTable, createApp } from './server'
+import { VERSION } from './version'
+
+export async function serve(config: Config, reload: () => Promise<Config>): Promise<number> {
+  const services = await createServices(config)
+  const holder = new RuntimeHolder(buildRuntime(config, services))
+  holder.routes = buildRouteTable(holder)
+  const app = createApp(holder)
+  const log = () => holder.current.ctx.log
+  const server = Bun.serve({
+    hostname: config.server.host,
+    port: config.server.port,
+    fetch: (req) => app.fetch(req),
+    // long reasoning pauses are covered by our own keep-alives; allow the maximum anyway
+    idleTimeout: 255,
+    maxRequestBodySize: config.server.max_body_size + 1024 * 1024,
+  })
+  log().info('llm-proxy listening', {
+    version: VERSION,
+    url: `http://${server.hostname}:${server.port}`,
+    config: config.source ?? '(zero-config)',
+    providers: config.providers.map((p) => `${p.name}:${p.dialect}`),
+    models: config.models.length,
+  })
+
+  let reloading = Promise.resolve()
+  const doReload = (why: string) =>
+    (reloading = reloading.then(async () => {
+      let next: Config
+      try {
+        next = await reload()
+      } catch (err) {
+        const problems = err instanceof ConfigError ? err.problems : [String(err)]
+        log().error('config reload rejected; keeping the running config', { reason: why, problems })
+        return
+      }
+      const prev = holder.current
+      holder.current = buildRuntime(next, services, prev)
+      holder.routes = buildRouteTable(holder)
+      log().info('config reloaded', { reason: why, ...describeChanges(prev.config, next) })
+    }))
+
+  process.on('SIGHUP', () => void doReload('SIGHUP'))
+  let watcher: FSWatcher | undefined
+  if (config.source) {
+    let timer: ReturnType<typeof setTimeout> | undefined
+    try {
+      watcher = watch(config.source, () => {
+        clearTimeout(timer)
+        timer = setTimeout(() => void doReload('file changed'), 150)
+      })
+    } catch (err) {
+      log().warn('cannot watch the config file; reload with SIGHUP', { error: String(err) })
+    }
+  }
+
+  return await new Promise<number>((resolve) => {
+    let stopping = false
+    const shutdown = async (signal: string) => {
+      if (stopping) return
+      stopping = true
+      holder.draining = true
+      watcher?.close()
+      const grace = holder.current.config.server.shutdown_grace
+      log().info('shutting down: draining in-flight requests', { signal, in_flight: holder.active, grace_ms: grace })
+      server.stop(false)
+      const deadline = Date.now() + grace
+      while (holder.active > 0 && Date.now() < deadline) await Bun.sleep(25)
+      if (holder.active > 0) log().warn('grace period over; closing remaining requests', { in_flight: holder.active })
+      server.stop(true)
+      await services.close()
+      resolve(0)
+    }
+    process.on('SIGTERM', () => void shutdown('SIGTERM'))
+    process.on('SIGINT', () => void shutdown('SIGINT'))
+  })
+}

@@ -1,0 +1,137 @@
+// The HTTP edge: an Elysia app whose one catch-all route dispatches through a table rebuilt on
+// every config reload (base paths and model base_paths can change without a restart).
+import { Elysia } from 'elysia'
+import { DIALECTS, type DialectEntry } from './dialects'
+import { GatewayError, toGatewayError } from './errors'
+import { handleCountTokens } from './proxy/count-tokens'
+import { errorResponse } from './proxy/errors-reply'
+import { handleGenerate } from './proxy/handle'
+import { anthropicModelList, listModels, openaiModelList } from './proxy/models-list'
+import type { RuntimeHolder } from './runtime'
+import { VERSION } from './version'
+
+type Handler = (request: Request, url: URL, basePath: string) => Promise<Response> | Response
+
+export interface RouteEntry {
+  method: string
+  handler: Handler
+  basePath: string
+  /** dialect whose error shape this route answers in */
+  errors: DialectEntry
+}
+
+const openaiEntry = () => DIALECTS['openai-chat']!
+const anthropicEntry = () => DIALECTS.anthropic!
+
+/** The error dialect for endpoints that belong to no dialect (models list, unknown paths). */
+const errorDialectFor = (request: Request): DialectEntry => (request.headers.has('anthropic-version') ? anthropicEntry() : openaiEntry())
+
+const json = (body: unknown, status = 200) => new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } })
+
+function normalizeBase(p: string): string {
+  if (!p || p === '/') return ''
+  return ('/' + p.replace(/^\/+|\/+$/g, '')).replace(/\/+/g, '/')
+}
+
+export function buildRouteTable(holder: RuntimeHolder): Map<string, RouteEntry> {
+  const cfg = holder.current.config
+  const table = new Map<string, RouteEntry>()
+  const bases = new Set(cfg.server.base_paths.map(normalizeBase))
+  for (const e of cfg.models) if (e.base_path) bases.add(normalizeBase(e.base_path))
+  for (const base of bases) {
+    const add = (method: string, path: string, errors: DialectEntry, handler: Handler) =>
+      table.set(`${method} ${base}${path}`, { method, handler, basePath: base || '/', errors })
+    for (const entry of Object.values(DIALECTS)) {
+      if (!entry) continue
+      for (const path of entry.routes) add('POST', path, entry, (req, url, bp) => handleGenerate(entry, req, url, bp, holder.current.ctx))
+    }
+    add('POST', '/v1/messages/count_tokens', anthropicEntry(), (req, url, bp) => handleCountTokens(anthropicEntry(), req, url, bp, holder.current.ctx))
+    add('POST', '/messages/count_tokens', anthropicEntry(), (req, url, bp) => handleCountTokens(anthropicEntry(), req, url, bp, holder.current.ctx))
+    add('POST', '/api/event_logging/batch', anthropicEntry(), async (req) => {
+      await req.body?.cancel().catch(() => {})
+      return json({})
+    })
+    add('GET', '/v1/models', openaiEntry(), (req, url, bp) => modelsHandler(holder, req, url, bp))
+    add('GET', '/models', openaiEntry(), (req, url, bp) => modelsHandler(holder, req, url, bp))
+  }
+  table.set('GET /health', { method: 'GET', basePath: '/', errors: openaiEntry(), handler: () => json(health(holder)) })
+  table.set('GET /healthz', { method: 'GET', basePath: '/', errors: openaiEntry(), handler: () => new Response('ok') })
+  table.set('GET /readyz', {
+    method: 'GET',
+    basePath: '/',
+    errors: openaiEntry(),
+    handler: () => (holder.draining ? new Response('draining', { status: 503 }) : new Response('ready')),
+  })
+  table.set('GET /metrics', {
+    method: 'GET',
+    basePath: '/',
+    errors: openaiEntry(),
+    handler: () => new Response(holder.current.metricsText(), { headers: { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' } }),
+  })
+  return table
+}
+
+function health(holder: RuntimeHolder) {
+  const cfg = holder.current.config
+  return {
+    status: holder.draining ? 'draining' : 'ok',
+    version: VERSION,
+    uptime_s: Math.round((Date.now() - holder.startedAt) / 1000),
+    providers: cfg.providers.map((p) => ({ name: p.name, dialect: p.dialect, keys: p.passthrough ? 'passthrough' : p.api_keys.length })),
+    models: cfg.models.length,
+    in_flight: holder.inflight,
+  }
+}
+
+async function modelsHandler(holder: RuntimeHolder, request: Request, url: URL, basePath: string): Promise<Response> {
+  const ctx = holder.current.ctx
+  const anthropic = request.headers.has('anthropic-version')
+  const principal = await ctx.authenticate(request, url)
+  let models = listModels(holder.current.config, basePath).filter((m) => holder.current.modelVisible(principal, m.id))
+  const id = url.pathname.includes('/models/') ? decodeURIComponent(url.pathname.slice(url.pathname.indexOf('/models/') + 8)) : undefined
+  if (id !== undefined) {
+    const m = models.find((x) => x.id === id)
+    if (!m) throw new GatewayError(404, `model ${id} is not available through this proxy`, { code: 'model_not_found' })
+    models = [m]
+    const created = Math.floor(holder.startedAt / 1000)
+    return json(anthropic ? anthropicModelList(models, new Date(holder.startedAt).toISOString()).data[0] : openaiModelList(models, created).data[0])
+  }
+  return json(anthropic ? anthropicModelList(models, new Date(holder.startedAt).toISOString()) : openaiModelList(models, Math.floor(holder.startedAt / 1000)))
+}
+
+export async function dispatch(holder: RuntimeHolder, request: Request): Promise<Response> {
+  const url = new URL(request.url)
+  let path = url.pathname
+  if (path.length > 1 && path.endsWith('/')) path = path.slice(0, -1)
+  let route = holder.routes.get(`${request.method} ${path}`)
+  if (!route && request.method === 'GET') {
+    // GET {base}/v1/models/{id}
+    const i = path.lastIndexOf('/models/')
+    if (i >= 0) route = holder.routes.get(`GET ${path.slice(0, i)}/models`)
+  }
+  if (!route) {
+    const errors = errorDialectFor(request)
+    const known = [...holder.routes.keys()].some((k) => k.endsWith(` ${path}`))
+    const err = known
+      ? new GatewayError(405, `method ${request.method} is not allowed on ${path}`, { code: 'method_not_allowed' })
+      : new GatewayError(404, `no endpoint at ${request.method} ${path}; this proxy serves /v1/chat/completions, /v1/responses, /v1/messages and /v1/models`, {
+          code: 'not_found',
+        })
+    return errorResponse(errors.dialect, err, { requestId: holder.current.ctx.newId('req'), attempts: 0 })
+  }
+  holder.inflight++
+  try {
+    return await route.handler(request, url, route.basePath)
+  } catch (err) {
+    const g = toGatewayError(err)
+    if (!(err instanceof GatewayError)) holder.current.ctx.log.error('unhandled error', { path, error: String(err) })
+    const errors = route.errors === openaiEntry() ? errorDialectFor(request) : route.errors
+    return errorResponse(errors.dialect, g, { requestId: holder.current.ctx.newId('req'), attempts: 0 })
+  } finally {
+    holder.inflight--
+  }
+}
+
+export function createApp(holder: RuntimeHolder) {
+  return new Elysia({ name: 'llm-proxy' }).all('/*', ({ request }) => dispatch(holder, request), { parse: 'none' })
+}

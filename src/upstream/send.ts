@@ -1,0 +1,66 @@
+// The one place that calls fetch for an upstream. Bounded by the first-byte timeout and tied to the
+// client's abort signal; the returned abort() also cuts the body stream later (idle, disconnect).
+import { GatewayError } from '../errors'
+import type { UpstreamRequestInit } from './build-request'
+
+export type FetchLike = (input: string | URL | Request, init?: RequestInit) => Promise<Response>
+
+export interface SentUpstream {
+  response: Response
+  abort: (reason: string) => void
+}
+
+export interface SendOptions {
+  fetch: FetchLike
+  /** headers must arrive within this many ms */
+  firstByteTimeoutMs: number
+  /** the client's signal: its disconnect aborts the upstream */
+  clientSignal?: AbortSignal
+  providerName: string
+}
+
+export async function sendUpstream(req: UpstreamRequestInit, o: SendOptions): Promise<SentUpstream> {
+  const ctl = new AbortController()
+  const abort = (reason: string) => {
+    if (!ctl.signal.aborted) ctl.abort(new DOMException(reason, 'AbortError'))
+  }
+  const onClientAbort = () => abort('client disconnected')
+  if (o.clientSignal) {
+    if (o.clientSignal.aborted) abort('client disconnected')
+    else o.clientSignal.addEventListener('abort', onClientAbort, { once: true })
+  }
+  let timedOut = false
+  const timer = setTimeout(() => {
+    timedOut = true
+    abort('first byte timeout')
+  }, o.firstByteTimeoutMs)
+  try {
+    const response = await o.fetch(req.url, {
+      method: 'POST',
+      headers: req.headers,
+      body: req.body,
+      signal: ctl.signal,
+      // Bun: no automatic decompression surprises; we forward bytes as they are
+      decompress: true,
+    } as RequestInit)
+    return { response, abort }
+  } catch (err) {
+    o.clientSignal?.removeEventListener('abort', onClientAbort)
+    if (timedOut)
+      throw new GatewayError(504, `provider ${o.providerName} sent no response within ${Math.round(o.firstByteTimeoutMs / 1000)}s (first_byte_timeout)`, {
+        code: 'upstream_timeout',
+        kind: 'timeout',
+        retryable: true,
+      })
+    if (o.clientSignal?.aborted) throw new GatewayError(499, 'client disconnected', { code: 'client_closed', retryable: false })
+    const detail = err instanceof Error ? err.message : String(err)
+    throw new GatewayError(502, `could not reach provider ${o.providerName}: ${detail}`, {
+      code: 'upstream_unreachable',
+      kind: 'api_error',
+      retryable: true,
+      cause: err,
+    })
+  } finally {
+    clearTimeout(timer)
+  }
+}
