@@ -1,0 +1,111 @@
+// Front door: a Chat Completions request body → CanonRequest. Unknown fields are ignored; known
+// fields of the wrong type are a 400 naming the field.
+import type { CanonReasoning, CanonRequest, ReasoningEffort, ResponseFormat } from '../../canonical/request'
+import { badRequest } from '../../errors'
+import { decodeMessages } from './decode-messages'
+import { decodeToolChoice, decodeTools } from './decode-tools'
+import { oneOf, optArray, optBoolean, optInteger, optNumber, optObject, optString } from './validate'
+import { isObject, type Json } from './wire'
+
+const EFFORTS: readonly ReasoningEffort[] = ['none', 'minimal', 'low', 'medium', 'high', 'xhigh', 'max']
+
+/**
+ * Chat fields that mean the same in Responses, kept in `extras` under their wire names for
+ * same-family upstreams (see encode-request.ts).
+ */
+export const CHAT_EXTRAS = ['prompt_cache_key', 'verbosity', 'service_tier'] as const
+
+export function decodeRequest(body: Json): CanonRequest {
+  const model = body.model
+  if (typeof model !== 'string' || !model) throw badRequest("Missing required parameter: 'model'.", 'model')
+  const list = body.messages
+  if (!Array.isArray(list)) throw badRequest("Missing required parameter: 'messages' (an array).", 'messages')
+  if (list.length === 0) throw badRequest("Invalid 'messages': empty array. Expected at least one message.", 'messages')
+
+  const { system, messages } = decodeMessages(list)
+  const req: CanonRequest = { model, system, messages, stream: optBoolean(body, 'stream') ?? false }
+
+  const tools = decodeTools(optArray(body, 'tools'), optArray(body, 'functions'))
+  if (tools) req.tools = tools
+  const choice = decodeToolChoice(body.tool_choice, body.function_call)
+  if (choice) req.toolChoice = choice
+  const parallel = optBoolean(body, 'parallel_tool_calls')
+  if (parallel !== undefined) req.parallelToolCalls = parallel
+
+  const maxTokens = optInteger(body, 'max_completion_tokens') ?? optInteger(body, 'max_tokens')
+  if (maxTokens !== undefined) req.maxOutputTokens = maxTokens
+  const temperature = optNumber(body, 'temperature')
+  if (temperature !== undefined) req.temperature = temperature
+  const topP = optNumber(body, 'top_p')
+  if (topP !== undefined) req.topP = topP
+  const stop = decodeStop(body.stop)
+  if (stop) req.stop = stop
+  const seed = optInteger(body, 'seed')
+  if (seed !== undefined) req.seed = seed
+  const presence = optNumber(body, 'presence_penalty')
+  if (presence !== undefined) req.presencePenalty = presence
+  const frequency = optNumber(body, 'frequency_penalty')
+  if (frequency !== undefined) req.frequencyPenalty = frequency
+  const n = optInteger(body, 'n')
+  if (n !== undefined) req.n = n
+
+  const format = decodeResponseFormat(optObject(body, 'response_format'))
+  if (format) req.responseFormat = format
+  const effort = oneOf(body, 'reasoning_effort', EFFORTS)
+  if (effort) {
+    const reasoning: CanonReasoning = { effort }
+    if (effort === 'none') reasoning.enabled = false
+    req.reasoning = reasoning
+  }
+
+  const user = optString(body, 'safety_identifier') ?? optString(body, 'user')
+  if (user) req.user = user
+  const metadata = optObject(body, 'metadata')
+  if (metadata) {
+    const kept: Record<string, string> = {}
+    let any = false
+    for (const k in metadata) {
+      const v = metadata[k]
+      if (typeof v === 'string') {
+        kept[k] = v
+        any = true
+      }
+    }
+    if (any) req.metadata = kept
+  }
+  optObject(body, 'stream_options') // validated only: the Chat encoder always sends the usage chunk
+
+  let extras: Record<string, unknown> | undefined
+  for (const k of CHAT_EXTRAS) {
+    const v = body[k]
+    if (typeof v === 'string') (extras ??= {})[k] = v
+  }
+  if (extras) req.extras = extras
+  return req
+}
+
+function decodeStop(v: unknown): string[] | undefined {
+  if (v === undefined || v === null) return undefined
+  if (typeof v === 'string') return v ? [v] : undefined
+  if (Array.isArray(v) && v.every((s) => typeof s === 'string')) return v.length ? (v as string[]) : undefined
+  throw badRequest("Invalid type for 'stop': expected a string or an array of strings.", 'stop')
+}
+
+function decodeResponseFormat(f: Json | undefined): ResponseFormat | undefined {
+  if (!f) return undefined
+  if (f.type === 'text') return { type: 'text' }
+  if (f.type === 'json_object') return { type: 'json_object' }
+  if (f.type === 'json_schema') {
+    const js = f.json_schema
+    if (!isObject(js)) throw badRequest("Missing required parameter: 'response_format.json_schema'.", 'response_format.json_schema')
+    const out: ResponseFormat = {
+      type: 'json_schema',
+      name: typeof js.name === 'string' ? js.name : 'response',
+      schema: isObject(js.schema) ? js.schema : {},
+    }
+    if (typeof js.strict === 'boolean') out.strict = js.strict
+    if (typeof js.description === 'string') out.description = js.description
+    return out
+  }
+  throw badRequest("Invalid value for 'response_format.type': expected 'text', 'json_object' or 'json_schema'.", 'response_format.type')
+}

@@ -1,0 +1,111 @@
+// Errors in the OpenAI shape `{"error":{message,type,param,code}}`: rendered for Chat clients,
+// read from Chat upstreams (HTTP bodies and in-stream error chunks).
+import type { ErrorKind } from '../../canonical/event'
+import { GatewayError, kindForStatus } from '../../errors'
+import type { SseFrame } from '../../framing/sse'
+import type { ErrorReply } from '../dialect'
+import { asString, isObject, type Json } from './wire'
+
+const TYPE_BY_KIND: Record<ErrorKind, string> = {
+  invalid_request: 'invalid_request_error',
+  authentication: 'authentication_error',
+  permission: 'permission_error',
+  not_found: 'not_found_error',
+  request_too_large: 'invalid_request_error',
+  rate_limit: 'rate_limit_error',
+  overloaded: 'server_error',
+  timeout: 'timeout_error',
+  api_error: 'server_error',
+}
+
+/** default codes: the Vercel AI SDK derives the status of an in-stream error from them */
+const CODE_BY_KIND: Partial<Record<ErrorKind, string>> = {
+  rate_limit: 'rate_limit_exceeded',
+  overloaded: 'overloaded',
+  timeout: 'timeout',
+  request_too_large: 'request_too_large',
+}
+
+function errorObject(kind: ErrorKind, message: string, code?: string, param?: string): Json {
+  return { message, type: TYPE_BY_KIND[kind] ?? 'server_error', param: param ?? null, code: code ?? CODE_BY_KIND[kind] ?? null }
+}
+
+/** OpenAI has no 529: overloaded is 503 (the SDKs retry both) */
+export function encodeError(err: GatewayError): ErrorReply {
+  const status = err.status === 529 ? 503 : err.status
+  const headers: Record<string, string> = { ...err.headers }
+  if (err.retryAfter !== undefined) headers['retry-after'] = String(Math.max(0, Math.ceil(err.retryAfter)))
+  return { status, body: { error: errorObject(err.kind, err.message, err.code, err.param) }, headers }
+}
+
+export function streamErrorFrames(err: { status: number; kind: string; message: string }): SseFrame[] {
+  const kind = (err.kind in TYPE_BY_KIND ? err.kind : kindForStatus(err.status)) as ErrorKind
+  return [{ data: JSON.stringify({ error: errorObject(kind, err.message) }) }]
+}
+
+/** status of an error that came without one (in-stream error chunks, 200 bodies with `error`) */
+export function statusForError(e: Json, fallback: number): number {
+  if (typeof e.code === 'number' && e.code >= 400 && e.code < 600) return e.code
+  const s = `${asString(e.type) ?? ''} ${asString(e.code) ?? ''}`
+  if (s.includes('rate_limit') || s.includes('insufficient_quota')) return 429
+  if (s.includes('overload')) return 503
+  if (s.includes('context_length') || s.includes('invalid_request')) return 400
+  if (s.includes('authentication') || s.includes('invalid_api_key')) return 401
+  if (s.includes('permission')) return 403
+  if (s.includes('not_found')) return 404
+  if (s.includes('timeout')) return 504
+  return fallback
+}
+
+/** `{"error":{…}}` (or `{"error":"…"}`, `{"message":"…"}`) → GatewayError; status 0 = derive it */
+export function errorFromBody(status: number, body: Json, headers?: Headers, snippet?: string): GatewayError {
+  const e = body.error
+  let message: string | undefined
+  let code: string | undefined
+  let param: string | undefined
+  if (isObject(e)) {
+    message = asString(e.message)
+    code = asString(e.code) ?? (typeof e.code === 'number' ? String(e.code) : undefined)
+    param = asString(e.param)
+    status = status || statusForError(e, 502)
+  } else {
+    message = asString(e) ?? asString(body.message) ?? asString(body.detail)
+  }
+  status ||= 502
+  return new GatewayError(status, message || snippet || `upstream returned HTTP ${status}`, {
+    code,
+    param,
+    retryAfter: headers ? retryAfter(headers) : undefined,
+    retryable: shouldRetry(headers),
+  })
+}
+
+export function decodeError(status: number, bodyText: string, headers: Headers): GatewayError {
+  let parsed: unknown
+  try {
+    parsed = JSON.parse(bodyText)
+  } catch {
+    // HTML error pages and plain text from proxies in front of the upstream
+  }
+  const snippet = bodyText.trim().slice(0, 500)
+  if (isObject(parsed)) return errorFromBody(status, parsed, headers, snippet)
+  return new GatewayError(status, snippet || `upstream returned HTTP ${status}`, {
+    retryAfter: retryAfter(headers),
+    retryable: shouldRetry(headers),
+  })
+}
+
+/** seconds from `retry-after-ms` or numeric `retry-after` (an HTTP date needs a clock: ignored here) */
+function retryAfter(h: Headers): number | undefined {
+  const ms = h.get('retry-after-ms')
+  if (ms !== null && ms.trim() !== '' && Number.isFinite(Number(ms))) return Number(ms) / 1000
+  const s = h.get('retry-after')
+  if (s !== null && s.trim() !== '' && Number.isFinite(Number(s))) return Number(s)
+  return undefined
+}
+
+/** the OpenAI SDKs obey `x-should-retry` before the status; so do we */
+function shouldRetry(h: Headers | undefined): boolean | undefined {
+  const v = h?.get('x-should-retry')
+  return v === 'true' ? true : v === 'false' ? false : undefined
+}

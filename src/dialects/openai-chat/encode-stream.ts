@@ -1,0 +1,179 @@
+// Front door: canonical events → Chat Completions SSE chunks, as the openai SDK's
+// ChatCompletionStream and the Vercel AI SDK parse them:
+//   role chunk {role:"assistant", content:""} (content null when the answer opens with a tool
+//   call, as OpenAI sends it: the AI SDK would otherwise record an empty text part) → content / reasoning_content / tool_calls deltas →
+//   finish chunk {delta:{}, finish_reason} → usage chunk {choices:[], usage} (always sent; the
+//   SDKs accept it whether or not include_usage was asked) → [DONE].
+// Tool calls are streamed one at a time even when the canonical blocks interleave: the SDK helper
+// treats a call as done (and JSON-parses strict arguments) as soon as the next `index` appears,
+// so fragments of a later call are held until the current one stops. The tool `index` counts
+// tool calls only, in the order they are streamed, never canonical blocks (pitfall B3).
+// Chunks are built as strings around a prebuilt prefix: no per-event object graph to serialize.
+import type { CanonEvent } from '../../canonical/event'
+import { emptyUsage, mergeUsage, type CanonUsage } from '../../canonical/usage'
+import type { SseFrame } from '../../framing/sse'
+import type { ResponseContext, StreamTranslator } from '../dialect'
+import { usageToChat } from './convert-usage'
+import { streamErrorFrames } from './encode-error'
+import { finishToChat } from './map-finish-reason'
+import { jsonStringBody } from './wire'
+
+type Emit = (f: SseFrame) => void
+
+const TAIL = ',"finish_reason":null,"logprobs":null}]}'
+/** a custom (free-form) tool reaches a Chat client as a function taking {"input": raw} */
+const CUSTOM_OPEN = JSON.stringify('{"input":"')
+const CUSTOM_CLOSE = JSON.stringify('"}')
+
+interface ToolSlot {
+  id: string
+  name: string
+  custom: boolean
+  /** `{"tool_calls":[{"index":k,"function":{"arguments":`, set once the call streams */
+  prefix: string
+  /** argument fragments held while another call streams */
+  held: string[]
+  stopped: boolean
+}
+
+export class ChatStreamEncoder implements StreamTranslator<CanonEvent, SseFrame> {
+  /** `{"id":…,"object":"chat.completion.chunk","created":…,"model":…,` */
+  private readonly base: string
+  /** base + `"choices":[{"index":0,"delta":` */
+  private readonly head: string
+  private roleSent = false
+  private finishSent = false
+  private closed = false
+  /** tool calls seen, and the next Chat tool index */
+  private toolCount = 0
+  private nextTool = 0
+  /** canonical block index → its tool call (undefined for text/reasoning blocks) */
+  private readonly tools: (ToolSlot | undefined)[] = []
+  /** the call being streamed, and the ones opened meanwhile */
+  private current: ToolSlot | undefined
+  private readonly waiting: ToolSlot[] = []
+  private readonly usage: CanonUsage = emptyUsage()
+
+  constructor(ctx: ResponseContext) {
+    this.base = `{"id":${JSON.stringify(ctx.newId('chatcmpl-'))},"object":"chat.completion.chunk","created":${ctx.now()},"model":${JSON.stringify(ctx.model)},`
+    this.head = `${this.base}"choices":[{"index":0,"delta":`
+  }
+
+  push(ev: CanonEvent, emit: Emit): void {
+    if (this.closed) return
+    switch (ev.type) {
+      case 'start':
+        // the role chunk waits for the first block: its `content` depends on what comes first
+        if (ev.usage) mergeUsage(this.usage, ev.usage)
+        return
+      case 'text_delta':
+        if (!ev.text) return
+        this.role(emit)
+        emit({ data: `${this.head}{"content":${JSON.stringify(ev.text)}}${TAIL}` })
+        return
+      case 'reasoning_delta':
+        if (!ev.text) return
+        this.role(emit)
+        emit({ data: `${this.head}{"reasoning_content":${JSON.stringify(ev.text)}}${TAIL}` })
+        return
+      case 'tool_args_delta': {
+        const slot = this.tools[ev.index]
+        if (!slot || !ev.json) return
+        if (slot === this.current) this.args(slot, ev.json, emit)
+        else slot.held.push(ev.json)
+        return
+      }
+      case 'block_start':
+        this.role(emit, ev.block.kind === 'tool_call')
+        if (ev.block.kind === 'tool_call') {
+          const slot: ToolSlot = { id: ev.block.id, name: ev.block.name, custom: ev.block.custom === true, prefix: '', held: [], stopped: false }
+          this.tools[ev.index] = slot
+          this.toolCount++
+          if (this.current) this.waiting.push(slot)
+          else this.stream(slot, emit)
+        }
+        return
+      case 'block_stop': {
+        const slot = this.tools[ev.index]
+        if (!slot) return
+        slot.stopped = true
+        if (slot === this.current) this.next(emit)
+        return
+      }
+      case 'usage':
+        mergeUsage(this.usage, ev.usage)
+        return
+      case 'finish':
+        this.finish(finishToChat(ev.finish, this.toolCount > 0), emit)
+        return
+      case 'error':
+        this.closed = true
+        for (const f of streamErrorFrames(ev)) emit(f)
+        return
+      case 'end':
+        this.close(emit)
+        return
+      default:
+        // signatures, encrypted reasoning, redacted blocks: Chat has no field for them
+        return
+    }
+  }
+
+  end(emit: Emit): void {
+    this.close(emit)
+  }
+
+  private role(emit: Emit, toolFirst = false): void {
+    if (this.roleSent) return
+    this.roleSent = true
+    emit({ data: `${this.head}{"role":"assistant","content":${toolFirst ? 'null' : '""'}}${TAIL}` })
+  }
+
+  /** header chunk, held fragments; a call that already stopped hands over to the next at once */
+  private stream(slot: ToolSlot, emit: Emit): void {
+    const k = this.nextTool++
+    this.current = slot
+    slot.prefix = `{"tool_calls":[{"index":${k},"function":{"arguments":`
+    const header = `{"tool_calls":[{"index":${k},"id":${JSON.stringify(slot.id)},"type":"function","function":{"name":${JSON.stringify(slot.name)},"arguments":${slot.custom ? CUSTOM_OPEN : '""'}}}]}`
+    emit({ data: `${this.head}${header}${TAIL}` })
+    if (slot.held.length) {
+      this.args(slot, slot.held.join(''), emit)
+      slot.held.length = 0
+    }
+    if (slot.stopped) this.next(emit)
+  }
+
+  private args(slot: ToolSlot, json: string, emit: Emit): void {
+    const args = slot.custom ? JSON.stringify(jsonStringBody(json)) : JSON.stringify(json)
+    emit({ data: `${this.head}${slot.prefix}${args}}}]}${TAIL}` })
+  }
+
+  /** the current call stopped: close it, stream the next waiting one */
+  private next(emit: Emit): void {
+    const slot = this.current
+    if (slot?.custom) emit({ data: `${this.head}${slot.prefix}${CUSTOM_CLOSE}}}]}${TAIL}` })
+    this.current = undefined
+    const waiting = this.waiting.shift()
+    if (waiting) this.stream(waiting, emit)
+  }
+
+  private finish(reason: string, emit: Emit): void {
+    if (this.finishSent) return
+    this.finishSent = true
+    this.role(emit)
+    // calls whose block_stop never came are flushed as they are
+    while (this.current) this.next(emit)
+    emit({ data: `${this.head}{},"finish_reason":"${reason}","logprobs":null}]}` })
+  }
+
+  /** the end of the canonical stream, or of the input: finish (if none came), usage, [DONE] */
+  private close(emit: Emit): void {
+    if (this.closed) return
+    this.closed = true
+    this.finish(this.toolCount > 0 ? 'tool_calls' : 'stop', emit)
+    emit({ data: `${this.base}"choices":[],"usage":${JSON.stringify(usageToChat(this.usage))}}` })
+    emit({ data: '[DONE]' })
+  }
+}
+
+export const encodeStream = (ctx: ResponseContext): StreamTranslator<CanonEvent, SseFrame> => new ChatStreamEncoder(ctx)

@@ -1,0 +1,82 @@
+// Shared test helpers for the openai-chat dialect: fixtures as frames, translators run over arrays.
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import OpenAI from 'openai'
+import type { CanonEvent } from '../../../../src/canonical/event'
+import type { ResponseContext } from '../../../../src/dialects/dialect'
+import { decodeStream } from '../../../../src/dialects/openai-chat/decode-stream'
+import { encodeStream } from '../../../../src/dialects/openai-chat/encode-stream'
+import { formatSse, parseSseText, type SseFrame } from '../../../../src/framing/sse'
+
+const FIXTURES = join(import.meta.dir, '../../../fixtures/openai-chat')
+
+export const readFixture = (name: string): string => readFileSync(join(FIXTURES, name), 'utf8')
+
+/** `.sse` files are raw SSE; `.chunks.txt` are data payloads, one per line (the [DONE] is re-added) */
+export function fixtureFrames(name: string): SseFrame[] {
+  const text = readFixture(name)
+  if (name.endsWith('.sse')) return parseSseText(text)
+  const frames: SseFrame[] = text
+    .split('\n')
+    .filter((l) => l.trim())
+    .map((data) => ({ data }))
+  frames.push({ data: '[DONE]' })
+  return frames
+}
+
+export const chunk = (o: unknown): SseFrame => ({ data: JSON.stringify(o) })
+
+/** a Chat chunk for choice 0 */
+export const delta = (d: Record<string, unknown>, finish: string | null = null): SseFrame =>
+  chunk({ id: 'chatcmpl-x', object: 'chat.completion.chunk', created: 1, model: 'm', choices: [{ index: 0, delta: d, finish_reason: finish }] })
+
+export const DONE: SseFrame = { data: '[DONE]' }
+
+export function decodeAll(frames: SseFrame[], callEnd = true): CanonEvent[] {
+  const out: CanonEvent[] = []
+  const d = decodeStream()
+  const emit = (e: CanonEvent) => out.push(e)
+  for (const f of frames) d.push(f, emit)
+  if (callEnd) d.end(emit)
+  return out
+}
+
+export function testCtx(model = 'client-model'): ResponseContext {
+  let n = 0
+  return { model, newId: (prefix) => `${prefix}test${++n}`, now: () => 1700000000 }
+}
+
+export function encodeAll(events: CanonEvent[], ctx = testCtx()): SseFrame[] {
+  const out: SseFrame[] = []
+  const e = encodeStream(ctx)
+  const emit = (f: SseFrame) => out.push(f)
+  for (const ev of events) e.push(ev, emit)
+  e.end(emit)
+  return out
+}
+
+export const sseText = (frames: SseFrame[]): string => frames.map(formatSse).join('')
+
+/** JSON payloads of the frames (the [DONE] sentinel left out) */
+export const payloads = (frames: SseFrame[]): Record<string, unknown>[] =>
+  frames.filter((f) => f.data !== '[DONE]').map((f) => JSON.parse(f.data) as Record<string, unknown>)
+
+/** an openai SDK client whose every request is answered with `body` */
+export function sdkReturning(body: string, contentType = 'text/event-stream', status = 200): OpenAI {
+  return new OpenAI({
+    apiKey: 'test',
+    baseURL: 'http://proxy.test/v1',
+    maxRetries: 0,
+    fetch: async () => new Response(body, { status, headers: { 'content-type': contentType } }),
+  })
+}
+
+/** text per canonical block, concatenated from the deltas */
+export function blockTexts(events: CanonEvent[]): Record<number, string> {
+  const out: Record<number, string> = {}
+  for (const e of events) {
+    if (e.type === 'text_delta' || e.type === 'reasoning_delta') out[e.index] = (out[e.index] ?? '') + e.text
+    else if (e.type === 'tool_args_delta') out[e.index] = (out[e.index] ?? '') + e.json
+  }
+  return out
+}
