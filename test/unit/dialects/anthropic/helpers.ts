@@ -1,0 +1,120 @@
+// Shared test helpers for the anthropic dialect: fixtures as frames, translators run over arrays.
+import Anthropic from '@anthropic-ai/sdk'
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import type { CanonEvent } from '../../../../src/canonical/event'
+import { decodeStream } from '../../../../src/dialects/anthropic/decode-stream'
+import { encodeStream } from '../../../../src/dialects/anthropic/encode-stream'
+import type { ResponseContext } from '../../../../src/dialects/dialect'
+import { formatSse, parseSseText, type SseFrame } from '../../../../src/framing/sse'
+
+const FIXTURES = join(import.meta.dir, '../../../fixtures/anthropic')
+
+export const readFixture = (name: string): string => readFileSync(join(FIXTURES, name), 'utf8')
+export const readJsonFixture = (name: string): Record<string, unknown> => JSON.parse(readFixture(name))
+
+/**
+ * `.sse` files are raw SSE; `.chunks.txt` are data payloads, one per line. Chunks get no `event:`
+ * line unless `withEvents` (the decoder must dispatch on the JSON type either way).
+ */
+export function fixtureFrames(name: string, withEvents = false): SseFrame[] {
+  const text = readFixture(name)
+  if (name.endsWith('.sse')) return parseSseText(text)
+  return text
+    .split('\n')
+    .filter((l) => l.trim())
+    .map((data) => (withEvents ? { event: (JSON.parse(data) as { type: string }).type, data } : { data }))
+}
+
+/** an Anthropic event frame with its `event:` line */
+export const frame = (o: { type: string } & Record<string, unknown>): SseFrame => ({ event: o.type, data: JSON.stringify(o) })
+
+export function decodeAll(frames: SseFrame[], callEnd = true): CanonEvent[] {
+  const out: CanonEvent[] = []
+  const d = decodeStream()
+  const emit = (e: CanonEvent) => out.push(e)
+  for (const f of frames) d.push(f, emit)
+  if (callEnd) d.end(emit)
+  return out
+}
+
+export function testCtx(model = 'client-model'): ResponseContext {
+  let n = 0
+  return { model, newId: (prefix) => `${prefix}test${++n}`, now: () => 1700000000 }
+}
+
+export function encodeAll(events: CanonEvent[], ctx = testCtx()): SseFrame[] {
+  const out: SseFrame[] = []
+  const e = encodeStream(ctx)
+  const emit = (f: SseFrame) => out.push(f)
+  for (const ev of events) e.push(ev, emit)
+  e.end(emit)
+  return out
+}
+
+export const sseText = (frames: SseFrame[]): string => frames.map(formatSse).join('')
+
+export const payloads = (frames: SseFrame[]): Record<string, unknown>[] => frames.map((f) => JSON.parse(f.data) as Record<string, unknown>)
+
+/** an Anthropic SDK client whose every request is answered with `body` */
+export function sdkReturning(body: string, contentType = 'text/event-stream', status = 200): Anthropic {
+  return new Anthropic({
+    apiKey: 'test',
+    baseURL: 'http://proxy.test',
+    maxRetries: 0,
+    fetch: async () => new Response(body, { status, headers: { 'content-type': contentType } }),
+  })
+}
+
+/** what `client.messages.stream(…).finalMessage()` makes of these frames */
+export function sdkFinalMessage(frames: SseFrame[]) {
+  return sdkReturning(sseText(frames))
+    .messages.stream({ model: 'm', max_tokens: 100, messages: [{ role: 'user', content: 'hi' }] })
+    .finalMessage()
+}
+
+/** text per canonical block, concatenated from the deltas */
+export function blockTexts(events: CanonEvent[]): Record<number, string> {
+  const out: Record<number, string> = {}
+  for (const e of events) {
+    if (e.type === 'text_delta' || e.type === 'reasoning_delta') out[e.index] = (out[e.index] ?? '') + e.text
+    else if (e.type === 'tool_args_delta') out[e.index] = (out[e.index] ?? '') + e.json
+  }
+  return out
+}
+
+/** the canonical guarantees every decoder must keep (event.ts header) */
+export function assertWellFormed(events: CanonEvent[]): void {
+  const fail = (m: string) => {
+    throw new Error(`${m}\n${JSON.stringify(events, null, 1)}`)
+  }
+  if (events[0]?.type !== 'start') fail('start is not first')
+  if (events[events.length - 1]?.type !== 'end') fail('end is not last')
+  if (events.filter((e) => e.type === 'start').length !== 1) fail('start not exactly once')
+  if (events.filter((e) => e.type === 'end').length !== 1) fail('end not exactly once')
+  if (events.filter((e) => e.type === 'finish').length > 1) fail('finish more than once')
+  const open = new Set<number>()
+  let next = 0
+  let finished = false
+  const texts: Record<number, string> = {}
+  const kinds: Record<number, string> = {}
+  for (const e of events) {
+    if (e.type === 'block_start') {
+      if (finished) fail('block after finish')
+      if (e.index !== next++) fail(`block index ${e.index} not contiguous`)
+      open.add(e.index)
+      kinds[e.index] = e.block.kind
+    } else if (e.type === 'block_stop') {
+      if (!open.delete(e.index)) fail(`stop of a block not open: ${e.index}`)
+    } else if (e.type === 'text_delta' || e.type === 'reasoning_delta' || e.type === 'tool_args_delta' || e.type === 'reasoning_signature') {
+      if (!open.has(e.index)) fail(`delta for a block not open: ${e.index}`)
+      if (e.type === 'text_delta' && kinds[e.index] !== 'text') fail('text delta outside a text block')
+      if ((e.type === 'reasoning_delta' || e.type === 'reasoning_signature') && kinds[e.index] !== 'reasoning') fail('reasoning delta outside a reasoning block')
+      if (e.type === 'text_delta') texts[e.index] = (texts[e.index] ?? '') + e.text
+    } else if (e.type === 'finish') {
+      if (open.size) fail('finish with open blocks')
+      finished = true
+    }
+  }
+  for (const k in kinds) if (kinds[k] === 'text' && !texts[k]) fail(`empty text block ${k}`)
+}
