@@ -1,0 +1,192 @@
+// Command line: `llm-proxy [serve|check|usage|version|help] [flags]`. Pure: argv in (without the
+// bun/node prefix), command and typed flags out; anything wrong is a UsageError (the caller prints
+// it with HELP_TEXT's hint and exits 2).
+import JSON5 from 'json5'
+import { didYouMean } from '../config/report'
+import { LOG_LEVELS, POLICY_MODES } from '../config/schema'
+import type { LoggingConfig, PolicyConfig } from '../config/types'
+import { parseDuration } from '../config/units'
+
+export type Command = 'serve' | 'check' | 'usage' | 'version' | 'help'
+export const USAGE_GROUPINGS = ['key', 'group', 'model', 'provider', 'day'] as const
+export type UsageGrouping = (typeof USAGE_GROUPINGS)[number]
+
+export interface CliFlags {
+  config?: string
+  /** a .env file to load; "" disables .env loading */
+  env?: string
+  host?: string
+  port?: number
+  mode?: PolicyConfig['mode']
+  defaultModel?: string
+  /** replaces policy.allowed_models */
+  allowModels?: string[]
+  /** a parsed `models:` fragment, merged in front of the file's models */
+  routes?: Record<string, unknown>
+  exposeAliases?: boolean
+  logLevel?: LoggingConfig['level']
+  /** check: show how this model name resolves */
+  resolve?: string
+  /** usage: window in ms */
+  since?: number
+  /** usage: grouping */
+  by?: UsageGrouping
+}
+
+export interface ParsedArgs {
+  command: Command
+  flags: CliFlags
+}
+
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message)
+    this.name = 'UsageError'
+  }
+}
+
+export const HELP_TEXT = `llm-proxy: one endpoint for OpenAI, Anthropic, Gemini and compatible APIs
+
+Usage:
+  llm-proxy [serve] [--config PATH] [flags]     start the gateway (the default command)
+  llm-proxy check [--config PATH] [--resolve NAME]
+                                                validate the config and print it resolved
+                                                (secrets masked); --resolve shows where a model
+                                                name is routed
+  llm-proxy usage [--config PATH] [--since 7d] [--by key|group|model|provider|day]
+                                                print the usage ledger
+  llm-proxy version                             print the version
+  llm-proxy help | --help | -h                  print this help
+
+Config and environment:
+  --config PATH          config file (.yaml, .yml, .json, .json5, .toml); else $LLM_PROXY_CONFIG;
+                         else zero-config: providers from OPENAI_API_KEY, ANTHROPIC_API_KEY,
+                         GEMINI_API_KEY / GOOGLE_API_KEY
+  --env PATH             load this .env file (default: ./.env when present; --env "" disables)
+
+Overrides (highest precedence; env: LLM_PROXY_HOST, LLM_PROXY_PORT, LLM_PROXY_API_KEY,
+LLM_PROXY_LOG_LEVEL, LLM_PROXY_DEBUG):
+  --host HOST            listen address
+  --port PORT            listen port (1-65535)
+  --mode MODE            policy mode: ${POLICY_MODES.join(' | ')}
+  --default-model NAME   policy.default_model
+  --allow-model GLOB     allowed model names (repeatable; replaces policy.allowed_models)
+  --routes JSON5         extra model routes, ahead of the config's, e.g.
+                         --routes '{fast: "openai/gpt-4o-mini", "claude-*": "anthropic/*"}'
+  --expose-aliases       list aliases in /v1/models
+  --hide-aliases         do not list aliases in /v1/models
+  --log-level LEVEL      ${LOG_LEVELS.join(' | ')}
+
+Flags take "--flag value" or "--flag=value". Exit status 2 on a usage or config error.
+`
+
+type Apply = (flags: CliFlags, value: string, name: string) => void
+
+/** A flag takes a value (`apply`) or is a switch (`switchTo`); `commands` may use it. */
+type FlagSpec = { commands: readonly Command[] } & ({ apply: Apply } | { switchTo: (flags: CliFlags) => void })
+
+const RUNTIME: readonly Command[] = ['serve', 'check']
+const ANY_CONFIG: readonly Command[] = ['serve', 'check', 'usage']
+
+const nonEmpty = (value: string, name: string): string => {
+  if (value === '') throw new UsageError(`--${name} needs a non-empty value`)
+  return value
+}
+
+function oneOf<T extends string>(values: readonly T[], value: string, name: string): T {
+  if ((values as readonly string[]).includes(value)) return value as T
+  const hint = didYouMean(value, values)
+  throw new UsageError(
+    `--${name} must be one of ${values.join(' | ')} (got ${JSON.stringify(value)})${hint ? `; did you mean "${hint}"?` : ''}`,
+  )
+}
+
+const FLAGS: Record<string, FlagSpec> = {
+  config: { commands: ANY_CONFIG, apply: (f, v, n) => (f.config = nonEmpty(v, n)) },
+  env: { commands: ANY_CONFIG, apply: (f, v) => (f.env = v) },
+  host: { commands: RUNTIME, apply: (f, v, n) => (f.host = nonEmpty(v, n)) },
+  port: {
+    commands: RUNTIME,
+    apply: (f, v, n) => {
+      const port = /^\d{1,5}$/.test(v) ? Number(v) : NaN
+      if (!(port >= 1 && port <= 65535)) throw new UsageError(`--${n} must be a port number 1-65535 (got ${JSON.stringify(v)})`)
+      f.port = port
+    },
+  },
+  mode: { commands: RUNTIME, apply: (f, v, n) => (f.mode = oneOf(POLICY_MODES, v, n)) },
+  'default-model': { commands: RUNTIME, apply: (f, v, n) => (f.defaultModel = nonEmpty(v, n)) },
+  'allow-model': { commands: RUNTIME, apply: (f, v, n) => (f.allowModels = [...(f.allowModels ?? []), nonEmpty(v, n)]) },
+  routes: { commands: RUNTIME, apply: (f, v, n) => (f.routes = { ...f.routes, ...parseRoutes(v, n) }) },
+  'expose-aliases': { commands: RUNTIME, switchTo: (f) => (f.exposeAliases = true) },
+  'hide-aliases': { commands: RUNTIME, switchTo: (f) => (f.exposeAliases = false) },
+  'log-level': { commands: RUNTIME, apply: (f, v, n) => (f.logLevel = oneOf(LOG_LEVELS, v, n)) },
+  resolve: { commands: ['check'], apply: (f, v, n) => (f.resolve = nonEmpty(v, n)) },
+  since: {
+    commands: ['usage'],
+    apply: (f, v, n) => {
+      const ms = parseDuration(v)
+      if (!ms) throw new UsageError(`--${n} must be a duration like 24h, 7d or 30m (got ${JSON.stringify(v)})`)
+      f.since = ms
+    },
+  },
+  by: { commands: ['usage'], apply: (f, v, n) => (f.by = oneOf(USAGE_GROUPINGS, v, n)) },
+}
+
+const COMMANDS: readonly Command[] = ['serve', 'check', 'usage', 'version', 'help']
+
+function parseRoutes(text: string, name: string): Record<string, unknown> {
+  let routes: unknown
+  try {
+    routes = JSON5.parse(text)
+  } catch (err) {
+    throw new UsageError(`--${name} is not valid JSON5: ${(err as Error).message.replace(/^JSON5: /, '')}`)
+  }
+  if (routes === null || typeof routes !== 'object' || Array.isArray(routes))
+    throw new UsageError(`--${name} must be a mapping of model names to targets, e.g. '{fast: "openai/gpt-4o-mini"}'`)
+  return routes as Record<string, unknown>
+}
+
+export function parseArgs(argv: readonly string[]): ParsedArgs {
+  if (argv.includes('--help') || argv.includes('-h')) return { command: 'help', flags: {} }
+  if (argv.includes('--version')) return { command: 'version', flags: {} }
+  let i = 0
+  let command: Command = 'serve'
+  const first = argv[0]
+  if (first !== undefined && !first.startsWith('-')) {
+    if (!(COMMANDS as readonly string[]).includes(first)) {
+      const hint = didYouMean(first, COMMANDS)
+      throw new UsageError(`unknown command "${first}"${hint ? ` (did you mean "${hint}"?)` : ''}; see llm-proxy --help`)
+    }
+    command = first as Command
+    i = 1
+  }
+  const flags: CliFlags = {}
+  for (; i < argv.length; i++) {
+    const arg = argv[i]
+    if (!arg.startsWith('--') || arg === '--') throw new UsageError(`unexpected argument ${JSON.stringify(arg)}; see llm-proxy --help`)
+    const eq = arg.indexOf('=')
+    const name = eq < 0 ? arg.slice(2) : arg.slice(2, eq)
+    const spec = FLAGS[name]
+    if (!spec) {
+      const hint = didYouMean(name, Object.keys(FLAGS))
+      throw new UsageError(`unknown flag --${name}${hint ? ` (did you mean --${hint}?)` : ''}; see llm-proxy --help`)
+    }
+    if (!spec.commands.includes(command))
+      throw new UsageError(`--${name} is not a flag of "${command}"; see llm-proxy --help`)
+    if ('switchTo' in spec) {
+      if (eq >= 0) throw new UsageError(`--${name} takes no value`)
+      spec.switchTo(flags)
+      continue
+    }
+    let value: string
+    if (eq >= 0) value = arg.slice(eq + 1)
+    else {
+      const next = argv[i + 1]
+      if (next === undefined || next.startsWith('--')) throw new UsageError(`--${name} needs a value`)
+      value = next
+      i++
+    }
+    spec.apply(flags, value, name)
+  }
+  return { command, flags }
+}

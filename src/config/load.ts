@@ -1,0 +1,55 @@
+// The I/O edge of configuration: find and read the file and the .env, then hand everything to
+// the pure resolveConfig. Precedence: defaults < file < .env-or-real environment < flags, and
+// the real environment always beats a .env file.
+import { isAbsolute, join } from 'node:path'
+import type { CliFlags } from '../cli/args'
+import { ConfigError } from './config-error'
+import { parseDotenv } from './dotenv'
+import type { Env } from './interpolate'
+import { parseConfigText } from './parse-file'
+import { resolveConfig } from './resolve'
+import type { Config } from './types'
+
+export { ConfigError } from './config-error'
+export { maskSecret } from './mask'
+export { resolveConfig } from './resolve'
+
+export interface LoadOptions {
+  flags: CliFlags
+  /** default: process.env */
+  env?: Env
+  /** default: process.cwd(); relative paths resolve against it */
+  cwd?: string
+}
+
+export async function loadConfig(opts: LoadOptions): Promise<Config> {
+  const cwd = opts.cwd ?? process.cwd()
+  const env = await withDotenv(opts.env ?? process.env, opts.flags.env, cwd)
+  const path = opts.flags.config ?? (env.LLM_PROXY_CONFIG || undefined)
+  if (path === undefined) return resolveConfig(undefined, env, opts.flags)
+  const full = isAbsolute(path) ? path : join(cwd, path)
+  const file = Bun.file(full)
+  if (!(await file.exists())) throw new ConfigError([`${path}: config file not found (resolved to ${full})`])
+  let text: string
+  try {
+    text = await file.text()
+  } catch (err) {
+    throw new ConfigError([`${path}: cannot read the config file: ${(err as Error).message}`])
+  }
+  return resolveConfig(parseConfigText(text, path), env, opts.flags, full)
+}
+
+/** `--env ""` disables .env; `--env PATH` must exist; otherwise ./.env when present. */
+async function withDotenv(env: Env, flag: string | undefined, cwd: string): Promise<Env> {
+  if (flag === '') return env
+  const path = flag ?? '.env'
+  const full = isAbsolute(path) ? path : join(cwd, path)
+  const file = Bun.file(full)
+  if (!(await file.exists())) {
+    if (flag !== undefined) throw new ConfigError([`${flag}: .env file not found (resolved to ${full})`])
+    return env
+  }
+  const { vars, problems } = parseDotenv(await file.text())
+  if (problems.length) throw new ConfigError(problems.map((p) => `${path}: ${p}`))
+  return { ...vars, ...env }
+}

@@ -1,0 +1,118 @@
+// A validated config file → the resolved Config of types.ts: defaults filled in, maps turned into
+// ordered lists, durations and sizes in ms and bytes, cross-references checked. Pure.
+import type { DialectName } from '../dialects/dialect'
+import { formatPath, type PathSegment } from './key-path'
+import { normalizeAuth } from './normalize-auth'
+import { normalizeModels } from './normalize-models'
+import type { ConfigFile, ProviderFile } from './schema'
+import type { Config, ProviderConfig } from './types'
+import { durationMs, sizeBytes } from './units'
+
+export const DEFAULT_BASE_URLS: Partial<Record<DialectName, string>> = {
+  'openai-chat': 'https://api.openai.com/v1',
+  'openai-responses': 'https://api.openai.com/v1',
+  anthropic: 'https://api.anthropic.com',
+  gemini: 'https://generativelanguage.googleapis.com',
+}
+
+export interface Normalized {
+  config: Config
+  problems: string[]
+}
+
+export function normalize(file: ConfigFile): Normalized {
+  const problems: string[] = []
+  const providers = Object.entries(file.providers ?? {}).map(([name, p]) => normalizeProvider(name, p, problems))
+  const names = providers.map((p) => p.name)
+  const server = file.server ?? {}
+  const policy = file.policy ?? {}
+  const logging = file.logging ?? {}
+  const config: Config = {
+    server: {
+      host: server.host ?? '127.0.0.1',
+      port: server.port ?? 8080,
+      base_paths: normalizeBasePaths(server.base_paths ?? ['/']),
+      request_timeout: durationMs(server.request_timeout ?? '300s'),
+      max_body_size: sizeBytes(server.max_body_size ?? '32MiB'),
+      shutdown_grace: durationMs(server.shutdown_grace ?? '10s'),
+    },
+    providers,
+    models: normalizeModels(file.models ?? {}, names, ['models'], problems),
+    policy: {
+      mode: policy.mode ?? 'allow_user_pick',
+      ...(policy.default_model !== undefined && { default_model: policy.default_model }),
+      allowed_models: policy.allowed_models ?? ['*'],
+      expose_aliases: policy.expose_aliases ?? true,
+      list_wildcards: policy.list_wildcards ?? 'as_is',
+    },
+    auth: file.auth && normalizeAuth(file.auth, names, problems),
+    pricing: Object.entries(file.pricing ?? {}).map(([pattern, p]) => ({
+      pattern,
+      price: {
+        input: p.input,
+        output: p.output,
+        ...(p.cache_read !== undefined && { cache_read: p.cache_read }),
+        ...(p.cache_write !== undefined && { cache_write: p.cache_write }),
+      },
+    })),
+    logging: {
+      level: logging.level ?? 'info',
+      format: logging.format ?? 'json',
+      requests: logging.requests ?? true,
+      file: logging.file ?? '',
+    },
+    usage: { store: file.usage?.store ?? 'sqlite:./llm-proxy.db' },
+    state: { redis: file.state?.redis ?? '', on_error: file.state?.on_error ?? 'open' },
+    zero_config: false,
+    debug: false,
+  }
+  return { config, problems }
+}
+
+/** "/" stays "/", "/team-a/" becomes "/team-a"; duplicates dropped. */
+const normalizeBasePaths = (paths: string[]): string[] => [
+  ...new Set(paths.map((p) => (p.length > 1 ? p.replace(/\/+$/, '') || '/' : p))),
+]
+
+const BAD_PROVIDER_NAME = /[/:\s]/
+
+function normalizeProvider(name: string, p: ProviderFile, problems: string[]): ProviderConfig {
+  const path: PathSegment[] = ['providers', name]
+  if (name === '' || BAD_PROVIDER_NAME.test(name))
+    problems.push(`${formatPath(path)}: a provider name cannot be empty or contain "/", ":" or spaces`)
+  const keys = (Array.isArray(p.api_key) ? p.api_key : p.api_key === undefined ? [] : [p.api_key]).filter(
+    (k) => k !== '', // `${VAR:-}` with VAR unset: no key configured, the provider still loads
+  )
+  const passthrough = keys.includes('passthrough')
+  if (passthrough && keys.length > 1)
+    problems.push(`${formatPath([...path, 'api_key'])}: "passthrough" cannot be combined with other keys`)
+  const region = p.region || undefined
+  let base_url = p.base_url ?? DEFAULT_BASE_URLS[p.dialect]
+  if (p.dialect === 'bedrock') {
+    if (!region) problems.push(`${formatPath([...path, 'region'])}: is required for dialect bedrock`)
+    else base_url ??= `https://bedrock-runtime.${region}.amazonaws.com`
+  }
+  return {
+    name,
+    dialect: p.dialect,
+    ...(base_url !== undefined && { base_url: base_url.replace(/\/+$/, '') }),
+    api_keys: keys,
+    passthrough,
+    ...(p.auth_header !== undefined && { auth_header: p.auth_header }),
+    ...(p.auth_scheme !== undefined && { auth_scheme: p.auth_scheme }),
+    headers: p.headers ?? {},
+    query: p.query ?? {},
+    models: p.models ?? [],
+    max_retries: p.max_retries ?? 2,
+    connect_timeout: durationMs(p.connect_timeout ?? '10s'),
+    first_byte_timeout: durationMs(p.first_byte_timeout ?? '120s'),
+    idle_timeout: durationMs(p.idle_timeout ?? '60s'),
+    default_max_tokens: p.default_max_tokens ?? 8192,
+    ...(p.cache !== undefined && { cache: p.cache }),
+    ...(region !== undefined && { region }),
+    // empty (an optional `${VAR:-}`) means "not given": the default AWS chain applies
+    ...(p.aws_access_key_id && { aws_access_key_id: p.aws_access_key_id }),
+    ...(p.aws_secret_access_key && { aws_secret_access_key: p.aws_secret_access_key }),
+    ...(p.aws_session_token && { aws_session_token: p.aws_session_token }),
+  }
+}

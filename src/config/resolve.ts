@@ -1,0 +1,101 @@
+// Parsed file (or nothing: zero-config) + environment + flags → the resolved Config. Pure: the
+// caller does the I/O. Precedence: defaults < file < LLM_PROXY_* env < flags. Every problem is
+// collected and thrown at once as a ConfigError.
+import type { CliFlags } from '../cli/args'
+import { coerceScalars } from './coerce'
+import { ConfigError } from './config-error'
+import { interpolate, type Env } from './interpolate'
+import { normalize } from './normalize'
+import { defaultGroup } from './normalize-auth'
+import { normalizeModels } from './normalize-models'
+import { reportErrors, show } from './report'
+import { ConfigFileSchema, LOG_LEVELS, ModelsSchema, type ConfigFile, type ModelsFile } from './schema'
+import type { Config, LoggingConfig } from './types'
+import { zeroConfigFile } from './zero-config'
+
+/**
+ * `raw` is the parsed config file; `undefined` means no file (zero-config: providers from
+ * OPENAI_API_KEY, ANTHROPIC_API_KEY, GEMINI_API_KEY / GOOGLE_API_KEY).
+ */
+export function resolveConfig(raw: unknown, env: Env, flags: CliFlags = {}, source?: string): Config {
+  const zero = raw === undefined
+  const tree = zero ? zeroConfigFile(env) : (raw ?? {}) // an empty file is all defaults
+  if (typeof tree !== 'object' || Array.isArray(tree))
+    throw new ConfigError([`(top level): expected a mapping of sections (got ${show(tree)})`])
+
+  const { value, problems } = interpolate(tree, env)
+  // env values are strings: let `port: ${PORT}` become a number where the schema wants one
+  const converted = coerceScalars(ConfigFileSchema, value)
+  problems.push(...reportErrors(ConfigFileSchema, converted))
+  if (problems.length) throw new ConfigError(problems)
+
+  const normalized = normalize(converted as ConfigFile)
+  const config = normalized.config
+  problems.push(...normalized.problems)
+  config.zero_config = zero
+  if (source !== undefined) config.source = source
+
+  applyEnv(config, env, problems)
+  applyFlags(config, flags, problems)
+  checkConsistency(config, problems)
+  if (problems.length) throw new ConfigError(problems)
+  return config
+}
+
+const TRUE = new Set(['1', 'true', 'yes', 'on'])
+const FALSE = new Set(['', '0', 'false', 'no', 'off'])
+
+function applyEnv(config: Config, env: Env, problems: string[]): void {
+  if (env.LLM_PROXY_HOST) config.server.host = env.LLM_PROXY_HOST
+  const port = env.LLM_PROXY_PORT
+  if (port) {
+    const n = /^\d{1,5}$/.test(port) ? Number(port) : NaN
+    if (n >= 1 && n <= 65535) config.server.port = n
+    else problems.push(`LLM_PROXY_PORT: expected a port number 1-65535 (got ${show(port)})`)
+  }
+  const key = env.LLM_PROXY_API_KEY
+  if (key) {
+    config.auth ??= { keys: [], groups: { default: defaultGroup() } }
+    config.auth.groups.default ??= defaultGroup()
+    config.auth.keys.push({ key, name: 'env', group: 'default' })
+  }
+  const level = env.LLM_PROXY_LOG_LEVEL
+  if (level) {
+    if ((LOG_LEVELS as readonly string[]).includes(level)) config.logging.level = level as LoggingConfig['level']
+    else problems.push(`LLM_PROXY_LOG_LEVEL: expected one of ${LOG_LEVELS.join(' | ')} (got ${show(level)})`)
+  }
+  const debug = env.LLM_PROXY_DEBUG?.toLowerCase()
+  if (debug !== undefined) {
+    if (TRUE.has(debug)) {
+      config.debug = true
+      config.logging.level = 'debug'
+    } else if (!FALSE.has(debug)) problems.push(`LLM_PROXY_DEBUG: expected 1/true or 0/false (got ${show(env.LLM_PROXY_DEBUG)})`)
+  }
+}
+
+function applyFlags(config: Config, flags: CliFlags, problems: string[]): void {
+  if (flags.host !== undefined) config.server.host = flags.host
+  if (flags.port !== undefined) config.server.port = flags.port
+  if (flags.mode !== undefined) config.policy.mode = flags.mode
+  if (flags.defaultModel !== undefined) config.policy.default_model = flags.defaultModel
+  if (flags.allowModels !== undefined) config.policy.allowed_models = flags.allowModels
+  if (flags.exposeAliases !== undefined) config.policy.expose_aliases = flags.exposeAliases
+  if (flags.logLevel !== undefined) config.logging.level = flags.logLevel
+  if (flags.routes !== undefined) {
+    const routeProblems = reportErrors(ModelsSchema, flags.routes, ['--routes'])
+    if (routeProblems.length) return void problems.push(...routeProblems)
+    const names = config.providers.map((p) => p.name)
+    const routes = normalizeModels(flags.routes as ModelsFile, names, ['--routes'], problems)
+    // in front, so they win; a route replaces a file entry with the same key
+    const replaced = new Set(routes.map((r) => r.pattern))
+    config.models = [...routes, ...config.models.filter((m) => !replaced.has(m.pattern))]
+  }
+}
+
+function checkConsistency(config: Config, problems: string[]): void {
+  if (config.policy.mode === 'force_default' && config.policy.default_model === undefined)
+    problems.push('policy.default_model: is required when policy.mode is force_default')
+  const auth = config.auth
+  if (auth && auth.keys.length === 0 && !auth.check)
+    problems.push('auth: no keys and no check: no client could authenticate (remove auth: to require no key)')
+}

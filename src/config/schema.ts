@@ -1,0 +1,212 @@
+// TypeBox schema of the config FILE (../shared/spec/config.md), before defaults: strict, every
+// object rejects unknown keys. `description` is what report.ts prints as "expected …".
+import { Type, type Static, type TLiteral, type TUnion } from '@sinclair/typebox'
+import { DURATION_PATTERN, SIZE_PATTERN } from './units'
+
+const strict = { additionalProperties: false } as const
+const Opt = Type.Optional
+
+const Enum = <const T extends readonly string[]>(values: T) =>
+  Type.Union(values.map((v) => Type.Literal(v))) as TUnion<TLiteral<T[number]>[]>
+
+export const DIALECTS = ['openai-chat', 'openai-responses', 'anthropic', 'gemini', 'bedrock', 'echo'] as const
+export const STRATEGIES = ['round_robin', 'random', 'weighted', 'fallback'] as const
+export const POLICY_MODES = ['allow_user_pick', 'force_default', 'alias_only'] as const
+export const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const
+export const CACHE_MODES = [
+  'tools_only',
+  'system_and_tools',
+  'last_user_message',
+  'last_2_user_messages',
+  'last_3_user_messages',
+] as const
+
+const Duration = Type.Union([Type.Number({ minimum: 0 }), Type.String({ pattern: DURATION_PATTERN })], {
+  description: 'a duration like 250ms, 30s, 5m, 1h or a number of milliseconds',
+})
+const Size = Type.Union([Type.Integer({ minimum: 0 }), Type.String({ pattern: SIZE_PATTERN })], {
+  description: 'a size like 512KiB, 10MB, 32MiB or a number of bytes',
+})
+const HttpUrl = Type.String({ pattern: '^https?://', description: 'an http:// or https:// URL' })
+const PathPrefix = Type.String({ pattern: '^/', description: 'a path starting with "/"' })
+const StringMap = Type.Record(Type.String(), Type.String())
+const Globs = Type.Array(Type.String({ minLength: 1 }))
+
+const Server = Type.Object(
+  {
+    host: Opt(Type.String({ minLength: 1 })),
+    port: Opt(Type.Integer({ minimum: 0, maximum: 65535 })), // 0: any free port (tests)
+    base_paths: Opt(Type.Array(PathPrefix, { minItems: 1 })),
+    request_timeout: Opt(Duration),
+    max_body_size: Opt(Size),
+    shutdown_grace: Opt(Duration),
+  },
+  strict,
+)
+
+const Provider = Type.Object(
+  {
+    dialect: Enum(DIALECTS),
+    base_url: Opt(HttpUrl),
+    api_key: Opt(
+      Type.Union([Type.String(), Type.Array(Type.String())], {
+        description: 'a key, a list of keys or "passthrough"',
+      }),
+    ),
+    auth_header: Opt(Type.String({ minLength: 1 })),
+    auth_scheme: Opt(Type.String()),
+    headers: Opt(StringMap),
+    query: Opt(StringMap),
+    models: Opt(Type.Array(Type.String({ minLength: 1 }))),
+    max_retries: Opt(Type.Integer({ minimum: 0 })),
+    connect_timeout: Opt(Duration),
+    first_byte_timeout: Opt(Duration),
+    idle_timeout: Opt(Duration),
+    default_max_tokens: Opt(Type.Integer({ minimum: 1 })),
+    cache: Opt(Enum(CACHE_MODES)),
+    region: Opt(Type.String()),
+    aws_access_key_id: Opt(Type.String()),
+    aws_secret_access_key: Opt(Type.String()),
+    aws_session_token: Opt(Type.String()),
+  },
+  strict,
+)
+
+const Target = Type.Union(
+  [
+    Type.String({ minLength: 1 }),
+    Type.Object({ model: Type.String({ minLength: 1 }), weight: Opt(Type.Number({ exclusiveMinimum: 0 })) }, strict),
+  ],
+  { description: '"provider/model" or { model, weight }' },
+)
+
+const Alias = Type.Object(
+  {
+    strategy: Opt(Enum(STRATEGIES)),
+    targets: Type.Array(Target, { minItems: 1 }),
+    fallbacks: Opt(Type.Array(Type.String({ minLength: 1 }))),
+    system: Opt(
+      Type.Object({ replace: Opt(StringMap), prepend: Opt(Type.String()), append: Opt(Type.String()) }, strict),
+    ),
+    params: Opt(Type.Record(Type.String(), Type.Unknown())),
+    override: Opt(Type.Record(Type.String(), Type.Unknown())),
+    base_path: Opt(PathPrefix),
+    hidden: Opt(Type.Boolean()),
+  },
+  strict,
+)
+
+/** `models:` — also the shape of the `--routes` flag. */
+export const ModelsSchema = Type.Record(
+  Type.String(),
+  Type.Union([Type.String({ minLength: 1 }), Alias], { description: '"provider/model" or { strategy, targets, … }' }),
+)
+
+const Policy = Type.Object(
+  {
+    mode: Opt(Enum(POLICY_MODES)),
+    default_model: Opt(Type.String({ minLength: 1 })),
+    allowed_models: Opt(Globs),
+    expose_aliases: Opt(Type.Boolean()),
+    list_wildcards: Opt(Enum(['as_is', 'ignore'] as const)),
+  },
+  strict,
+)
+
+const Count = Type.Integer({ minimum: 1 })
+const limitFields = {
+  rpm: Opt(Count),
+  tpm: Opt(Count),
+  max_concurrent: Opt(Count),
+  budget: Opt(Type.Object({ usd: Type.Number({ minimum: 0 }), per: Enum(['day', 'week', 'month'] as const) }, strict)),
+}
+
+const Key = Type.Object(
+  {
+    key: Opt(Type.String()),
+    key_sha256: Opt(
+      Type.String({ pattern: '^[0-9a-fA-F]{64}$', description: '64 hex characters (the sha256 of the key)' }),
+    ),
+    name: Opt(Type.String({ minLength: 1 })),
+    group: Opt(Type.String({ minLength: 1 })),
+    ...limitFields,
+  },
+  strict,
+)
+
+const Group = Type.Object({ models: Opt(Globs), providers: Opt(Globs), ...limitFields }, strict)
+
+const Check = Type.Object(
+  {
+    url: HttpUrl,
+    method: Opt(Enum(['GET', 'POST'] as const)),
+    headers: Opt(StringMap),
+    group_claim: Opt(Type.String({ minLength: 1 })),
+    name_claim: Opt(Type.String({ minLength: 1 })),
+    cache_ttl: Opt(Duration),
+    timeout: Opt(Duration),
+  },
+  strict,
+)
+
+const Auth = Type.Object(
+  { keys: Opt(Type.Array(Key)), groups: Opt(Type.Record(Type.String(), Group)), check: Opt(Check) },
+  strict,
+)
+
+const Price = Type.Number({ minimum: 0 })
+const Pricing = Type.Record(
+  Type.String(),
+  Type.Object({ input: Price, output: Price, cache_read: Opt(Price), cache_write: Opt(Price) }, strict),
+)
+
+const Logging = Type.Object(
+  {
+    level: Opt(Enum(LOG_LEVELS)),
+    format: Opt(Enum(['json', 'pretty'] as const)),
+    requests: Opt(Type.Boolean()),
+    file: Opt(Type.String()),
+  },
+  strict,
+)
+
+const Usage = Type.Object(
+  {
+    store: Opt(
+      Type.String({
+        pattern: '^(none|sqlite:.+|postgres(ql)?://.+)$',
+        description: '"none", "sqlite:PATH" or "postgres://…"',
+      }),
+    ),
+  },
+  strict,
+)
+
+const State = Type.Object(
+  {
+    redis: Opt(Type.String({ pattern: '^(rediss?://.+)?$', description: '"" or a redis:// / rediss:// URL' })),
+    on_error: Opt(Enum(['open', 'closed'] as const)),
+  },
+  strict,
+)
+
+export const ConfigFileSchema = Type.Object(
+  {
+    server: Opt(Server),
+    providers: Opt(Type.Record(Type.String(), Provider)),
+    models: Opt(ModelsSchema),
+    policy: Opt(Policy),
+    auth: Opt(Auth),
+    pricing: Opt(Pricing),
+    logging: Opt(Logging),
+    usage: Opt(Usage),
+    state: Opt(State),
+  },
+  strict,
+)
+
+export type ConfigFile = Static<typeof ConfigFileSchema>
+export type ProviderFile = Static<typeof Provider>
+export type ModelsFile = Static<typeof ModelsSchema>
+export type AliasFile = Static<typeof Alias>
+export type AuthFile = Static<typeof Auth>
