@@ -32,17 +32,17 @@ export interface RequestState {
   admission: Admission | undefined
 }
 
-export type AttemptOutcome =
-  | { kind: 'response'; response: Response }
-  | {
-      kind: 'error'
-      error: GatewayError
-      attempt: Attempt
-      keyBound: boolean
-      retryAfterMs?: number
-      /** the upstream's own error answer, for a same-dialect client */
-      raw?: (info: RouteInfo) => Response
-    }
+export interface ErrorOutcome {
+  kind: 'error'
+  error: GatewayError
+  attempt: Attempt
+  keyBound: boolean
+  retryAfterMs?: number
+  /** the upstream's own error answer, for a same-dialect client */
+  raw?: (info: RouteInfo) => Response
+}
+
+export type AttemptOutcome = { kind: 'response'; response: Response } | ErrorOutcome
 
 const KEEP_ALIVE_MS = 15_000
 const KEY_BOUND = new Set([401, 403, 429])

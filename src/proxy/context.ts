@@ -26,10 +26,8 @@ export interface Plan {
   entry?: ModelEntry
 }
 
-export interface Principal {
-  name: string
-  group: string
-}
+export type { Principal } from '../auth/principal'
+import type { Principal } from '../auth/principal'
 
 export interface Admission {
   headers: Record<string, string>

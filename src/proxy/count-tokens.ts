@@ -14,7 +14,7 @@ import { JSON_HEADERS, proxyHeaders } from './response-headers'
 import { requireField, requireModelField } from './validate-shape'
 
 export async function handleCountTokens(entry: DialectEntry, request: Request, url: URL, basePath: string, ctx: ProxyContext): Promise<Response> {
-  const requestId = ctx.newId('req')
+  const requestId = ctx.newId('req_')
   const info = { requestId, attempts: 0 }
   try {
     await ctx.authenticate(request, url)
@@ -71,7 +71,7 @@ async function tryForward(
       return undefined
     }
     const text = await sent.response.text()
-    return new Response(text, { headers: proxyHeaders(JSON_HEADERS, { requestId: ctx.newId('req'), provider: attempt.provider.name, model: attempt.model, attempts: 1 }) })
+    return new Response(text, { headers: proxyHeaders(JSON_HEADERS, { requestId: ctx.newId('req_'), provider: attempt.provider.name, model: attempt.model, attempts: 1 }) })
   } catch {
     return undefined
   }

@@ -3,7 +3,7 @@
 import type { CanonRequest } from '../canonical/request'
 import type { DialectEntry } from '../dialects'
 import { GatewayError, toGatewayError } from '../errors'
-import { runAttempt, type AttemptOutcome, type RequestState } from './attempt'
+import { runAttempt, type ErrorOutcome, type RequestState } from './attempt'
 import type { Attempt, ProxyContext, RequestRecord } from './context'
 import { errorResponse } from './errors-reply'
 import { readJsonObject } from './read-body'
@@ -15,7 +15,7 @@ export async function handleGenerate(entry: DialectEntry, request: Request, url:
   const started = performance.now()
   const front = entry.dialect
   const rec: RequestRecord = {
-    requestId: ctx.newId('req'),
+    requestId: ctx.newId('req_'),
     method: request.method,
     path: url.pathname,
     front: front.name,
@@ -77,7 +77,7 @@ async function runPlan(state: RequestState, ctx: ProxyContext): Promise<Response
   const attempts = allowedAttempts(state, ctx)
   const tried: string[] = []
   let last: GatewayError | undefined
-  let lastOutcome: AttemptOutcome | undefined
+  let lastOutcome: ErrorOutcome | undefined
   for (let i = 0; i < attempts.length; i++) {
     const attempt = attempts[i]
     const hasNext = i + 1 < attempts.length
@@ -110,7 +110,7 @@ async function runPlan(state: RequestState, ctx: ProxyContext): Promise<Response
         retryable: false,
       })
     : new GatewayError(502, `no provider could be tried for model ${state.plan.requested}`, { code: 'no_route' })
-  return finalError(state, ctx, lastOutcome && last === lastOutcome.error ? { ...lastOutcome, error: err } : undefined, tried, err)
+  return finalError(state, ctx, lastOutcome?.kind === 'error' ? { ...lastOutcome, error: err } : undefined, tried, err)
 }
 
 function allowedAttempts(state: RequestState, ctx: ProxyContext): Attempt[] {
@@ -129,7 +129,7 @@ function allowedAttempts(state: RequestState, ctx: ProxyContext): Attempt[] {
 }
 
 /** The error the client gets once no attempt is left: pass-through errors keep the upstream's own body. */
-function finalError(state: RequestState, ctx: ProxyContext, outcome: AttemptOutcome | undefined, tried: string[], err?: GatewayError): Response {
+function finalError(state: RequestState, ctx: ProxyContext, outcome: ErrorOutcome | undefined, tried: string[], err?: GatewayError): Response {
   const { rec } = state
   const g = err ?? outcome!.error
   rec.status = g.status

@@ -77,7 +77,7 @@ export function pumpStream(o: PumpOptions): ReadableStream<Uint8Array> {
       async pull(c) {
         // loop until something was sent: a pull that enqueues nothing would stall the stream
         for (;;) {
-          let r: ReadableStreamReadResult<Uint8Array>
+          let r: Awaited<ReturnType<typeof reader.read>>
           try {
             r = await reader.read()
           } catch (err) {

@@ -79,7 +79,8 @@ describe.each([
 
 test('keys are accepted from every header form and ?key=', async () => {
   const body = JSON.stringify({ model: 'echo', messages: [{ role: 'user', content: 'hi' }] })
-  for (const headers of [{ authorization: 'Bearer proxy-key-0123456789' }, { 'x-api-key': 'proxy-key-0123456789' }, { 'x-goog-api-key': 'proxy-key-0123456789' }]) {
+  const forms: Array<Record<string, string>> = [{ authorization: 'Bearer proxy-key-0123456789' }, { 'x-api-key': 'proxy-key-0123456789' }, { 'x-goog-api-key': 'proxy-key-0123456789' }]
+  for (const headers of forms) {
     const r = await fetch(`${proxy.url}/v1/chat/completions`, { method: 'POST', headers, body })
     expect(r.status).toBe(200)
   }

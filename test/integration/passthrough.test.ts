@@ -71,7 +71,7 @@ describe('OpenAI Chat pass-through', () => {
 })
 
 describe('Anthropic pass-through', () => {
-  test('non-streaming with cache_control, anthropic-beta and ?beta=true forwarded', async () => {
+  test('non-streaming with cache_control and anthropic-beta forwarded', async () => {
     const before = ant.received.length
     const msg = await claude().beta.messages.create({
       model: 'claude-sonnet-4-5',
@@ -83,10 +83,22 @@ describe('Anthropic pass-through', () => {
     expect(msg.content[0]).toMatchObject({ type: 'text', text: 'Hello from claude' })
     const got = ant.received[before]
     expect(got.path).toBe('/v1/messages')
-    expect(got.query.get('beta')).toBe('true')
     expect(got.headers.get('anthropic-beta')).toContain('interleaved-thinking-2025-05-14')
     expect(got.headers.get('x-api-key')).toBe('sk-ant-upstream-5678')
     expect(got.body.system[0].cache_control).toEqual({ type: 'ephemeral' })
+  })
+
+  test('Claude Code style ?beta=true reaches the upstream; the client key does not', async () => {
+    const res = await fetch(`${proxy.url}/v1/messages?beta=true`, {
+      method: 'POST',
+      headers: { 'x-api-key': 'proxy-key-alice-0001', 'anthropic-version': '2023-06-01', 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'claude-x', max_tokens: 5, messages: [{ role: 'user', content: 'hi' }] }),
+    })
+    expect(res.status).toBe(200)
+    const got = ant.received.at(-1)!
+    expect(got.query.get('beta')).toBe('true')
+    expect(got.headers.get('anthropic-version')).toBe('2023-06-01')
+    expect(JSON.stringify([...got.headers])).not.toContain('proxy-key-alice-0001')
   })
 
   test('messages.stream().finalMessage()', async () => {
