@@ -69,11 +69,18 @@ async function chat(client: OpenAI, model: string, t: Turn, stream: boolean): Pr
   if (t.tools) body.tools = t.tools.map((x) => ({ type: 'function', function: x }))
   if (t.jsonSchema) body.response_format = { type: 'json_schema', json_schema: { name: 'out', schema: t.jsonSchema, strict: true } }
   if (t.reasoning) body.reasoning_effort = 'low'
-  const res: any = stream ? await client.chat.completions.stream({ ...body, stream: true, stream_options: { include_usage: true } }).finalChatCompletion() : await client.chat.completions.create(body)
+  // the SDK's stream accumulator keeps only standard fields: read reasoning_content off the chunks
+  let streamedReasoning = ''
+  let res: any
+  if (stream) {
+    const s = client.chat.completions.stream({ ...body, stream: true, stream_options: { include_usage: true } })
+    s.on('chunk', (c: any) => (streamedReasoning += c.choices[0]?.delta?.reasoning_content ?? ''))
+    res = await s.finalChatCompletion()
+  } else res = await client.chat.completions.create(body)
   const m = res.choices[0].message
   return {
     text: m.content ?? '',
-    reasoning: m.reasoning_content ?? '',
+    reasoning: stream ? streamedReasoning : (m.reasoning_content ?? ''),
     toolCalls: (m.tool_calls ?? []).map((tc: any) => ({ id: tc.id, name: tc.function.name, args: safeParse(tc.function.arguments) })),
     finish: res.choices[0].finish_reason,
     usage: { input: res.usage?.prompt_tokens ?? -1, output: res.usage?.completion_tokens ?? -1 },
