@@ -1,7 +1,10 @@
 // The registry: the only place that lists dialects. A new dialect is a folder and a line here.
+import type { ProviderConfig } from '../config/types'
 import type { AuthDefault } from '../upstream/build-request'
+import { addCacheMarkers } from '../routing/cache-markers'
 import { anthropicDialect } from './anthropic'
 import type { Dialect, DialectName } from './dialect'
+import { geminiDialect } from './gemini'
 import { openaiChatDialect } from './openai-chat'
 import { openaiResponsesDialect } from './openai-responses'
 
@@ -13,6 +16,8 @@ export interface DialectEntry {
   upstreamPath: string
   /** how its upstreams take a key when the provider config does not say */
   auth: AuthDefault
+  /** adds prompt-cache markers to this dialect's wire body per a provider's `cache` pattern */
+  cacheMarkers?: (body: Record<string, unknown>, pattern: NonNullable<ProviderConfig['cache']>) => Record<string, unknown>
   /** body fields a request must have (checked before pass-through, which does not decode) */
   required: Array<[field: string, kinds: Array<'array' | 'string' | 'object'>]>
 }
@@ -38,6 +43,15 @@ export const DIALECTS: Partial<Record<DialectName, DialectEntry>> = {
     upstreamPath: '/v1/messages',
     auth: { header: 'x-api-key', scheme: '' },
     required: [['messages', ['array']]],
+    cacheMarkers: addCacheMarkers,
+  },
+  // upstream only for now: a Gemini front door needs pattern routes (model and stream are in the URL)
+  gemini: {
+    dialect: geminiDialect,
+    routes: [],
+    upstreamPath: '/v1beta/models',
+    auth: { header: 'x-goog-api-key', scheme: '' },
+    required: [['contents', ['array']]],
   },
 }
 

@@ -1,0 +1,26 @@
+// Google Gemini (`generateContent` / `streamGenerateContent?alt=sse`), upstream and front door.
+import type { Dialect } from '../dialect'
+import { decodeRequest } from './decode-request'
+import { decodeResponse } from './decode-response'
+import { decodeStream } from './decode-stream'
+import { decodeError, encodeError, streamErrorFrames } from './encode-error'
+import { encodeRequest } from './encode-request'
+import { encodeResponse } from './encode-response'
+import { encodeStream } from './encode-stream'
+
+export const geminiDialect: Dialect = {
+  name: 'gemini',
+  decodeRequest,
+  encodeRequest,
+  decodeResponse,
+  encodeResponse,
+  decodeStream,
+  encodeStream,
+  encodeError,
+  decodeError,
+  streamErrorFrames,
+}
+
+export type { GeminiResponse } from './encode-response'
+export type { GeminiUsage } from './convert-usage'
+export type { GeminiFinishReason } from './map-finish-reason'
