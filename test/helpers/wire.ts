@@ -137,3 +137,29 @@ export function responses(r: Received, s: Script): Reply {
 }
 
 export const WIRE = { 'openai-chat': openaiChat, anthropic, 'openai-responses': responses } as const
+
+/** Gemini generateContent / streamGenerateContent?alt=sse (stream chosen by the path, as Google does) */
+export function gemini(r: Received, s: Script): Reply {
+  const stream = r.path.includes(':streamGenerateContent')
+  const finishReason = s.finish === 'length' ? 'MAX_TOKENS' : 'STOP'
+  const usageMetadata = { promptTokenCount: s.usage?.input ?? 11, candidatesTokenCount: s.usage?.output ?? 7, totalTokenCount: (s.usage?.input ?? 11) + (s.usage?.output ?? 7) }
+  const parts: any[] = []
+  if (s.reasoning) parts.push({ text: s.reasoning, thought: true })
+  if (s.text) parts.push({ text: s.text })
+  for (const t of s.tools ?? []) parts.push({ functionCall: { name: t.name, args: t.args } })
+  const body = (ps: any[], last: boolean) => ({
+    candidates: [{ content: { role: 'model', parts: ps }, ...(last ? { finishReason } : {}), index: 0 }],
+    ...(last ? { usageMetadata } : {}),
+    modelVersion: 'gemini-mock',
+    responseId: 'resp-gemini-mock',
+  })
+  if (!stream) return { kind: 'json', body: body(parts, true) }
+  const frames: any[] = []
+  if (s.reasoning) frames.push({ data: body([{ text: s.reasoning, thought: true }], false) })
+  if (s.text) for (const p of pieces(s.text)) frames.push({ data: body([{ text: p }], false) })
+  for (const t of s.tools ?? []) frames.push({ data: body([{ functionCall: { name: t.name, args: t.args } }], false) })
+  frames.push({ data: body([], true) })
+  return { kind: 'sse', frames, delayMs: s.delayMs }
+}
+
+export const WIRE_WITH_GEMINI = { ...WIRE, gemini } as const

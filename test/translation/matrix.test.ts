@@ -3,15 +3,16 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import { startMock, type Mock, type Received, type Reply } from '../helpers/mock-upstream'
 import { startProxy, type TestProxy } from '../helpers/proxy'
-import { WIRE, type Script } from '../helpers/wire'
+import { WIRE_WITH_GEMINI as WIRE, type Script } from '../helpers/wire'
 import { drive, type Front, type Turn } from './clients'
 import { upstreamView } from './upstream-view'
 
 const FRONTS: Front[] = ['openai-chat', 'openai-responses', 'anthropic']
-const UPSTREAMS = ['openai-chat', 'openai-responses', 'anthropic'] as const
+const UPSTREAMS = ['openai-chat', 'openai-responses', 'anthropic', 'gemini'] as const
 type Up = (typeof UPSTREAMS)[number]
-const MODEL: Record<Up, string> = { 'openai-chat': 'chat-model', 'openai-responses': 'resp-model', anthropic: 'ant-model' }
-const dialectOfPath = (p: string): Up => (p.endsWith('/chat/completions') ? 'openai-chat' : p.endsWith('/responses') ? 'openai-responses' : 'anthropic')
+const MODEL: Record<Up, string> = { 'openai-chat': 'chat-model', 'openai-responses': 'resp-model', anthropic: 'ant-model', gemini: 'gem-model' }
+const dialectOfPath = (p: string): Up =>
+  p.endsWith('/chat/completions') ? 'openai-chat' : p.endsWith('/responses') ? 'openai-responses' : p.includes('/v1beta/models/') ? 'gemini' : 'anthropic'
 
 let mock: Mock
 let proxy: TestProxy
@@ -24,8 +25,9 @@ beforeAll(async () => {
       'up-chat': { dialect: 'openai-chat', base_url: `${mock.url}/v1`, api_key: 'sk-chat', max_retries: 0 },
       'up-resp': { dialect: 'openai-responses', base_url: `${mock.url}/v1`, api_key: 'sk-resp', max_retries: 0 },
       'up-ant': { dialect: 'anthropic', base_url: mock.url, api_key: 'sk-ant', max_retries: 0 },
+      'up-gem': { dialect: 'gemini', base_url: mock.url, api_key: 'sk-gem', max_retries: 0 },
     },
-    models: { 'chat-*': 'up-chat/*', 'resp-*': 'up-resp/*', 'ant-*': 'up-ant/*' },
+    models: { 'chat-*': 'up-chat/*', 'resp-*': 'up-resp/*', 'ant-*': 'up-ant/*', 'gem-*': 'up-gem/*' },
   })
 })
 afterAll(() => {
@@ -132,7 +134,12 @@ for (const front of FRONTS)
         test('upstream error before the stream keeps its status in the client dialect', async () => {
           reply = (r) => {
             const d = dialectOfPath(r.path)
-            const body = d === 'anthropic' ? { type: 'error', error: { type: 'rate_limit_error', message: 'too many requests upstream' } } : { error: { message: 'too many requests upstream', type: 'rate_limit_error', code: 'rate_limit_exceeded', param: null } }
+            const body =
+              d === 'anthropic'
+                ? { type: 'error', error: { type: 'rate_limit_error', message: 'too many requests upstream' } }
+                : d === 'gemini'
+                  ? { error: { code: 429, message: 'too many requests upstream', status: 'RESOURCE_EXHAUSTED' } }
+                  : { error: { message: 'too many requests upstream', type: 'rate_limit_error', code: 'rate_limit_exceeded', param: null } }
             return { kind: 'json', status: 429, headers: { 'retry-after': '3' }, body }
           }
           const err: any = await run({ user: 'hi' }).catch((e) => e)

@@ -50,6 +50,23 @@ export function upstreamView(dialect: string, b: any): UpstreamView {
     v.toolNames = (b.tools ?? []).map((t: any) => t.name)
     v.jsonSchema = b.text?.format?.type === 'json_schema'
     v.reasoning = !!b.reasoning?.effort
+  } else if (dialect === 'gemini') {
+    v.system = (b.systemInstruction?.parts ?? []).map((p: any) => p.text ?? '').join('')
+    for (const c of b.contents) {
+      v.roles.push(c.role === 'model' ? 'assistant' : 'user')
+      for (const p of c.parts) {
+        if (typeof p.text === 'string' && !p.thought) v.text += p.text
+        if (p.inlineData || p.fileData) v.images++
+        if (p.functionCall) v.toolCallIds.push(p.functionCall.id ?? p.functionCall.name)
+        if (p.functionResponse) {
+          const r = p.functionResponse.response
+          v.toolResults.push({ id: p.functionResponse.id ?? p.functionResponse.name, output: typeof r?.output === 'string' ? r.output : JSON.stringify(r) })
+        }
+      }
+    }
+    v.toolNames = (b.tools ?? []).flatMap((t: any) => (t.functionDeclarations ?? []).map((f: any) => f.name))
+    v.jsonSchema = !!(b.generationConfig?.responseJsonSchema || b.generationConfig?.responseSchema)
+    v.reasoning = !!b.generationConfig?.thinkingConfig
   } else {
     v.system = textOf(b.system)
     for (const m of b.messages) {
