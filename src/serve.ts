@@ -1,6 +1,7 @@
 // `llm-proxy serve`: start the HTTP server, reload on SIGHUP or a change of the config file,
 // drain in-flight requests on SIGTERM/SIGINT within the grace period, then exit 0.
 import { watch, type FSWatcher } from 'node:fs'
+import { basename, dirname } from 'node:path'
 import type { Config } from './config/types'
 import { ConfigError } from './config/load'
 import { buildRuntime, createServices, describeChanges, type Services } from './build-runtime'
@@ -51,8 +52,12 @@ export async function serve(config: Config, reload: () => Promise<Config>): Prom
   let watcher: FSWatcher | undefined
   if (config.source) {
     let timer: ReturnType<typeof setTimeout> | undefined
+    // watch the directory, not the file: editors and Kubernetes replace the file by a rename,
+    // after which a watch on the file itself goes silent
+    const name = basename(config.source)
     try {
-      watcher = watch(config.source, () => {
+      watcher = watch(dirname(config.source), (_event, file) => {
+        if (file !== null && file !== name && !String(file).startsWith('..')) return
         clearTimeout(timer)
         timer = setTimeout(() => void doReload('file changed'), 150)
       })
