@@ -1,0 +1,59 @@
+// Front door: CanonResponse → the Responses body. One output item per canonical part, in order:
+// reasoning (rs_), text/refusal (msg_), tool calls (fc_, or ctc_ for tools the client declared
+// `custom`). Reasoning from another provider keeps its text but never its signature.
+import type { CanonResponse } from '../../canonical/response'
+import type { ResponseContext } from '../dialect'
+import { usageToResponses } from './convert-usage'
+import { outcomeForFinish } from './map-finish-reason'
+import { customCallItem, customInput, customToolNames, functionCallItem, messageItem, outputText, reasoningItem } from './output-items'
+import { echoFields } from './response-object'
+import type { Json } from './wire'
+
+export function encodeResponse(res: CanonResponse, ctx: ResponseContext): Json {
+  const custom = customToolNames(ctx.request)
+  const output: Json[] = []
+  let text = ''
+  for (const p of res.parts) {
+    switch (p.type) {
+      case 'reasoning': {
+        // only OpenAI's own encrypted state is replayable; another provider's signature is never sent
+        const encrypted = p.origin === 'openai' ? p.encrypted : undefined
+        if (!p.text && !encrypted) break
+        output.push(reasoningItem((p.origin === 'openai' && p.itemId) || ctx.newId('rs_'), p.text, encrypted))
+        break
+      }
+      case 'text':
+        if (!p.text) break
+        output.push(messageItem(ctx.newId('msg_'), [outputText(p.text)]))
+        text += p.text
+        break
+      case 'refusal':
+        output.push(messageItem(ctx.newId('msg_'), [{ type: 'refusal', refusal: p.text }]))
+        break
+      case 'tool_call': {
+        const input = customInput(p.custom, p.name, p.argumentsJson, custom)
+        if (input !== undefined) output.push(customCallItem(ctx.newId('ctc_'), p.id, p.name, input))
+        else output.push(functionCallItem(ctx.newId('fc_'), p.id, p.name, p.argumentsJson || '{}'))
+        break
+      }
+      default:
+        break
+    }
+  }
+  const outcome = outcomeForFinish(res.finish)
+  const now = ctx.now()
+  return {
+    id: ctx.newId('resp_'),
+    object: 'response',
+    created_at: now,
+    status: outcome.status,
+    completed_at: outcome.status === 'completed' ? now : null,
+    error: outcome.error ?? null,
+    incomplete_details: outcome.reason ? { reason: outcome.reason } : null,
+    model: ctx.model,
+    output,
+    output_text: text,
+    usage: usageToResponses(res.usage),
+    ...echoFields(ctx.request),
+  }
+}

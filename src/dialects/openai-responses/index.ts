@@ -1,0 +1,24 @@
+// OpenAI Responses (`/v1/responses`), front door (Codex CLI, openai SDK) and upstream.
+import type { Dialect } from '../dialect'
+import { decodeRequest } from './decode-request'
+import { decodeResponse } from './decode-response'
+import { decodeStream } from './decode-stream'
+import { decodeError, encodeError, streamErrorFrames } from './encode-error'
+import { encodeRequest } from './encode-request'
+import { encodeResponse } from './encode-response'
+import { encodeStream } from './encode-stream'
+
+export const openaiResponsesDialect: Dialect = {
+  name: 'openai-responses',
+  decodeRequest,
+  encodeRequest,
+  decodeResponse,
+  encodeResponse,
+  decodeStream,
+  encodeStream,
+  encodeError,
+  decodeError,
+  streamErrorFrames,
+}
+
+export type { ResponsesUsage } from './convert-usage'

@@ -1,0 +1,43 @@
+// A request body shaped like Codex CLI's (codex-rs ResponsesApiRequest), second turn of a tool loop.
+export const codexRequest = (): Record<string, unknown> => ({
+  model: 'gpt-5.1-codex',
+  instructions: 'You are Codex, a coding agent.',
+  input: [
+    { type: 'message', role: 'developer', content: [{ type: 'input_text', text: '<permissions>sandboxed</permissions>' }] },
+    { type: 'message', role: 'user', content: [{ type: 'input_text', text: '<environment_context>cwd=/repo</environment_context>' }] },
+    { type: 'message', role: 'user', content: [{ type: 'input_text', text: 'Add a file a.txt' }] },
+    {
+      type: 'reasoning',
+      id: 'rs_abc',
+      summary: [
+        { type: 'summary_text', text: '**Planning**' },
+        { type: 'summary_text', text: 'Use apply_patch.' },
+      ],
+      content: null,
+      encrypted_content: 'gAAAAencrypted',
+    },
+    { type: 'message', role: 'assistant', id: 'msg_1', content: [{ type: 'output_text', text: 'Creating the file.', annotations: [] }], phase: 'commentary' },
+    { type: 'custom_tool_call', id: 'ctc_1', status: 'completed', call_id: 'call_patch', name: 'apply_patch', input: '*** Begin Patch\n*** Add File: a.txt\n+hi\n*** End Patch' },
+    { type: 'custom_tool_call_output', call_id: 'call_patch', output: 'Success. Updated: A a.txt' },
+    { type: 'function_call', id: 'fc_1', call_id: 'call_shell', name: 'shell', arguments: '{"command":["cat","a.txt"]}' },
+    { type: 'function_call_output', call_id: 'call_shell', output: 'hi' },
+    { type: 'local_shell_call', id: 'lsh_1', call_id: 'call_ls', status: 'completed', action: { type: 'exec', command: ['ls'] } },
+    { type: 'ghost_snapshot', ghost_commit: {} },
+    { type: 'message', role: 'user', content: [{ type: 'input_text', text: 'Thanks' }] },
+  ],
+  tools: [
+    { type: 'function', name: 'shell', description: 'Runs a shell command', strict: false, parameters: { type: 'object', properties: { command: { type: 'array', items: { type: 'string' } } }, required: ['command'] } },
+    { type: 'custom', name: 'apply_patch', description: 'Edit files', format: { type: 'grammar', syntax: 'lark', definition: 'start: begin_patch' } },
+    { type: 'web_search' },
+    { type: 'local_shell' },
+  ],
+  tool_choice: 'auto',
+  parallel_tool_calls: false,
+  reasoning: { effort: 'medium', summary: 'auto' },
+  store: false,
+  stream: true,
+  include: ['reasoning.encrypted_content'],
+  prompt_cache_key: 'conv-123',
+  text: { verbosity: 'low' },
+  client_metadata: { 'x-codex-turn': '2' },
+})
