@@ -43,7 +43,7 @@ async function main(argv: string[]): Promise<number> {
     return 0
   }
   if (command === 'usage') {
-    process.stdout.write(await runUsageCommand(config, { since: flags.since ?? '7d', by: flags.by ?? 'model' }))
+    process.stdout.write(await runUsageCommand(config, { since: `${Math.round((flags.since ?? 7 * 86_400_000) / 1000)}s`, by: flags.by ?? 'model' }))
     return 0
   }
   return await serve(config, load)

@@ -12,6 +12,9 @@ import { VERSION } from './version'
 export async function serve(config: Config, reload: () => Promise<Config>): Promise<number> {
   const services = await createServices(config)
   const holder = new RuntimeHolder(buildRuntime(config, services))
+  services.requestDone = () => {
+    holder.active = Math.max(0, holder.active - 1)
+  }
   holder.routes = buildRouteTable(holder)
   const app = createApp(holder)
   const log = () => holder.current.ctx.log

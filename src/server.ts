@@ -18,6 +18,8 @@ export interface RouteEntry {
   basePath: string
   /** dialect whose error shape this route answers in */
   errors: DialectEntry
+  /** a generation request: counted in holder.active until the pipeline finishes it (streams included) */
+  tracked?: boolean
 }
 
 const openaiEntry = () => DIALECTS['openai-chat']!
@@ -39,11 +41,11 @@ export function buildRouteTable(holder: RuntimeHolder): Map<string, RouteEntry> 
   const bases = new Set(cfg.server.base_paths.map(normalizeBase))
   for (const e of cfg.models) if (e.base_path) bases.add(normalizeBase(e.base_path))
   for (const base of bases) {
-    const add = (method: string, path: string, errors: DialectEntry, handler: Handler) =>
-      table.set(`${method} ${base}${path}`, { method, handler, basePath: base || '/', errors })
+    const add = (method: string, path: string, errors: DialectEntry, handler: Handler, tracked = false) =>
+      table.set(`${method} ${base}${path}`, { method, handler, basePath: base || '/', errors, tracked })
     for (const entry of Object.values(DIALECTS)) {
       if (!entry) continue
-      for (const path of entry.routes) add('POST', path, entry, (req, url, bp) => handleGenerate(entry, req, url, bp, holder.current.ctx))
+      for (const path of entry.routes) add('POST', path, entry, (req, url, bp) => handleGenerate(entry, req, url, bp, holder.current.ctx), true)
     }
     add('POST', '/v1/messages/count_tokens', anthropicEntry(), (req, url, bp) => handleCountTokens(anthropicEntry(), req, url, bp, holder.current.ctx))
     add('POST', '/messages/count_tokens', anthropicEntry(), (req, url, bp) => handleCountTokens(anthropicEntry(), req, url, bp, holder.current.ctx))
@@ -117,16 +119,17 @@ export async function dispatch(holder: RuntimeHolder, request: Request): Promise
       : new GatewayError(404, `no endpoint at ${request.method} ${path}; this proxy serves /v1/chat/completions, /v1/responses, /v1/messages and /v1/models`, {
           code: 'not_found',
         })
-    return errorResponse(errors.dialect, err, { requestId: holder.current.ctx.newId('req'), attempts: 0 })
+    return errorResponse(errors.dialect, err, { requestId: holder.current.ctx.newId('req_'), attempts: 0 })
   }
   holder.inflight++
+  if (route.tracked) holder.active++
   try {
     return await route.handler(request, url, route.basePath)
   } catch (err) {
     const g = toGatewayError(err)
     if (!(err instanceof GatewayError)) holder.current.ctx.log.error('unhandled error', { path, error: String(err) })
     const errors = route.errors === openaiEntry() ? errorDialectFor(request) : route.errors
-    return errorResponse(errors.dialect, g, { requestId: holder.current.ctx.newId('req'), attempts: 0 })
+    return errorResponse(errors.dialect, g, { requestId: holder.current.ctx.newId('req_'), attempts: 0 })
   } finally {
     holder.inflight--
   }

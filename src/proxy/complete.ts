@@ -15,9 +15,18 @@ export interface Completion {
 
 const done = new WeakSet<RequestState>()
 
-export function completeRecord(state: RequestState, ctx: ProxyContext, status: number, c: Completion): void {
-  if (done.has(state)) return
+/** true once the request's record went out (its response is already on its way) */
+export const isCompleted = (state: RequestState | undefined): boolean => !!state && done.has(state)
+
+/** marks the request finished; false when it already was */
+export function markCompleted(state: RequestState): boolean {
+  if (done.has(state)) return false
   done.add(state)
+  return true
+}
+
+export function completeRecord(state: RequestState, ctx: ProxyContext, status: number, c: Completion): void {
+  if (!markCompleted(state)) return
   const rec = state.rec
   rec.status = status
   rec.usage = c.usage

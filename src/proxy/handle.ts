@@ -5,6 +5,7 @@ import type { DialectEntry } from '../dialects'
 import { GatewayError, toGatewayError } from '../errors'
 import { runAttempt, type ErrorOutcome, type RequestState } from './attempt'
 import type { Attempt, ProxyContext, RequestRecord } from './context'
+import { markCompleted } from './complete'
 import { errorResponse } from './errors-reply'
 import { readJsonObject } from './read-body'
 import { requireField, requireModelField } from './validate-shape'
@@ -56,8 +57,11 @@ export async function handleGenerate(entry: DialectEntry, request: Request, url:
     rec.status = g.status
     rec.error = g.message
     rec.durationMs = performance.now() - started
-    state?.admission?.release({ tokens: 0, costUsd: 0 })
-    ctx.finish(rec)
+    // a failure after the response went out was already recorded; never finish twice
+    if (!state || markCompleted(state)) {
+      state?.admission?.release({ tokens: 0, costUsd: 0 })
+      ctx.finish(rec)
+    }
     return errorResponse(front, g, { requestId: rec.requestId, attempts: rec.attempts, limitHeaders: state?.admission?.headers })
   }
 }
@@ -140,8 +144,10 @@ function finalError(state: RequestState, ctx: ProxyContext, outcome: ErrorOutcom
     rec.provider = outcome.attempt.provider.name
     rec.modelUpstream = outcome.attempt.model
   }
-  state.admission?.release({ tokens: 0, costUsd: 0 })
-  ctx.finish(rec)
+  if (markCompleted(state)) {
+    state.admission?.release({ tokens: 0, costUsd: 0 })
+    ctx.finish(rec)
+  }
   const info = { requestId: rec.requestId, provider: rec.provider, model: rec.modelUpstream, attempts: rec.attempts, limitHeaders: state.admission?.headers }
   if (outcome?.kind === 'error' && outcome.raw && tried.length === 1) return outcome.raw(info)
   return errorResponse(state.entry.dialect, g, info)

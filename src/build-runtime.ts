@@ -1,0 +1,176 @@
+// The composition root: a Config and the long-lived services become a Runtime whose
+// ProxyContext the pipeline uses. Services (ledger, metrics, limit store, shared counters,
+// key pools, circuit breakers) outlive config reloads; everything derived from the config is
+// rebuilt on each reload and swapped in atomically.
+import { createAuthenticator } from './auth'
+import { checkModelAllowed, checkProviderAllowed, isModelAllowed } from './auth/authorize'
+import type { Config } from './config/types'
+import { createState, type LimitStore } from './limits'
+import { createGatewayMetrics, type GatewayMetrics } from './observe/gateway-metrics'
+import { createLogger, type Logger } from './observe/logger'
+import { clearSecrets, registerSecret } from './observe/redact'
+import { finishRequest } from './observe/request-finish'
+import { createUsageLedger, type UsageLedger } from './observe/usage-ledger'
+import { createUsageStore } from './observe/usage-store'
+import type { Admission, ProxyContext } from './proxy/context'
+import { resolveModel, RoundRobinCounters } from './routing/resolve-model'
+import type { Runtime } from './runtime'
+import { CircuitBreakers, orderByHealth } from './upstream/circuit-breaker'
+import { KeyPools } from './upstream/key-pool'
+import { backoffMs } from './upstream/retry'
+import type { FetchLike } from './upstream/send'
+
+export interface Services {
+  log: Logger
+  metrics: GatewayMetrics
+  ledger: UsageLedger
+  limits: LimitStore
+  counters: RoundRobinCounters
+  keyPools: KeyPools
+  breakers: CircuitBreakers
+  fetch: FetchLike
+  /** called once per finished generation request (serve.ts counts in-flight requests with it) */
+  requestDone: () => void
+  close(): Promise<void>
+}
+
+export interface ServiceOverrides {
+  fetch?: FetchLike
+  logSink?: (line: string) => void
+}
+
+/** Registers every key in the config so no log line can carry one. */
+function registerSecrets(cfg: Config): void {
+  clearSecrets()
+  for (const p of cfg.providers) {
+    for (const k of p.api_keys) registerSecret(k)
+    registerSecret(p.aws_secret_access_key)
+    registerSecret(p.aws_session_token)
+  }
+  for (const k of cfg.auth?.keys ?? []) registerSecret(k.key)
+}
+
+export async function createServices(cfg: Config, o: ServiceOverrides = {}): Promise<Services> {
+  registerSecrets(cfg)
+  const log = createLogger(cfg.logging, o.logSink)
+  const store = await createUsageStore(cfg.usage.store)
+  const ledger = createUsageLedger(store, { logger: log })
+  const state = createState(cfg, { warn: (m) => log.warn(m) })
+  return {
+    log,
+    metrics: createGatewayMetrics(),
+    ledger,
+    limits: state.limits,
+    counters: new RoundRobinCounters(),
+    keyPools: new KeyPools(),
+    breakers: new CircuitBreakers(),
+    fetch: o.fetch ?? fetch,
+    requestDone: () => {},
+    async close() {
+      await ledger.close()
+      await state.limits.close()
+      await state.close()
+      await log.close()
+    },
+  }
+}
+
+let idCounter = 0
+const ID_CHARS = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789'
+/** prefix + 24 random characters (ids need to be unique, not secret) */
+export function newId(prefix: string): string {
+  let s = prefix
+  for (let i = 0; i < 24; i++) s += ID_CHARS[(Math.random() * 62) | 0]
+  idCounter++
+  return s
+}
+
+export function buildRuntime(cfg: Config, s: Services, prev?: Runtime): Runtime {
+  if (prev) {
+    registerSecrets(cfg)
+    s.counters.retain(cfg.models)
+    s.keyPools.retain(cfg.providers)
+  }
+  const authenticate = createAuthenticator(cfg.auth, { fetch: s.fetch })
+  const noAdmission: Admission = { headers: {}, release() {} }
+  const ctx: ProxyContext = {
+    config: cfg,
+    log: s.log,
+    fetch: s.fetch,
+    newId,
+    nowSeconds: () => Math.floor(Date.now() / 1000),
+    random: Math.random,
+    sleep: (ms) => Bun.sleep(ms),
+    resolve: (requested, basePath) => resolveModel(cfg, requested, { basePath, counters: s.counters, random: Math.random }),
+    authenticate: (request, url) => authenticate(request.headers, url),
+    authorize(principal, requested, provider) {
+      checkModelAllowed(principal, requested)
+      if (provider) checkProviderAllowed(principal, provider)
+    },
+    async admit(principal, estimatedTokens) {
+      if (!cfg.auth) return noAdmission
+      const { ticket, headers } = await s.limits.admit({ principal, estimatedTokens }, Date.now())
+      return {
+        headers,
+        release: (usage) => {
+          s.limits.release(ticket, usage, Date.now()).catch((err) => s.log.warn('limit release failed', { error: String(err) }))
+        },
+      }
+    },
+    upstreamKey: (provider) => s.keyPools.pool(provider).next(Date.now()),
+    reportAttempt(attempt, key, status, retryAfterMs) {
+      const now = Date.now()
+      const ok = status < 400
+      s.breakers.get(attempt.target).record(ok || (status >= 400 && status < 500 && status !== 408 && status !== 429), now)
+      if (!key) return
+      const pool = s.keyPools.pool(attempt.provider)
+      if (status === 401 || status === 403) pool.bench(key, 'auth')
+      else if (status === 429) pool.bench(key, 'rate', now + (retryAfterMs ?? 30_000))
+      if (!ok) s.metrics.upstreamErrors.labels(attempt.provider.name, errorClass(status)).inc()
+    },
+    orderAttempts: (attempts) => orderByHealth(attempts, s.breakers, Date.now()),
+    backoffMs: (retry) => backoffMs(retry, Math.random),
+    finish: (record) => {
+      s.requestDone()
+      return finishRequest({ config: cfg, log: s.log, metrics: s.metrics, ledger: s.ledger, now: Date.now }, record)
+    },
+  }
+  return {
+    config: cfg,
+    ctx,
+    modelVisible: (principal, id) => isModelAllowed(principal, id),
+    metricsText: () => s.metrics.registry.render(),
+    close: async () => {},
+  }
+}
+
+function errorClass(status: number): string {
+  if (status === 429) return 'rate_limit'
+  if (status === 401 || status === 403) return 'auth'
+  if (status === 408 || status === 504) return 'timeout'
+  if (status >= 500) return '5xx'
+  return '4xx'
+}
+
+/** What a reload changed, for its log line. */
+export function describeChanges(a: Config, b: Config): Record<string, string[]> {
+  const diff = <T>(xs: T[], ys: T[], key: (t: T) => string) => {
+    const A = new Map(xs.map((x) => [key(x), JSON.stringify(x)]))
+    const B = new Map(ys.map((y) => [key(y), JSON.stringify(y)]))
+    return {
+      added: [...B.keys()].filter((k) => !A.has(k)),
+      removed: [...A.keys()].filter((k) => !B.has(k)),
+      changed: [...B.keys()].filter((k) => A.has(k) && A.get(k) !== B.get(k)),
+    }
+  }
+  const p = diff(a.providers, b.providers, (x) => x.name)
+  const m = diff(a.models, b.models, (x) => x.pattern)
+  return {
+    providers_added: p.added,
+    providers_removed: p.removed,
+    providers_changed: p.changed,
+    models_added: m.added,
+    models_removed: m.removed,
+    models_changed: m.changed,
+  }
+}

@@ -1,0 +1,81 @@
+// What happens once per finished request: cost from pricing, one log line, metrics, a ledger row.
+import type { Config } from '../config/types'
+import type { DialectName } from '../dialects/dialect'
+import type { RequestRecord } from '../proxy/context'
+import { countUsage, type GatewayMetrics } from './gateway-metrics'
+import type { Logger } from './logger'
+import { costUsd } from './pricing'
+import type { UsageLedger } from './usage-ledger'
+
+export interface FinishDeps {
+  config: Config
+  log: Logger
+  metrics: GatewayMetrics
+  ledger: UsageLedger
+  now: () => number
+}
+
+export function finishRequest(d: FinishDeps, r: RequestRecord): number {
+  const u = r.usage
+  const provider = r.provider ?? ''
+  const model = r.modelUpstream ?? ''
+  const cost = u && model ? costUsd(d.config.pricing, model, u).usd : 0
+  const m = d.metrics
+  m.requests.labels(r.front, provider, model, String(r.status)).inc()
+  m.requestDuration.labels(r.front, provider).observe(r.durationMs / 1000)
+  if (r.ttftMs !== undefined) m.timeToFirstToken.labels(r.front, provider).observe(r.ttftMs / 1000)
+  if (r.overheadMs !== undefined) m.overhead.labels(r.front).observe(r.overheadMs / 1000)
+  if (u && provider) countUsage(m, provider, model, u, cost)
+  if (r.attempts > 1 && provider) m.fallbacks.labels(provider).inc(r.attempts - 1)
+  if (r.status === 429 && !provider) m.rateLimited.labels('proxy').inc()
+  if (d.config.logging.requests && d.log.enabled('info')) {
+    d.log.info('request', {
+      id: r.requestId,
+      method: r.method,
+      path: r.path,
+      front: r.front,
+      key: r.principal?.name,
+      group: r.principal?.group,
+      model: r.modelRequested,
+      provider: r.provider,
+      upstream_model: r.modelUpstream,
+      status: r.status,
+      stream: r.stream,
+      attempts: r.attempts,
+      tried: r.tried && r.tried.length > 1 ? r.tried : undefined,
+      input_tokens: u?.inputTokens,
+      output_tokens: u?.outputTokens,
+      cache_read_tokens: u?.cacheReadTokens,
+      reasoning_tokens: u?.reasoningTokens,
+      cost_usd: cost || undefined,
+      ttft_ms: r.ttftMs !== undefined ? Math.round(r.ttftMs) : undefined,
+      duration_ms: Math.round(r.durationMs * 10) / 10,
+      overhead_ms: r.overheadMs !== undefined ? Math.round(r.overheadMs * 100) / 100 : undefined,
+      disconnected: r.clientDisconnected || undefined,
+      error: r.error,
+    })
+  }
+  d.ledger.record({
+    time: d.now() - r.durationMs,
+    request_id: r.requestId,
+    key_name: r.principal?.name ?? '',
+    group_name: r.principal?.group ?? '',
+    front: r.front as DialectName,
+    model_requested: r.modelRequested ?? '',
+    provider,
+    model_upstream: model,
+    attempts: r.attempts,
+    status: r.status,
+    input_tokens: u?.inputTokens ?? 0,
+    output_tokens: u?.outputTokens ?? 0,
+    cache_read_tokens: u?.cacheReadTokens ?? 0,
+    cache_write_tokens: u?.cacheWriteTokens ?? 0,
+    reasoning_tokens: u?.reasoningTokens ?? 0,
+    cost_usd: cost,
+    ttft_ms: r.ttftMs !== undefined ? Math.round(r.ttftMs) : null,
+    duration_ms: Math.round(r.durationMs),
+    client_disconnected: !!r.clientDisconnected,
+    error: r.error ? r.error.slice(0, 300) : null,
+  })
+  return cost
+}
