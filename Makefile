@@ -28,13 +28,13 @@ unit: deps
 test: typecheck unit
 
 build: deps
-	bun build --compile --minify --sourcemap src/main.ts --outfile dist/llm-proxy
+	bun build --compile --minify --sourcemap --bytecode src/main.ts --outfile dist/llm-proxy
 
 build-all: deps
 	@for t in $(TARGETS); do \
 	  ext=""; case $$t in windows-*) ext=".exe";; esac; \
 	  echo "building dist/llm-proxy-$$t$$ext"; \
-	  bun build --compile --minify --sourcemap --target=bun-$$t src/main.ts --outfile dist/llm-proxy-$$t$$ext || exit 1; \
+	  bun build --compile --minify --sourcemap --bytecode --target=bun-$$t src/main.ts --outfile dist/llm-proxy-$$t$$ext || exit 1; \
 	done
 
 bench: build
