@@ -22,13 +22,32 @@ export class SseParser {
 
   constructor(private readonly onFrame: (f: SseFrame) => void) {}
 
+  /** end of input: an event whose blank line never came is still delivered */
+  flush(): void {
+    if (this.buf.length) {
+      this.line(this.buf)
+      this.buf = ''
+    }
+    this.dispatch()
+  }
+
   feed(text: string): void {
     if (this.pendingCR && text.length > 0) {
       // a CR ended the previous piece: a LF at the start of this one belongs to it
       if (text.charCodeAt(0) === 10) text = text.slice(1)
       this.pendingCR = false
     }
-    let buf = this.buf.length ? this.buf + text : text
+    const buf = this.buf.length ? this.buf + text : text
+    // the common case (LF line ends) finds lines with a native search instead of a char loop
+    if (buf.indexOf('\r') === -1) {
+      let start = 0
+      for (let nl = buf.indexOf('\n'); nl !== -1; nl = buf.indexOf('\n', start)) {
+        this.line(buf.slice(start, nl))
+        start = nl + 1
+      }
+      this.buf = start < buf.length ? buf.slice(start) : ''
+      return
+    }
     let start = 0
     const n = buf.length
     for (let i = 0; i < n; i++) {
@@ -45,19 +64,15 @@ export class SseParser {
     this.buf = start < n ? buf.slice(start) : ''
   }
 
-  /** end of input: an event whose blank line never came is still delivered */
-  flush(): void {
-    if (this.buf.length) {
-      this.line(this.buf)
-      this.buf = ''
-    }
-    this.dispatch()
-  }
-
   private line(line: string): void {
     if (line.length === 0) return this.dispatch()
     const c0 = line.charCodeAt(0)
     if (c0 === 58 /* : */) return
+    // fast path for the overwhelmingly common "data: " line
+    if (c0 === 100 /* d */ && line.startsWith('data:')) {
+      this.data.push(line.charCodeAt(5) === 32 ? line.slice(6) : line.slice(5))
+      return
+    }
     const colon = line.indexOf(':')
     let field: string
     let value: string
@@ -76,6 +91,7 @@ export class SseParser {
   private dispatch(): void {
     if (this.data.length === 0) {
       this.event = undefined
+      this.id = undefined
       return
     }
     const frame: SseFrame = { data: this.data.length === 1 ? this.data[0] : this.data.join('\n') }
@@ -83,6 +99,7 @@ export class SseParser {
     if (this.id !== undefined) frame.id = this.id
     this.data = []
     this.event = undefined
+    this.id = undefined
     this.onFrame(frame)
   }
 }

@@ -268,9 +268,22 @@ async function nonStreamResponse(
   attempt: Attempt,
   fetchStarted: number,
 ): Promise<AttemptOutcome> {
-  if (same && res.body) return { kind: 'response', response: tappedPassthrough(state, ctx, up, res, info, fetchStarted) }
+  // a chunked body flows through as it arrives; a body of known length is read whole (it is sent
+  // at once anyway) and forwarded as the same bytes: no stream machinery per request
+  if (same && res.body && !res.headers.has('content-length'))
+    return { kind: 'response', response: tappedPassthrough(state, ctx, up, res, info, fetchStarted) }
   const text = await res.text()
   const upstreamMs = performance.now() - fetchStarted
+  if (same) {
+    let usage
+    try {
+      usage = up.decodeResponse(JSON.parse(text)).usage
+    } catch {
+      usage = undefined
+    }
+    completeRecord(state, ctx, res.status, { usage, upstreamMs })
+    return { kind: 'response', response: new Response(text, { status: res.status, headers: proxyHeaders({ 'content-type': res.headers.get('content-type') ?? 'application/json' }, info) }) }
+  }
   let parsed: unknown
   try {
     parsed = JSON.parse(text)

@@ -99,8 +99,8 @@ export function passthroughStream(dialect: Dialect): ChunkTranslator {
   const onEvent = (ev: CanonEvent) => observe(observed, ev)
   const parser = new SseParser((frame) => {
     const d = frame.data
-    if (d.includes('"usage') || d.includes('finish_reason') || d.includes('stop_reason') || d.includes('"error"') || d.includes('[DONE]'))
-      dec.push(frame, onEvent)
+    // usage (and errors) are all the ledger needs; every other frame is left unparsed
+    if (carriesUsage(d) || d.includes('"error"')) dec.push(frame, onEvent)
   })
   let closed = false
   return {
@@ -122,6 +122,18 @@ export function passthroughStream(dialect: Dialect): ChunkTranslator {
       return toBytes(s)
     },
   }
+}
+
+/** true when a frame has a usage object (OpenAI streams put `"usage":null` in every chunk) */
+function carriesUsage(d: string): boolean {
+  for (let i = d.indexOf('"usage'); i !== -1; i = d.indexOf('"usage', i + 6)) {
+    let j = d.indexOf(':', i + 6)
+    if (j === -1) return false
+    do j++
+    while (d.charCodeAt(j) === 32)
+    if (d.charCodeAt(j) !== 110 /* n(ull) */) return true
+  }
+  return false
 }
 
 /** A locally produced event list (echo provider) encoded for the client. */
