@@ -156,21 +156,24 @@ async function callUpstream(state: RequestState, attempt: Attempt, ctx: ProxyCon
     extraHeaders,
   })
   const fetchStarted = performance.now()
-  const sent = await sendUpstream(init, {
-    fetch: ctx.fetch,
-    firstByteTimeoutMs: Math.min(provider.first_byte_timeout, Math.max(1, state.started + ctx.config.server.request_timeout - fetchStarted)),
-    clientSignal: state.request.signal,
-    providerName: provider.name,
-  })
+  let sent
+  try {
+    sent = await sendUpstream(init, {
+      fetch: ctx.fetch,
+      firstByteTimeoutMs: Math.min(provider.first_byte_timeout, Math.max(1, state.started + ctx.config.server.request_timeout - fetchStarted)),
+      clientSignal: state.request.signal,
+      providerName: provider.name,
+    })
+  } catch (err) {
+    // unreachable or silent: the target's circuit breaker must learn it (no key is to blame)
+    if (err instanceof GatewayError && err.retryable) ctx.reportAttempt(attempt, undefined, err.status)
+    throw err
+  }
   const res = sent.response
   if (!res.ok) return upstreamFailure(state, attempt, ctx, up.dialect, same, key, res)
-  ctx.reportAttempt(attempt, key, res.status)
-  state.rec.provider = provider.name
-  state.rec.modelUpstream = attempt.model
-  const rctx = responseContext(state, ctx, canon)
-  const info = routeInfo(state, attempt)
   const ct = res.headers.get('content-type') ?? ''
   if (ct.includes('text/html')) {
+    ctx.reportAttempt(attempt, undefined, 502)
     sent.abort('html answer')
     return {
       kind: 'error',
@@ -182,6 +185,11 @@ async function callUpstream(state: RequestState, attempt: Attempt, ctx: ProxyCon
       keyBound: false,
     }
   }
+  ctx.reportAttempt(attempt, key, res.status)
+  state.rec.provider = provider.name
+  state.rec.modelUpstream = attempt.model
+  const rctx = responseContext(state, ctx, canon)
+  const info = routeInfo(state, attempt)
   if (state.rec.stream && res.body) return { kind: 'response', response: streamResponse(state, ctx, up.dialect, same, sent, rctx, info, attempt, fetchStarted) }
   return nonStreamResponse(state, ctx, up.dialect, same, res, rctx, info, attempt, fetchStarted)
 }

@@ -85,7 +85,10 @@ async function runPlan(state: RequestState, ctx: ProxyContext): Promise<Response
   for (let i = 0; i < attempts.length; i++) {
     const attempt = attempts[i]
     const hasNext = i + 1 < attempts.length
-    for (let retry = 0; ; retry++) {
+    const keys = attempt.provider.passthrough ? 1 : Math.max(1, attempt.provider.api_keys.length)
+    let keysTried = 0
+    let retry = 0
+    for (;;) {
       rec.attempts++
       const outcome = await runAttempt(state, attempt, ctx)
       if (outcome.kind === 'response') return outcome.response
@@ -93,14 +96,20 @@ async function runPlan(state: RequestState, ctx: ProxyContext): Promise<Response
       lastOutcome = outcome
       tried.push(`${attempt.target} (${outcome.error.status})`)
       if (!outcome.error.retryable) return finalError(state, ctx, outcome, tried)
-      if (retry >= attempt.provider.max_retries) break
-      // another key of the same provider first, at once; otherwise fail over without waiting
-      if (outcome.keyBound && attempt.provider.api_keys.length > 1) continue
-      if (hasNext) break
+      if (outcome.keyBound) {
+        // our key was refused: every other key of this provider once, at once (not a retry);
+        // the pool skips the keys benched by the refusals
+        if (++keysTried < keys) continue
+        // a refused key stays refused; only a rate limit is worth waiting out
+        if (outcome.error.status !== 429) break
+      }
+      // fail over without waiting; back off only on the last target
+      if (hasNext || retry >= attempt.provider.max_retries) break
       const wait = Math.max(ctx.backoffMs(retry), Math.min(outcome.retryAfterMs ?? 0, MAX_RETRY_AFTER_MS))
       if (performance.now() + wait >= deadline) break
-      await ctx.sleep(wait)
+      await pause(ctx, wait, state.request.signal)
       if (state.request.signal.aborted) break
+      retry++
     }
     if (performance.now() >= deadline) break
   }
@@ -115,6 +124,19 @@ async function runPlan(state: RequestState, ctx: ProxyContext): Promise<Response
       })
     : new GatewayError(502, `no provider could be tried for model ${state.plan.requested}`, { code: 'no_route' })
   return finalError(state, ctx, lastOutcome?.kind === 'error' ? { ...lastOutcome, error: err } : undefined, tried, err)
+}
+
+/** ctx.sleep, cut short when the client goes away (a request waiting out a Retry-After holds its limiter slot) */
+function pause(ctx: ProxyContext, ms: number, signal: AbortSignal): Promise<void> {
+  if (signal.aborted) return Promise.resolve()
+  return new Promise((resolve) => {
+    const done = () => {
+      signal.removeEventListener('abort', done)
+      resolve()
+    }
+    signal.addEventListener('abort', done, { once: true })
+    ctx.sleep(ms).then(done, done)
+  })
 }
 
 function allowedAttempts(state: RequestState, ctx: ProxyContext): Attempt[] {
@@ -149,6 +171,7 @@ function finalError(state: RequestState, ctx: ProxyContext, outcome: ErrorOutcom
     ctx.finish(rec)
   }
   const info = { requestId: rec.requestId, provider: rec.provider, model: rec.modelUpstream, attempts: rec.attempts, limitHeaders: state.admission?.headers }
-  if (outcome?.kind === 'error' && outcome.raw && tried.length === 1) return outcome.raw(info)
+  // the upstream's own answer when it is the whole story: one try, or an error the client caused
+  if (outcome?.kind === 'error' && outcome.raw && (tried.length === 1 || !err)) return outcome.raw(info)
   return errorResponse(state.entry.dialect, g, info)
 }

@@ -47,13 +47,14 @@ export async function sendUpstream(req: UpstreamRequestInit, o: SendOptions): Pr
   } catch (err) {
     o.clientSignal?.removeEventListener('abort', onClientAbort)
     if (timedOut)
-      throw new GatewayError(504, `provider ${o.providerName} sent no response within ${Math.round(o.firstByteTimeoutMs / 1000)}s (first_byte_timeout)`, {
+      throw new GatewayError(504, `provider ${o.providerName} sent no response within ${formatMs(o.firstByteTimeoutMs)} (first_byte_timeout)`, {
         code: 'upstream_timeout',
         kind: 'timeout',
         retryable: true,
       })
     if (o.clientSignal?.aborted) throw new GatewayError(499, 'client disconnected', { code: 'client_closed', retryable: false })
-    const detail = err instanceof Error ? err.message : String(err)
+    // Bun appends a debugging hint meant for the fetch caller, not for our client
+    const detail = (err instanceof Error ? err.message : String(err)).replace(/ For more information, pass `verbose: true`.*$/, '')
     throw new GatewayError(502, `could not reach provider ${o.providerName}: ${detail}`, {
       code: 'upstream_unreachable',
       kind: 'api_error',
@@ -64,3 +65,5 @@ export async function sendUpstream(req: UpstreamRequestInit, o: SendOptions): Pr
     clearTimeout(timer)
   }
 }
+
+const formatMs = (ms: number): string => (ms < 1000 ? `${Math.round(ms)}ms` : `${Math.round(ms / 1000)}s`)
