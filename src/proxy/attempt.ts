@@ -10,6 +10,7 @@ import { echoRespond } from '../dialects/echo'
 import { GatewayError, toGatewayError } from '../errors'
 import { applyTransforms, applyTransformsToBody } from '../routing/apply-transforms'
 import { buildUpstreamRequest } from '../upstream/build-request'
+import { peekFirstOutput, type Peeked } from '../upstream/first-output'
 import { sendUpstream } from '../upstream/send'
 import type { Admission, Attempt, Plan, Principal, ProxyContext, RequestRecord } from './context'
 import { canonicalOf } from './handle'
@@ -53,6 +54,9 @@ export async function runAttempt(state: RequestState, attempt: Attempt, ctx: Pro
     return await callUpstream(state, attempt, ctx)
   } catch (err) {
     const error = toGatewayError(err)
+    // e.g. an error as the stream's first event: the target failed, whatever its HTTP status said
+    if (error.retryable && err instanceof GatewayError && error.code !== 'upstream_unreachable' && error.code !== 'upstream_timeout')
+      ctx.reportAttempt(attempt, undefined, error.status)
     return { kind: 'error', error, attempt, keyBound: false }
   }
 }
@@ -190,7 +194,11 @@ async function callUpstream(state: RequestState, attempt: Attempt, ctx: ProxyCon
   state.rec.modelUpstream = attempt.model
   const rctx = responseContext(state, ctx, canon)
   const info = routeInfo(state, attempt)
-  if (state.rec.stream && res.body) return { kind: 'response', response: streamResponse(state, ctx, up.dialect, same, sent, rctx, info, attempt, fetchStarted) }
+  if (state.rec.stream && res.body) {
+    const budget = Math.max(1, Math.min(provider.first_byte_timeout, state.started + ctx.config.server.request_timeout - performance.now()))
+    const peeked = await peekFirstOutput(res.body, up.dialect, budget, sent.abort)
+    return { kind: 'response', response: streamResponse(state, ctx, up.dialect, same, sent, peeked, rctx, info, attempt, fetchStarted) }
+  }
   return nonStreamResponse(state, ctx, up.dialect, same, res, rctx, info, attempt, fetchStarted)
 }
 
@@ -235,6 +243,7 @@ function streamResponse(
   up: Dialect,
   same: boolean,
   sent: { response: Response; abort: (r: string) => void },
+  peeked: Peeked,
   rctx: ResponseContext,
   info: RouteInfo,
   attempt: Attempt,
@@ -244,7 +253,8 @@ function streamResponse(
   const translator = same ? passthroughStream(up) : translatingStream(up, front, rctx)
   const headersAt = performance.now()
   const body = pumpStream({
-    upstream: sent.response.body!,
+    reader: peeked.reader,
+    prefix: peeked.prefix,
     translator,
     abort: sent.abort,
     idleTimeoutMs: attempt.provider.idle_timeout,

@@ -12,7 +12,10 @@ export interface PumpOutcome {
 }
 
 export interface PumpOptions {
-  upstream: ReadableStream<Uint8Array>
+  /** the upstream body's reader (the first-output peek already holds it) */
+  reader: ReadableStreamDefaultReader<Uint8Array>
+  /** bytes already read from it, translated and sent first */
+  prefix?: Uint8Array
   translator: ChunkTranslator
   /** aborts the upstream fetch (client gone, idle timeout) */
   abort: (reason: string) => void
@@ -27,7 +30,8 @@ const PING = new TextEncoder().encode(': ping\n\n')
 export const SSE_PING = PING
 
 export function pumpStream(o: PumpOptions): ReadableStream<Uint8Array> {
-  const reader = o.upstream.getReader()
+  const reader = o.reader
+  let prefix = o.prefix
   const started = performance.now()
   let lastUpstream = started
   let lastSent = started
@@ -80,12 +84,17 @@ export function pumpStream(o: PumpOptions): ReadableStream<Uint8Array> {
           let chunk: Uint8Array | undefined
           let ended = false
           try {
-            // Bun's readMany hands over every chunk already buffered: one translation pass for a
-            // burst instead of one per network read
-            const r = await reader.readMany()
-            ended = r.done
-            if (r.value.length === 1) chunk = r.value[0]
-            else if (r.value.length > 1) chunk = Buffer.concat(r.value)
+            if (prefix) {
+              chunk = prefix
+              prefix = undefined
+            } else {
+              // Bun's readMany hands over every chunk already buffered: one translation pass for
+              // a burst instead of one per network read
+              const r = await reader.readMany()
+              ended = r.done
+              if (r.value.length === 1) chunk = r.value[0]
+              else if (r.value.length > 1) chunk = Buffer.concat(r.value)
+            }
           } catch (err) {
             if (finished) return
             const message = idleFired

@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import { startMock, type Mock, type Received, type Reply } from '../helpers/mock-upstream'
 import { startProxy, type TestProxy } from '../helpers/proxy'
-import { openaiChat } from '../helpers/wire'
+import { anthropic as anthropicWire, openaiChat } from '../helpers/wire'
 
 type Front = 'chat' | 'messages' | 'responses'
 const FRONTS: Front[] = ['chat', 'messages', 'responses']
@@ -465,6 +465,41 @@ describe('circuit breaker', () => {
     } finally {
       p.stop()
       dead.stop()
+      good.stop()
+    }
+  })
+})
+
+describe('an error as the very first stream event', () => {
+  test('is failed over like an HTTP error: no output had reached the client', async () => {
+    const bad = startMock(() => ({
+      kind: 'sse',
+      frames: [{ event: 'error', data: { type: 'error', error: { type: 'overloaded_error', message: 'Overloaded' } } }],
+    }))
+    const good = startMock((r) => anthropicWire(r, { text: 'from the fallback' }))
+    const p = await startProxy({
+      providers: {
+        bad: { dialect: 'anthropic', base_url: bad.url, api_key: 'k', max_retries: 0 },
+        good: { dialect: 'anthropic', base_url: good.url, api_key: 'k' },
+      },
+      models: { m: { targets: ['bad/claude-x'], fallbacks: ['good/claude-y'] } },
+    })
+    try {
+      const res = await fetch(`${p.url}/v1/messages`, {
+        method: 'POST',
+        body: JSON.stringify({ model: 'm', max_tokens: 10, stream: true, messages: [{ role: 'user', content: 'hi' }] }),
+      })
+      const text = await res.text()
+      expect(res.status).toBe(200)
+      expect(text).toContain('message_stop')
+      expect(text).toContain('"stop_reason":"end_turn"')
+      expect(text).not.toContain('Overloaded')
+      expect(res.headers.get('x-llm-proxy-provider')).toBe('good')
+      expect(bad.received).toHaveLength(1)
+      expect(good.received).toHaveLength(1)
+    } finally {
+      p.stop()
+      bad.stop()
       good.stop()
     }
   })
