@@ -121,12 +121,13 @@ export function buildRuntime(cfg: Config, s: Services, prev?: Runtime): Runtime 
     reportAttempt(attempt, key, status, retryAfterMs) {
       const now = Date.now()
       const ok = status < 400
-      s.breakers.get(attempt.target).record(ok || (status >= 400 && status < 500 && status !== 408 && status !== 429), now)
+      if (!ok) s.metrics.upstreamErrors.labels(attempt.provider.name, errorClass(status)).inc()
+      // the breaker tracks whether the target is up: key trouble (401/403/429) and client errors say it is
+      s.breakers.get(attempt.target).record(status < 500 && status !== 408, now)
       if (!key) return
       const pool = s.keyPools.pool(attempt.provider)
       if (status === 401 || status === 403) pool.bench(key, 'auth')
       else if (status === 429) pool.bench(key, 'rate', now + (retryAfterMs ?? 30_000))
-      if (!ok) s.metrics.upstreamErrors.labels(attempt.provider.name, errorClass(status)).inc()
     },
     orderAttempts: (attempts) => orderByHealth(attempts, s.breakers, Date.now()),
     backoffMs: (retry) => backoffMs(retry, Math.random),
