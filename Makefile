@@ -17,7 +17,7 @@ node_modules/.installed: package.json bun.lock | bun
 deps: bun node_modules/.installed
 
 run: deps
-	bun src/main.ts serve --config $(CONFIG)
+	BUN_CONFIG_MAX_HTTP_REQUESTS=$${BUN_CONFIG_MAX_HTTP_REQUESTS:-4096} bun src/main.ts serve --config $(CONFIG)
 
 typecheck: deps
 	bun run typecheck

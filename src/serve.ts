@@ -32,6 +32,8 @@ export async function serve(config: Config, reload: () => Promise<Config>): Prom
     config: config.source ?? '(zero-config)',
     providers: config.providers.map((p) => `${p.name}:${p.dialect}`),
     models: config.models.length,
+    // Bun's fetch caps upstream requests in flight per process; it is read once, from the environment
+    max_upstream_requests: Number(process.env.BUN_CONFIG_MAX_HTTP_REQUESTS ?? 256),
   })
 
   let reloading = Promise.resolve()
