@@ -46,6 +46,8 @@ export function pumpStream(o: PumpOptions): ReadableStream<Uint8Array> {
     if (now - lastUpstream > o.idleTimeoutMs && !idleFired) {
       idleFired = true
       o.abort('idle')
+      // a pending read ends now whether or not the source honours the abort
+      reader.cancel().catch(() => {})
       return
     }
     if (now - lastSent >= o.keepAliveMs && controllerRef) {
@@ -58,6 +60,8 @@ export function pumpStream(o: PumpOptions): ReadableStream<Uint8Array> {
     }
   }, tick)
   ;(timer as { unref?: () => void }).unref?.()
+
+  const idleMessage = () => `upstream sent nothing for ${o.idleTimeoutMs >= 1000 ? `${Math.round(o.idleTimeoutMs / 1000)}s` : `${o.idleTimeoutMs}ms`} (idle_timeout); the stream was cut`
 
   const done = (clientDisconnected: boolean) => {
     if (finished) return
@@ -97,15 +101,19 @@ export function pumpStream(o: PumpOptions): ReadableStream<Uint8Array> {
             }
           } catch (err) {
             if (finished) return
-            const message = idleFired
-              ? `upstream sent nothing for ${Math.round(o.idleTimeoutMs / 1000)}s (idle_timeout); the stream was cut`
-              : `upstream connection failed mid-stream: ${err instanceof Error ? err.message : String(err)}`
+            const message = idleFired ? idleMessage() : `upstream connection failed mid-stream: ${err instanceof Error ? err.message : String(err)}`
             send(c, o.translator.fail({ status: idleFired ? 504 : 502, kind: idleFired ? 'timeout' : 'api_error', message }))
             c.close()
             done(false)
             return
           }
           if (finished) return
+          if (idleFired) {
+            send(c, o.translator.fail({ status: 504, kind: 'timeout', message: idleMessage() }))
+            c.close()
+            done(false)
+            return
+          }
           let bytes: Uint8Array | undefined
           if (chunk && chunk.byteLength) {
             lastUpstream = performance.now()
