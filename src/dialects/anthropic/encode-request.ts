@@ -3,8 +3,9 @@
 // Choices: reasoning maps to `thinking: {type:"enabled", budget_tokens}` (the long-established
 // form every Claude model with thinking accepts; adaptive thinking has no budget → medium);
 // thinking forces the sampling rules Anthropic enforces (no temperature/top_k, top_p ≥ 0.95,
-// tool_choice only auto/none, max_tokens > budget). Metadata keys other than the user id are
-// dropped (Anthropic rejects them); json_object has no equivalent and is dropped.
+// tool_choice only auto/none, max_tokens > budget), and is left off when the last tool turn lost
+// its signed thinking. Metadata keys other than the user id are dropped (Anthropic rejects them);
+// json_object has no equivalent and is dropped.
 import { CUSTOM_INPUT_SCHEMA } from '../../canonical/custom-tools'
 import type { CanonReasoning, CanonRequest, CanonTool, ToolChoice } from '../../canonical/request'
 import type { EncodeOptions, WireRequest } from '../dialect'
@@ -19,12 +20,14 @@ const EMPTY_SCHEMA = { type: 'object', properties: {} }
 
 export function encodeRequest(req: CanonRequest, opts: EncodeOptions): WireRequest {
   let maxTokens = req.maxOutputTokens ?? opts.defaultMaxTokens
-  const body: Json = { model: opts.model, max_tokens: maxTokens, messages: encodeMessages(req.messages) }
+  const messages = encodeMessages(req.messages)
+  const body: Json = { model: opts.model, max_tokens: maxTokens, messages }
   const system = encodeSystem(req.system)
   if (system) body.system = system
   if (req.stream) body.stream = true
 
-  const budget = thinkingBudget(req.reasoning)
+  const wanted = thinkingBudget(req.reasoning)
+  const budget = wanted !== undefined && toolTurnKeepsThinking(messages) ? wanted : undefined
   if (budget !== undefined) {
     body.thinking = { type: 'enabled', budget_tokens: budget }
     // the budget counts against max_tokens, which must exceed it: keep the asked-for answer room
@@ -46,6 +49,20 @@ export function encodeRequest(req: CanonRequest, opts: EncodeOptions): WireReque
   const format = req.responseFormat
   if (format?.type === 'json_schema') body.output_config = { format: { type: 'json_schema', schema: format.schema } }
   return { path: '/v1/messages', body, headers: { 'anthropic-version': ANTHROPIC_VERSION } }
+}
+
+/** With thinking on, Claude 400s when the last assistant turn calls tools without starting with
+ *  its signed thinking block (pitfall D4). Clients that cannot carry signatures (Chat, Responses
+ *  with store on) send such turns mid tool loop: thinking is then left off for this request. */
+function toolTurnKeepsThinking(messages: Json[]): boolean {
+  for (let i = messages.length - 1; i >= 0; i--) {
+    const m = messages[i]
+    if (m.role !== 'assistant') continue
+    const blocks = m.content as Json[]
+    if (!blocks.some((b) => b.type === 'tool_use')) return true
+    return blocks[0].type === 'thinking' || blocks[0].type === 'redacted_thinking'
+  }
+  return true
 }
 
 /** budget_tokens for the request, undefined = no thinking */
