@@ -4,7 +4,7 @@ import { isObject, type Json } from './wire'
 
 const typeName = (v: unknown) => (v === null ? 'null' : Array.isArray(v) ? 'array' : typeof v)
 
-const wrongType = (field: string, expected: string, v: unknown) =>
+export const wrongType = (field: string, expected: string, v: unknown) =>
   badRequest(`Invalid type for '${field}': expected ${expected}, but got ${typeName(v)}.`, field)
 
 export function optNumber(body: Json, key: string, field = key): number | undefined {
