@@ -63,8 +63,13 @@ export class ChatStreamEncoder implements StreamTranslator<CanonEvent, SseFrame>
     if (this.closed) return
     switch (ev.type) {
       case 'start':
-        // the role chunk waits for the first block: its `content` depends on what comes first
+        // the role chunk goes out at once (time to first byte); it carries no `content`, so a
+        // tool-only answer still ends with content null and no empty text part
         if (ev.usage) mergeUsage(this.usage, ev.usage)
+        if (!this.roleSent) {
+          this.roleSent = true
+          emit({ data: `${this.head}{"role":"assistant"}${TAIL}` })
+        }
         return
       case 'text_delta':
         if (!ev.text) return

@@ -66,7 +66,7 @@ describe('encodeStream: exact chunks', () => {
     expect(frames.every((f) => f.event === undefined)).toBe(true)
     expect(frames[frames.length - 1]).toEqual({ data: '[DONE]' })
     expect(payloads(frames)).toEqual([
-      d({ role: 'assistant', content: '' }),
+      d({ role: 'assistant' }),
       d({ content: 'Hi' }),
       d({ content: ' "there"\n' }),
       d({}, 'stop'),
@@ -76,7 +76,7 @@ describe('encodeStream: exact chunks', () => {
 
   test('tool index counts tool calls only (pitfall B3); finish tool_calls', () => {
     expect(payloads(encodeAll(textThenTool))).toEqual([
-      d({ role: 'assistant', content: '' }),
+      d({ role: 'assistant' }),
       d({ content: 'Let me check.' }),
       d({ tool_calls: [{ index: 0, id: 'toolu_1', type: 'function', function: { name: 'get_weather', arguments: '' } }] }),
       d({ tool_calls: [{ index: 0, function: { arguments: '{"city":' } }] }),
@@ -131,7 +131,7 @@ describe('encodeStream: exact chunks', () => {
       { type: 'end' },
     ])
     expect(payloads(frames)).toEqual([
-      d({ role: 'assistant', content: '' }),
+      d({ role: 'assistant' }),
       d({ content: 'par' }),
       { error: { message: 'Overloaded', type: 'server_error', param: null, code: 'overloaded' } },
     ])
@@ -160,7 +160,7 @@ describe('encodeStream: exact chunks', () => {
   test('interleaved tool blocks are serialized: the later call is held until the current one stops', () => {
     expect(payloads(encodeAll(interleaved))).toEqual([
       // a tool-first answer opens with content null, as OpenAI sends it
-      d({ role: 'assistant', content: null }),
+      d({ role: 'assistant' }),
       d({ tool_calls: [{ index: 0, id: 'call_a', type: 'function', function: { name: 'a', arguments: '' } }] }),
       d({ tool_calls: [{ index: 0, function: { arguments: '{"x":' } }] }),
       d({ tool_calls: [{ index: 0, function: { arguments: '1}' } }] }),
