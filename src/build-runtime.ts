@@ -6,7 +6,8 @@ import { createAuthenticator } from './auth'
 import { checkModelAllowed, checkProviderAllowed, isModelAllowed } from './auth/authorize'
 import type { Config } from './config/types'
 import { createState, type LimitStore } from './limits'
-import { createGatewayMetrics, type GatewayMetrics } from './observe/gateway-metrics'
+import { LimitError } from './limits/limiter'
+import { createGatewayMetrics, streamTracker, watchUpstreamHealth, type GatewayMetrics } from './observe/gateway-metrics'
 import { createLogger, type Logger } from './observe/logger'
 import { clearSecrets, registerSecret } from './observe/redact'
 import { finishRequest } from './observe/request-finish'
@@ -29,6 +30,8 @@ export interface Services {
   keyPools: KeyPools
   breakers: CircuitBreakers
   fetch: FetchLike
+  /** the active-streams gauge (streams outlive reloads) */
+  streams: ReturnType<typeof streamTracker>
   /** called once per finished generation request (serve.ts counts in-flight requests with it) */
   requestDone: () => void
   close(): Promise<void>
@@ -39,15 +42,31 @@ export interface ServiceOverrides {
   logSink?: (line: string) => void
 }
 
-/** Registers every key in the config so no log line can carry one. */
+/** The password of a `scheme://user:password@host` URL (Redis, Postgres). */
+function urlPassword(url: string): string | undefined {
+  try {
+    const p = new URL(url).password
+    return p ? decodeURIComponent(p) : undefined
+  } catch {
+    return undefined
+  }
+}
+
+/** Registers every secret in the config so no log line or metric can carry one: upstream keys,
+ *  client keys, header values sent upstream or to the validator, passwords in state/usage URLs. */
 function registerSecrets(cfg: Config): void {
   clearSecrets()
   for (const p of cfg.providers) {
     for (const k of p.api_keys) registerSecret(k)
     registerSecret(p.aws_secret_access_key)
     registerSecret(p.aws_session_token)
+    for (const v of Object.values(p.headers ?? {})) registerSecret(v)
   }
   for (const k of cfg.auth?.keys ?? []) registerSecret(k.key)
+  // a `{api_key}` template is not itself a secret; a fixed service token is
+  for (const v of Object.values(cfg.auth?.check?.headers ?? {})) if (!v.includes('{api_key}')) registerSecret(v)
+  registerSecret(urlPassword(cfg.state.redis))
+  registerSecret(urlPassword(cfg.usage.store))
 }
 
 export async function createServices(cfg: Config, o: ServiceOverrides = {}): Promise<Services> {
@@ -56,15 +75,17 @@ export async function createServices(cfg: Config, o: ServiceOverrides = {}): Pro
   const store = await createUsageStore(cfg.usage.store)
   const ledger = createUsageLedger(store, { logger: log })
   const state = createState(cfg, { warn: (m) => log.warn(m) })
-  return {
+  const metrics = createGatewayMetrics()
+  const services: Services = {
     log,
-    metrics: createGatewayMetrics(),
+    metrics,
     ledger,
     limits: state.limits,
     counters: new RoundRobinCounters(),
     keyPools: new KeyPools(),
     breakers: new CircuitBreakers(),
     fetch: o.fetch ?? fetch,
+    streams: streamTracker(metrics.activeStreams),
     requestDone: () => {},
     async close() {
       await ledger.close()
@@ -73,6 +94,9 @@ export async function createServices(cfg: Config, o: ServiceOverrides = {}): Pro
       await log.close()
     },
   }
+  // read at scrape time from `services`: whoever swaps the pools or breakers is still seen
+  watchUpstreamHealth(metrics, () => services)
+  return services
 }
 
 let idCounter = 0
@@ -109,7 +133,14 @@ export function buildRuntime(cfg: Config, s: Services, prev?: Runtime): Runtime 
     },
     async admit(principal, estimatedTokens) {
       if (!cfg.auth) return noAdmission
-      const { ticket, headers } = await s.limits.admit({ principal, estimatedTokens }, Date.now())
+      let admitted
+      try {
+        admitted = await s.limits.admit({ principal, estimatedTokens }, Date.now())
+      } catch (err) {
+        if (err instanceof LimitError) s.metrics.rateLimited.labels(err.scopeKind, err.limit).inc()
+        throw err
+      }
+      const { ticket, headers } = admitted
       return {
         headers,
         release: (usage) => {
@@ -131,7 +162,9 @@ export function buildRuntime(cfg: Config, s: Services, prev?: Runtime): Runtime 
     },
     orderAttempts: (attempts) => orderByHealth(attempts, s.breakers, Date.now()),
     backoffMs: (retry) => backoffMs(retry, Math.random),
+    streamStarted: (record) => s.streams.start(record),
     finish: (record) => {
+      s.streams.end(record)
       s.requestDone()
       return finishRequest({ config: cfg, log: s.log, metrics: s.metrics, ledger: s.ledger, now: Date.now }, record)
     },

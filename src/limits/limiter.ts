@@ -5,7 +5,7 @@
 // at time t is `prev × (1 − elapsed/60s) + cur` (computed × 60000, in integers). Concurrency
 // counts open slots. Budgets sum the spend of the current calendar period (UTC).
 import type { Budget } from '../config/types'
-import { GatewayError } from '../errors'
+import { GatewayError, type GatewayErrorInit } from '../errors'
 
 export const WINDOW_MS = 60_000
 const DAY_MS = 86_400_000
@@ -127,8 +127,21 @@ export function violations(s: Scope, c: ScopeCounts, estimate: number, now: numb
 
 const isoSeconds = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z')
 
+/** A 429 from our own limits; says which limit of which scope refused (for metrics). */
+export class LimitError extends GatewayError {
+  readonly limit: LimitKind
+  /** 'key' or 'group' */
+  readonly scopeKind: string
+
+  constructor(v: Violation, message: string, init: GatewayErrorInit) {
+    super(429, message, init)
+    this.limit = v.kind
+    this.scopeKind = v.scope.id.slice(0, v.scope.id.indexOf(':'))
+  }
+}
+
 /** The 429 for the violation that lasts longest (retrying earlier would fail again). */
-export function limitError(vs: readonly Violation[], now: number, headers?: Record<string, string>): GatewayError {
+export function limitError(vs: readonly Violation[], now: number, headers?: Record<string, string>): LimitError {
   let v = vs[0]
   for (const x of vs) if (x.retryAfterMs > v.retryAfterMs) v = x
   const retryAfter = Math.max(1, Math.ceil(v.retryAfterMs / 1000))
@@ -148,7 +161,7 @@ export function limitError(vs: readonly Violation[], now: number, headers?: Reco
       message = `budget of $${s.budget!.usd}/${s.budget!.per} for ${s.label} exhausted; resets at ${isoSeconds(periodEnd(now, s.budget!.per))}`
       break
   }
-  return new GatewayError(429, message, {
+  return new LimitError(v, message, {
     code: v.kind === 'budget' ? 'budget_exceeded' : 'rate_limit_exceeded',
     retryAfter,
     retryable: false,

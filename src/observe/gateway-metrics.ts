@@ -1,6 +1,8 @@
 // Every metric the gateway exports, declared in one place. Label values are provider, model,
 // dialect and state names, never keys (and the registry redacts registered secrets anyway).
 import type { CanonUsage } from '../canonical/usage'
+import type { BreakerState, CircuitBreakers } from '../upstream/circuit-breaker'
+import type { KeyPools } from '../upstream/key-pool'
 import { createRegistry, type Counter, type Gauge, type Histogram, type Registry } from './metrics'
 
 export type TokenKind = 'input' | 'output' | 'cache_read' | 'cache_write' | 'reasoning'
@@ -26,7 +28,7 @@ export interface GatewayMetrics {
   /** from_provider */
   fallbacks: Counter
   activeStreams: Gauge
-  /** scope: key, group, global, … */
+  /** scope (key, group), limit (rpm, tpm, concurrency, budget) */
   rateLimited: Counter
   /** provider, state: number of keys in each state */
   keyBenchState: Gauge
@@ -78,7 +80,7 @@ export function createGatewayMetrics(registry: Registry = createRegistry(), star
     retries: registry.counter('llm_proxy_retries_total', 'Upstream attempts retried on the same provider.', ['provider']),
     fallbacks: registry.counter('llm_proxy_fallbacks_total', 'Requests that moved on to another target.', ['from_provider']),
     activeStreams: registry.gauge('llm_proxy_active_streams', 'Streaming responses in progress.'),
-    rateLimited: registry.counter('llm_proxy_rate_limited_total', 'Requests refused by a rate limit or budget.', ['scope']),
+    rateLimited: registry.counter('llm_proxy_rate_limited_total', 'Requests refused by a rate limit or budget.', ['scope', 'limit']),
     keyBenchState: registry.gauge('llm_proxy_key_bench_state', 'Upstream keys per provider in each state.', ['provider', 'state']),
     circuitState: registry.gauge('llm_proxy_circuit_state', 'Circuit breaker state per target (1 = current).', ['target', 'state']),
   }
@@ -109,4 +111,41 @@ export function countUsage(m: GatewayMetrics, provider: string, model: string, u
 /** Sets a one-hot state gauge: 1 for `current`, 0 for every other state of `owner`. */
 export function setState(g: Gauge, owner: string, states: readonly string[], current: string): void {
   for (const s of states) g.labels(owner, s).set(s === current ? 1 : 0)
+}
+
+const BREAKER_STATES: readonly BreakerState[] = ['closed', 'open', 'half_open']
+
+/** Samples key-pool and circuit-breaker state at every scrape (nothing to do per request).
+ *  `read` is called each time: the pools and breakers may be swapped (tests do). Only targets
+ *  whose circuit ever left `closed` are exported (an absent target is closed), so routes to
+ *  invented model names cannot grow the scrape. */
+export function watchUpstreamHealth(m: GatewayMetrics, read: () => { keyPools: KeyPools; breakers: CircuitBreakers }, now: () => number = Date.now): void {
+  const seen = new Set<string>()
+  m.registry.onCollect(() => {
+    const t = now()
+    const { keyPools, breakers } = read()
+    for (const p of keyPools.states(t)) {
+      m.keyBenchState.labels(p.provider, 'healthy').set(p.healthy)
+      m.keyBenchState.labels(p.provider, 'benched_auth').set(p.auth)
+      m.keyBenchState.labels(p.provider, 'benched_rate').set(p.rate)
+    }
+    for (const u of breakers.unhealthy(t)) seen.add(u.target)
+    for (const target of seen) setState(m.circuitState, target, BREAKER_STATES, breakers.find(target)?.stateAt(t) ?? 'closed')
+  })
+}
+
+/** The active-streams gauge: up when a stream starts, down when its request finishes (only for
+ *  requests that did start one; finish runs exactly once per request). */
+export function streamTracker(g: Gauge): { start(rec: object): void; end(rec: object): void } {
+  const open = new Set<object>()
+  return {
+    start(rec) {
+      if (open.has(rec)) return
+      open.add(rec)
+      g.inc()
+    },
+    end(rec) {
+      if (open.delete(rec)) g.dec()
+    },
+  }
 }

@@ -5,6 +5,7 @@ import type { RequestRecord } from '../proxy/context'
 import { countUsage, type GatewayMetrics } from './gateway-metrics'
 import type { Logger } from './logger'
 import { costUsd } from './pricing'
+import { redact } from './redact'
 import type { UsageLedger } from './usage-ledger'
 
 export interface FinishDeps {
@@ -13,6 +14,25 @@ export interface FinishDeps {
   metrics: GatewayMetrics
   ledger: UsageLedger
   now: () => number
+}
+
+/** "provider/model (status)" → "provider/model" */
+const targetOf = (tried: string): string => tried.slice(0, tried.lastIndexOf(' ('))
+function providerOf(target: string): string {
+  const i = target.indexOf('/')
+  return i < 0 ? target : target.slice(0, i)
+}
+
+/** Retries (the same target again) and fallbacks (on to another one), from the attempts made. */
+function countMoves(m: GatewayMetrics, r: RequestRecord): void {
+  const targets = (r.tried ?? []).map(targetOf)
+  // the attempt that answered is not in `tried`
+  if (r.status < 400 && r.provider) targets.push(`${r.provider}/${r.modelUpstream ?? ''}`)
+  for (let i = 1; i < targets.length; i++) {
+    const from = providerOf(targets[i - 1])
+    if (targets[i] === targets[i - 1]) m.retries.labels(from).inc()
+    else m.fallbacks.labels(from).inc()
+  }
 }
 
 export function finishRequest(d: FinishDeps, r: RequestRecord): number {
@@ -26,8 +46,7 @@ export function finishRequest(d: FinishDeps, r: RequestRecord): number {
   if (r.ttftMs !== undefined) m.timeToFirstToken.labels(r.front, provider).observe(r.ttftMs / 1000)
   if (r.overheadMs !== undefined) m.overhead.labels(r.front).observe(r.overheadMs / 1000)
   if (u && provider) countUsage(m, provider, model, u, cost)
-  if (r.attempts > 1 && provider) m.fallbacks.labels(provider).inc(r.attempts - 1)
-  if (r.status === 429 && !provider) m.rateLimited.labels('proxy').inc()
+  if (r.attempts > 1) countMoves(m, r)
   if (d.config.logging.requests && d.log.enabled('info')) {
     d.log.info('request', {
       id: r.requestId,
@@ -75,7 +94,7 @@ export function finishRequest(d: FinishDeps, r: RequestRecord): number {
     ttft_ms: r.ttftMs !== undefined ? Math.round(r.ttftMs) : null,
     duration_ms: Math.round(r.durationMs),
     client_disconnected: !!r.clientDisconnected,
-    error: r.error ? r.error.slice(0, 300) : null,
+    error: r.error ? redact(r.error.slice(0, 300)) : null,
   })
   return cost
 }

@@ -18,6 +18,7 @@ import { JSON_HEADERS, proxyHeaders, SSE_HEADERS, type RouteInfo } from './respo
 import { pumpStream, SSE_PING, type PumpOutcome } from './stream-pump'
 import { encodeEvents, passthroughStream, translatingStream } from './translate-stream'
 import { completeRecord } from './complete'
+import { redact } from '../observe/redact'
 
 export interface RequestState {
   entry: DialectEntry
@@ -111,6 +112,7 @@ function respondLocally(state: RequestState, attempt: Attempt, ctx: ProxyContext
       completeRecord(state, ctx, 200, { usage: observed.usage, clientDisconnected: true })
     },
   })
+  ctx.streamStarted?.(state.rec)
   return { kind: 'response', response: new Response(body, { headers: proxyHeaders(SSE_HEADERS, info) }) }
 }
 
@@ -211,7 +213,8 @@ async function upstreamFailure(
   key: string | undefined,
   res: Response,
 ): Promise<AttemptOutcome> {
-  const text = await res.text().catch(() => '')
+  // some upstreams quote the key they were sent in their error; it must not reach the client
+  const text = redact(await res.text().catch(() => ''))
   let error = up.decodeError(res.status, text, res.headers)
   const retryAfterMs = error.retryAfter !== undefined ? error.retryAfter * 1000 : undefined
   ctx.reportAttempt(attempt, key, res.status, retryAfterMs)
@@ -272,6 +275,7 @@ function streamResponse(
     },
   })
   const ct = same ? sent.response.headers.get('content-type') ?? SSE_HEADERS['content-type'] : SSE_HEADERS['content-type']
+  ctx.streamStarted?.(state.rec)
   return new Response(body, { status: 200, headers: proxyHeaders({ ...SSE_HEADERS, 'content-type': ct }, info) })
 }
 

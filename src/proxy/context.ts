@@ -81,4 +81,6 @@ export interface ProxyContext {
   backoffMs(retry: number): number
   /** called once per request when it is completely finished; returns its cost in USD */
   finish(record: RequestRecord): number
+  /** a streamed response is going out (its finish() ends it): the active-streams gauge */
+  streamStarted?(record: RequestRecord): void
 }

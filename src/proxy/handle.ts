@@ -79,7 +79,8 @@ async function runPlan(state: RequestState, ctx: ProxyContext): Promise<Response
   const { rec } = state
   const deadline = state.started + ctx.config.server.request_timeout
   const attempts = allowedAttempts(state, ctx)
-  const tried: string[] = []
+  // on the record from the start: a success after failed attempts reports them too (metrics)
+  const tried: string[] = (rec.tried = [])
   let last: GatewayError | undefined
   let lastOutcome: ErrorOutcome | undefined
   for (let i = 0; i < attempts.length; i++) {

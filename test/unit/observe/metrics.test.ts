@@ -125,7 +125,7 @@ describe('gateway metrics', () => {
     m.retries.inc(['openai'])
     m.fallbacks.inc(['openai'])
     m.activeStreams.inc()
-    m.rateLimited.inc(['key'])
+    m.rateLimited.inc(['key', 'rpm'])
     m.keyBenchState.set(['openai', 'active'], 2)
     setState(m.circuitState, 'openai/gpt-4o', ['closed', 'open', 'half_open'], 'open')
 

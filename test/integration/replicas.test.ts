@@ -1,0 +1,141 @@
+// Two proxy replicas sharing one Redis (`state.redis`) hold one set of limits; an unreachable
+// Redis follows `state.on_error` quickly: open admits, closed answers 503 in the client dialect.
+import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
+import { startMock, type Mock } from '../helpers/mock-upstream'
+import { startProxy, type TestProxy } from '../helpers/proxy'
+import { openaiChat } from '../helpers/wire'
+import { freePort, hasRedisServer, startRedis, type TestRedis } from '../unit/limits/helpers'
+
+const KEY = 'sk-replica-client-5a6b7c8d9e'
+const CONC = 'sk-replica-conc-0f1e2d3c4b'
+const run = `${process.pid}-${Date.now().toString(36)}`
+
+const config = (redis: string, onError: 'open' | 'closed', upUrl = 'http://127.0.0.1:9') => ({
+  providers: {
+    demo: { dialect: 'echo' },
+    up: { dialect: 'openai-chat', base_url: `${upUrl}/v1`, api_key: 'sk-replica-upstream-123456' },
+  },
+  models: { 'echo-*': 'demo/*', 'gpt-*': 'up/*' },
+  auth: {
+    // names unique per run: counters in a shared Redis must not leak between test runs
+    keys: [
+      { key: KEY, name: `replica-${run}`, rpm: 3 },
+      { key: CONC, name: `conc-${run}`, max_concurrent: 1 },
+    ],
+  },
+  state: { redis, on_error: onError },
+})
+
+const chat = (p: TestProxy, key = KEY, model = 'echo-1', stream = false, content = 'hi') =>
+  fetch(`${p.url}/v1/chat/completions`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
+    body: JSON.stringify({ model, stream, messages: [{ role: 'user', content }] }),
+  })
+
+const messages = (p: TestProxy) =>
+  fetch(`${p.url}/v1/messages`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-api-key': KEY, 'anthropic-version': '2023-06-01' },
+    body: JSON.stringify({ model: 'echo-1', max_tokens: 20, messages: [{ role: 'user', content: 'hi' }] }),
+  })
+
+if (!hasRedisServer()) console.warn('replicas.test.ts: redis-server is not installed; the shared-Redis tests are SKIPPED')
+
+describe.skipIf(!hasRedisServer())('two replicas on one Redis', () => {
+  let redis: TestRedis
+  let a: TestProxy
+  let b: TestProxy
+  let up: Mock
+
+  beforeAll(async () => {
+    redis = await startRedis()
+    up = startMock((r) => {
+      const reply = openaiChat(r, { text: 'one two three four five six' })
+      return reply.kind === 'sse' ? { ...reply, delayMs: 150 } : reply
+    })
+    a = await startProxy(config(redis.url, 'closed', up.url))
+    b = await startProxy(config(redis.url, 'closed', up.url))
+  })
+  afterAll(async () => {
+    a?.stop()
+    b?.stop()
+    up?.stop()
+    await redis?.stop()
+  })
+
+  test('together they hold one rpm limit', async () => {
+    const statuses = []
+    for (const p of [a, b, a, b, a]) statuses.push((await chat(p)).status)
+    expect(statuses).toEqual([200, 200, 200, 429, 429])
+    const res = await chat(b)
+    expect(res.headers.get('x-ratelimit-limit-requests')).toBe('3')
+    expect(res.headers.get('x-ratelimit-remaining-requests')).toBe('0')
+    expect((await res.json()).error.message).toContain('3 requests per minute exceeded')
+  })
+
+  test('a stream on one replica holds the max_concurrent slot on the other', async () => {
+    const s = await chat(a, CONC, 'gpt-4o', true)
+    expect(s.status).toBe(200)
+    const reader = s.body!.getReader()
+    await reader.read()
+    expect((await chat(b, CONC)).status).toBe(429)
+    while (!(await reader.read()).done);
+    const deadline = Date.now() + 1500
+    let status = 0
+    while (Date.now() < deadline && (status = (await chat(b, CONC)).status) !== 200) await Bun.sleep(20)
+    expect(status).toBe(200)
+  })
+
+  test('Redis going away mid-run: on_error closed answers 503 within 1 s on both replicas', async () => {
+    await redis.stop()
+    for (const p of [a, b]) {
+      const t0 = performance.now()
+      const res = await chat(p)
+      expect(performance.now() - t0).toBeLessThan(1000)
+      expect(res.status).toBe(503)
+    }
+  })
+})
+
+describe('Redis unreachable', () => {
+  let open: TestProxy
+  let closed: TestProxy
+
+  beforeAll(async () => {
+    // a port nobody listens on
+    const dead = `redis://127.0.0.1:${await freePort()}`
+    open = await startProxy(config(dead, 'open'))
+    closed = await startProxy(config(dead, 'closed'))
+  })
+  afterAll(() => {
+    open?.stop()
+    closed?.stop()
+  })
+
+  test('on_error: open admits within 1 s (and keeps admitting; limits are not enforced)', async () => {
+    for (let i = 0; i < 5; i++) {
+      const t0 = performance.now()
+      const res = await chat(open)
+      expect(res.status).toBe(200)
+      expect(performance.now() - t0).toBeLessThan(1000)
+    }
+    expect(open.logs.some((l) => l.includes('rate-limit state (Redis) unavailable') && l.includes('limits are not enforced'))).toBe(true)
+  })
+
+  test('on_error: closed answers 503 in the client dialect within 1 s', async () => {
+    let t0 = performance.now()
+    const res = await chat(closed)
+    expect(performance.now() - t0).toBeLessThan(1000)
+    expect(res.status).toBe(503)
+    const body = await res.json()
+    expect(body.error.code).toBe('state_unavailable')
+    expect(body.error.message).toContain('rate-limit state is unavailable')
+    t0 = performance.now()
+    const anth = await messages(closed)
+    expect(performance.now() - t0).toBeLessThan(1000)
+    // the Anthropic dialect renders an overloaded 503 as its own 529 (what Claude Code retries)
+    expect(anth.status).toBe(529)
+    expect(await anth.json()).toMatchObject({ type: 'error', error: { type: 'overloaded_error' } })
+  })
+})
