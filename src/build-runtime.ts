@@ -4,8 +4,9 @@
 // rebuilt on each reload and swapped in atomically.
 import { createAuthenticator } from './auth'
 import { checkModelAllowed, checkProviderAllowed, isModelAllowed } from './auth/authorize'
-import type { Config } from './config/types'
-import { createState, type LimitStore } from './limits'
+import type { Config, ProviderConfig } from './config/types'
+import { createState, type LimitStore, type SharedState } from './limits'
+import { shareBench, syncBenches } from './upstream/shared-benches'
 import { LimitError } from './limits/limiter'
 import { createGatewayMetrics, streamTracker, watchUpstreamHealth, type GatewayMetrics } from './observe/gateway-metrics'
 import { createLogger, type Logger } from './observe/logger'
@@ -32,6 +33,10 @@ export interface Services {
   fetch: FetchLike
   /** the active-streams gauge (streams outlive reloads) */
   streams: ReturnType<typeof streamTracker>
+  /** state shared by replicas (benched keys); in memory without state.redis */
+  shared: SharedState
+  /** the running config's providers, for the shared-bench sync */
+  providers: readonly ProviderConfig[]
   /** called once per finished generation request (serve.ts counts in-flight requests with it) */
   requestDone: () => void
   close(): Promise<void>
@@ -87,7 +92,10 @@ export async function createServices(cfg: Config, o: ServiceOverrides = {}): Pro
     fetch: o.fetch ?? fetch,
     streams: streamTracker(metrics.activeStreams),
     requestDone: () => {},
+    shared: state.shared,
+    providers: cfg.providers,
     async close() {
+      stopBenchSync()
       await ledger.close()
       await state.limits.close()
       await state.close()
@@ -96,6 +104,8 @@ export async function createServices(cfg: Config, o: ServiceOverrides = {}): Pro
   }
   // read at scrape time from `services`: whoever swaps the pools or breakers is still seen
   watchUpstreamHealth(metrics, () => services)
+  // with several replicas, a key benched on one is benched on all
+  const stopBenchSync = cfg.state.redis ? syncBenches(state.shared, services.keyPools, () => services.providers) : () => {}
   return services
 }
 
@@ -114,6 +124,7 @@ export function buildRuntime(cfg: Config, s: Services, prev?: Runtime): Runtime 
     registerSecrets(cfg)
     s.counters.retain(cfg.models)
     s.keyPools.retain(cfg.providers)
+    s.providers = cfg.providers
   }
   const authenticate = createAuthenticator(cfg.auth, { fetch: s.fetch })
   const noAdmission: Admission = { headers: {}, release() {} }
@@ -157,8 +168,14 @@ export function buildRuntime(cfg: Config, s: Services, prev?: Runtime): Runtime 
       s.breakers.get(attempt.target).record(status < 500 && status !== 408, now)
       if (!key) return
       const pool = s.keyPools.pool(attempt.provider)
-      if (status === 401 || status === 403) pool.bench(key, 'auth')
-      else if (status === 429) pool.bench(key, 'rate', now + (retryAfterMs ?? 30_000))
+      if (status === 401 || status === 403) {
+        pool.bench(key, 'auth')
+        if (cfg.state.redis) shareBench(s.shared, attempt.provider.name, key, 'auth', now, now)
+      } else if (status === 429) {
+        const until = now + (retryAfterMs ?? 30_000)
+        pool.bench(key, 'rate', until)
+        if (cfg.state.redis) shareBench(s.shared, attempt.provider.name, key, 'rate', until, now)
+      }
     },
     orderAttempts: (attempts) => orderByHealth(attempts, s.breakers, Date.now()),
     backoffMs: (retry) => backoffMs(retry, Math.random),

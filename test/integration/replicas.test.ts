@@ -139,3 +139,40 @@ describe('Redis unreachable', () => {
     expect(await anth.json()).toMatchObject({ type: 'error', error: { type: 'overloaded_error' } })
   })
 })
+
+describe.skipIf(!hasRedisServer())('upstream key benches are shared by replicas', () => {
+  test('a key refused with 401 on one replica stops being used by the other within ~1 s', async () => {
+    const redis = await startRedis()
+    const seen: string[] = []
+    const up = startMock((r) => {
+      const auth = r.headers.get('authorization') ?? ''
+      seen.push(auth)
+      if (auth.endsWith('sk-shared-bad-111111')) return { kind: 'json', status: 401, body: { error: { message: 'bad key', type: 'invalid_request_error', code: 'invalid_api_key', param: null } } }
+      return openaiChat(r, { text: 'ok' })
+    })
+    const cfg = {
+      providers: { up: { dialect: 'openai-chat', base_url: `${up.url}/v1`, api_key: ['sk-shared-bad-111111', 'sk-shared-good-222222'] } },
+      models: { '*': 'up/*' },
+      state: { redis: redis.url },
+    }
+    const a = await startProxy(cfg)
+    const b = await startProxy(cfg)
+    const ask = (p: TestProxy) =>
+      fetch(`${p.url}/v1/chat/completions`, { method: 'POST', body: JSON.stringify({ model: 'm', messages: [{ role: 'user', content: 'x' }] }) })
+    try {
+      // replica a meets the bad key (then retries with the good one)
+      expect((await ask(a)).status).toBe(200)
+      expect(seen.filter((s) => s.endsWith('bad-111111'))).toHaveLength(1)
+      await Bun.sleep(1600)
+      seen.length = 0
+      for (let i = 0; i < 4; i++) expect((await ask(b)).status).toBe(200)
+      // replica b never tried the benched key
+      expect(seen.every((s) => s.endsWith('good-222222'))).toBe(true)
+    } finally {
+      a.stop()
+      b.stop()
+      up.stop()
+      await redis.stop()
+    }
+  }, 15_000)
+})
