@@ -85,12 +85,21 @@ function health(holder: RuntimeHolder) {
   }
 }
 
+/** a malformed %-escape is just a name no model has */
+function safeDecode(s: string): string {
+  try {
+    return decodeURIComponent(s)
+  } catch {
+    return s
+  }
+}
+
 async function modelsHandler(holder: RuntimeHolder, request: Request, url: URL, basePath: string): Promise<Response> {
   const ctx = holder.current.ctx
   const anthropic = request.headers.has('anthropic-version')
   const principal = await ctx.authenticate(request, url)
   let models = listModels(holder.current.config, basePath).filter((m) => holder.current.modelVisible(principal, m.id))
-  const id = url.pathname.includes('/models/') ? decodeURIComponent(url.pathname.slice(url.pathname.indexOf('/models/') + 8)) : undefined
+  const id = url.pathname.includes('/models/') ? safeDecode(url.pathname.slice(url.pathname.indexOf('/models/') + 8)) : undefined
   if (id !== undefined) {
     const m = models.find((x) => x.id === id)
     if (!m) throw new GatewayError(404, `model ${id} is not available through this proxy`, { code: 'model_not_found' })

@@ -37,20 +37,29 @@ export class SseParser {
       if (text.charCodeAt(0) === 10) text = text.slice(1)
       this.pendingCR = false
     }
-    const buf = this.buf.length ? this.buf + text : text
-    // the common case (LF line ends) finds lines with a native search instead of a char loop
-    if (buf.indexOf('\r') === -1) {
+    // the pending partial line holds no line end: only the new text is searched, so a long event
+    // arriving in many pieces (a base64 image) is not rescanned on every piece
+    const from = this.buf.length
+    if (text.indexOf('\r') === -1) {
+      const first = text.indexOf('\n')
+      if (first === -1) {
+        this.buf = from ? this.buf + text : text
+        return
+      }
+      const buf = from ? this.buf + text : text
       let start = 0
-      for (let nl = buf.indexOf('\n'); nl !== -1; nl = buf.indexOf('\n', start)) {
+      // the common case (LF line ends) finds lines with a native search instead of a char loop
+      for (let nl = from + first; nl !== -1; nl = buf.indexOf('\n', start)) {
         this.line(buf.slice(start, nl))
         start = nl + 1
       }
       this.buf = start < buf.length ? buf.slice(start) : ''
       return
     }
+    const buf = from ? this.buf + text : text
     let start = 0
     const n = buf.length
-    for (let i = 0; i < n; i++) {
+    for (let i = from; i < n; i++) {
       const c = buf.charCodeAt(i)
       if (c !== 10 && c !== 13) continue
       this.line(buf.slice(start, i))

@@ -28,6 +28,15 @@ export interface PumpOptions {
 
 const PING = new TextEncoder().encode(': ping\n\n')
 export const SSE_PING = PING
+const EVENT_END = new TextEncoder().encode('\n\n')
+
+/** the last 4 bytes sent, as one number: enough to tell whether they end an SSE event */
+const pushTail = (tail: number, b: Uint8Array): number => {
+  for (let i = Math.max(0, b.byteLength - 4); i < b.byteLength; i++) tail = ((tail << 8) | b[i]) >>> 0
+  return tail
+}
+/** LF LF, CR CR or CR LF CR LF: a pass-through upstream may pause in the middle of an event */
+const endsEvent = (tail: number): boolean => (tail & 0xffff) === 0x0a0a || (tail & 0xffff) === 0x0d0d || tail === 0x0d0a0d0a
 
 export function pumpStream(o: PumpOptions): ReadableStream<Uint8Array> {
   const reader = o.reader
@@ -38,6 +47,8 @@ export function pumpStream(o: PumpOptions): ReadableStream<Uint8Array> {
   let firstChunkMs: number | undefined
   let finished = false
   let idleFired = false
+  /** last bytes sent to the client (starts as if an event had just ended) */
+  let tail = 0x0a0a
   let controllerRef: ReadableStreamDefaultController<Uint8Array> | undefined
   const tick = Math.max(5, Math.min(1000, o.idleTimeoutMs / 4, o.keepAliveMs / 4))
 
@@ -50,7 +61,8 @@ export function pumpStream(o: PumpOptions): ReadableStream<Uint8Array> {
       reader.cancel().catch(() => {})
       return
     }
-    if (now - lastSent >= o.keepAliveMs && controllerRef) {
+    // a keep-alive inside an event the upstream split would corrupt it: wait for its end
+    if (now - lastSent >= o.keepAliveMs && controllerRef && endsEvent(tail)) {
       try {
         controllerRef.enqueue(o.keepAlive)
         lastSent = now
@@ -73,8 +85,22 @@ export function pumpStream(o: PumpOptions): ReadableStream<Uint8Array> {
   const send = (c: ReadableStreamDefaultController<Uint8Array>, bytes: Uint8Array | undefined) => {
     if (bytes && bytes.byteLength) {
       c.enqueue(bytes)
+      tail = pushTail(tail, bytes)
       lastSent = performance.now()
     }
+  }
+
+  /** the error frames that end a failed stream, on an event boundary of their own */
+  const sendFailure = (c: ReadableStreamDefaultController<Uint8Array>, status: number, kind: string, message: string) => {
+    let bytes: Uint8Array | undefined
+    try {
+      bytes = o.translator.fail({ status, kind, message })
+    } catch {
+      bytes = undefined
+    }
+    if (!bytes || !bytes.byteLength) return
+    if (!endsEvent(tail)) send(c, EVENT_END)
+    send(c, bytes)
   }
 
   return new ReadableStream<Uint8Array>(
@@ -102,27 +128,40 @@ export function pumpStream(o: PumpOptions): ReadableStream<Uint8Array> {
           } catch (err) {
             if (finished) return
             const message = idleFired ? idleMessage() : `upstream connection failed mid-stream: ${err instanceof Error ? err.message : String(err)}`
-            send(c, o.translator.fail({ status: idleFired ? 504 : 502, kind: idleFired ? 'timeout' : 'api_error', message }))
+            sendFailure(c, idleFired ? 504 : 502, idleFired ? 'timeout' : 'api_error', message)
             c.close()
             done(false)
             return
           }
           if (finished) return
           if (idleFired) {
-            send(c, o.translator.fail({ status: 504, kind: 'timeout', message: idleMessage() }))
+            sendFailure(c, 504, 'timeout', idleMessage())
             c.close()
             done(false)
             return
           }
           let bytes: Uint8Array | undefined
-          if (chunk && chunk.byteLength) {
-            lastUpstream = performance.now()
-            if (firstChunkMs === undefined) firstChunkMs = lastUpstream - started
-            bytes = o.translator.chunk(chunk)
+          let last: Uint8Array | undefined
+          try {
+            if (chunk && chunk.byteLength) {
+              lastUpstream = performance.now()
+              if (firstChunkMs === undefined) firstChunkMs = lastUpstream - started
+              bytes = o.translator.chunk(chunk)
+            }
+            if (ended) last = o.translator.end()
+          } catch (err) {
+            // a bug in a decoder or encoder: end this stream cleanly (one error, request finished,
+            // upstream let go) rather than erroring it and leaving the request open
+            o.abort('translation failed')
+            reader.cancel().catch(() => {})
+            sendFailure(c, 502, 'api_error', `llm-proxy could not translate the upstream stream: ${err instanceof Error ? err.message : String(err)}`)
+            c.close()
+            done(false)
+            return
           }
           if (ended) {
             send(c, bytes)
-            send(c, o.translator.end())
+            send(c, last)
             c.close()
             done(false)
             return
