@@ -7,6 +7,7 @@ import { checkModelAllowed, checkProviderAllowed, isModelAllowed } from './auth/
 import type { Config, ProviderConfig } from './config/types'
 import { createState, type LimitStore, type SharedState } from './limits'
 import { shareBench, syncBenches } from './upstream/shared-benches'
+import { FixedPosition, needsSharedPosition } from './routing/shared-round-robin'
 import { LimitError } from './limits/limiter'
 import { createGatewayMetrics, streamTracker, watchUpstreamHealth, type GatewayMetrics } from './observe/gateway-metrics'
 import { createLogger, type Logger } from './observe/logger'
@@ -136,7 +137,15 @@ export function buildRuntime(cfg: Config, s: Services, prev?: Runtime): Runtime 
     nowSeconds: () => Math.floor(Date.now() / 1000),
     random: Math.random,
     sleep: (ms) => Bun.sleep(ms),
-    resolve: (requested, basePath) => resolveModel(cfg, requested, { basePath, counters: s.counters, random: Math.random }),
+    resolve: cfg.state.redis
+      ? async (requested, basePath) => {
+          const plan = resolveModel(cfg, requested, { basePath, counters: s.counters, random: Math.random })
+          if (!needsSharedPosition(plan.entry)) return plan
+          // replicas share the rotation: the position comes from one counter in Redis
+          const v = await s.shared.sharedCounter(`rr:${plan.entry.base_path ?? ''}:${plan.entry.pattern}`).catch(() => undefined)
+          return v === undefined ? plan : resolveModel(cfg, requested, { basePath, counters: new FixedPosition(v - 1), random: Math.random })
+        }
+      : (requested, basePath) => resolveModel(cfg, requested, { basePath, counters: s.counters, random: Math.random }),
     authenticate: (request, url) => authenticate(request.headers, url),
     authorize(principal, requested, provider) {
       checkModelAllowed(principal, requested)

@@ -66,7 +66,8 @@ export interface ProxyContext {
   nowSeconds: () => number
   random: () => number
   sleep: (ms: number) => Promise<void>
-  resolve(requested: string | undefined, basePath: string): Plan
+  /** async only when replicas share round-robin positions through Redis */
+  resolve(requested: string | undefined, basePath: string): Plan | Promise<Plan>
   authenticate(request: Request, url: URL): Promise<Principal>
   /** throws a 403 GatewayError when the principal may not use this model / provider */
   authorize(principal: Principal, requested: string, provider?: string): void

@@ -41,7 +41,7 @@ async function tryForward(
 ): Promise<Response | undefined> {
   let attempt
   try {
-    attempt = ctx.resolve(requested, basePath).attempts[0]
+    attempt = (await ctx.resolve(requested, basePath)).attempts[0]
   } catch {
     return undefined
   }

@@ -33,7 +33,7 @@ export async function handleGenerate(entry: DialectEntry, request: Request, url:
     for (const [field, kinds] of entry.required) requireField(body, field, kinds)
     const requested = requireModelField(body)
     rec.stream = body.stream === true
-    const plan = ctx.resolve(requested, basePath)
+    const plan = await ctx.resolve(requested, basePath)
     rec.modelRequested = plan.requested
     ctx.authorize(principal, plan.requested)
     state = {

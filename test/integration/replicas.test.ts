@@ -176,3 +176,36 @@ describe.skipIf(!hasRedisServer())('upstream key benches are shared by replicas'
     }
   }, 15_000)
 })
+
+describe.skipIf(!hasRedisServer())('round-robin positions are shared by replicas', () => {
+  test('requests alternating between two replicas alternate the targets too', async () => {
+    const redis = await startRedis()
+    const seen: string[] = []
+    const up = startMock((r) => {
+      seen.push(r.body.model)
+      return openaiChat(r, { text: 'ok' })
+    })
+    const cfg = {
+      providers: { up: { dialect: 'openai-chat', base_url: `${up.url}/v1`, api_key: 'sk-rr-upstream-000000' } },
+      models: { [`rr-${run}`]: { strategy: 'round_robin', targets: ['up/model-a', 'up/model-b'] } },
+      state: { redis: redis.url },
+    }
+    const a = await startProxy(cfg)
+    const b = await startProxy(cfg)
+    const ask = (p: TestProxy) =>
+      fetch(`${p.url}/v1/chat/completions`, { method: 'POST', body: JSON.stringify({ model: `rr-${run}`, messages: [{ role: 'user', content: 'x' }] }) })
+    try {
+      for (let i = 0; i < 3; i++) {
+        expect((await ask(a)).status).toBe(200)
+        expect((await ask(b)).status).toBe(200)
+      }
+      // local counters would give a, a, b, b, a, a; one shared rotation alternates
+      expect(seen).toEqual(['model-a', 'model-b', 'model-a', 'model-b', 'model-a', 'model-b'])
+    } finally {
+      a.stop()
+      b.stop()
+      up.stop()
+      await redis.stop()
+    }
+  }, 15_000)
+})
