@@ -5,8 +5,8 @@ import { join } from 'node:path'
 import type { CanonEvent } from '../../../../src/canonical/event'
 import { decodeStream } from '../../../../src/dialects/anthropic/decode-stream'
 import { encodeStream } from '../../../../src/dialects/anthropic/encode-stream'
-import type { ResponseContext } from '../../../../src/dialects/dialect'
-import { formatSse, parseSseText, type SseFrame } from '../../../../src/framing/sse'
+import { parseSseText, type SseFrame } from '../../../../src/framing/sse'
+import { runAll, sseText, testCtx } from '../../../helpers/translators'
 
 const FIXTURES = join(import.meta.dir, '../../../fixtures/anthropic')
 
@@ -29,30 +29,13 @@ export function fixtureFrames(name: string, withEvents = false): SseFrame[] {
 /** an Anthropic event frame with its `event:` line */
 export const frame = (o: { type: string } & Record<string, unknown>): SseFrame => ({ event: o.type, data: JSON.stringify(o) })
 
-export function decodeAll(frames: SseFrame[], callEnd = true): CanonEvent[] {
-  const out: CanonEvent[] = []
-  const d = decodeStream()
-  const emit = (e: CanonEvent) => out.push(e)
-  for (const f of frames) d.push(f, emit)
-  if (callEnd) d.end(emit)
-  return out
-}
+export const decodeAll = (frames: SseFrame[], callEnd = true): CanonEvent[] => runAll(decodeStream(), frames, callEnd)
 
-export function testCtx(model = 'client-model'): ResponseContext {
-  let n = 0
-  return { model, newId: (prefix) => `${prefix}test${++n}`, now: () => 1700000000 }
-}
+export { testCtx }
 
-export function encodeAll(events: CanonEvent[], ctx = testCtx()): SseFrame[] {
-  const out: SseFrame[] = []
-  const e = encodeStream(ctx)
-  const emit = (f: SseFrame) => out.push(f)
-  for (const ev of events) e.push(ev, emit)
-  e.end(emit)
-  return out
-}
+export const encodeAll = (events: CanonEvent[], ctx = testCtx()): SseFrame[] => runAll(encodeStream(ctx), events)
 
-export const sseText = (frames: SseFrame[]): string => frames.map(formatSse).join('')
+export { sseText }
 
 export const payloads = (frames: SseFrame[]): Record<string, unknown>[] => frames.map((f) => JSON.parse(f.data) as Record<string, unknown>)
 

@@ -2,10 +2,10 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { CanonEvent } from '../../../../src/canonical/event'
-import type { ResponseContext } from '../../../../src/dialects/dialect'
 import { decodeStream } from '../../../../src/dialects/gemini/decode-stream'
 import { encodeStream } from '../../../../src/dialects/gemini/encode-stream'
-import { formatSse, type SseFrame } from '../../../../src/framing/sse'
+import { type SseFrame } from '../../../../src/framing/sse'
+import { runAll, sseText, testCtx } from '../../../helpers/translators'
 
 const FIXTURES = join(import.meta.dir, '../../../fixtures/gemini')
 
@@ -31,30 +31,13 @@ export function chunk(parts: unknown[] | undefined, extra: { finishReason?: stri
   return { data: JSON.stringify(body) }
 }
 
-export function decodeAll(frames: SseFrame[], callEnd = true): CanonEvent[] {
-  const out: CanonEvent[] = []
-  const d = decodeStream()
-  const emit = (e: CanonEvent) => out.push(e)
-  for (const f of frames) d.push(f, emit)
-  if (callEnd) d.end(emit)
-  return out
-}
+export const decodeAll = (frames: SseFrame[], callEnd = true): CanonEvent[] => runAll(decodeStream(), frames, callEnd)
 
-export function testCtx(model = 'client-model'): ResponseContext {
-  let n = 0
-  return { model, newId: (prefix) => `${prefix}test${++n}`, now: () => 1700000000 }
-}
+export { testCtx }
 
-export function encodeAll(events: CanonEvent[], ctx = testCtx()): SseFrame[] {
-  const out: SseFrame[] = []
-  const e = encodeStream(ctx)
-  const emit = (f: SseFrame) => out.push(f)
-  for (const ev of events) e.push(ev, emit)
-  e.end(emit)
-  return out
-}
+export const encodeAll = (events: CanonEvent[], ctx = testCtx()): SseFrame[] => runAll(encodeStream(ctx), events)
 
-export const sseText = (frames: SseFrame[]): string => frames.map(formatSse).join('')
+export { sseText }
 
 /** text per canonical block, concatenated from the deltas */
 export function blockTexts(events: CanonEvent[]): Record<number, string> {

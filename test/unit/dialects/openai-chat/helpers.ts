@@ -3,10 +3,10 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import OpenAI from 'openai'
 import type { CanonEvent } from '../../../../src/canonical/event'
-import type { ResponseContext } from '../../../../src/dialects/dialect'
 import { decodeStream } from '../../../../src/dialects/openai-chat/decode-stream'
 import { encodeStream } from '../../../../src/dialects/openai-chat/encode-stream'
-import { formatSse, parseSseText, type SseFrame } from '../../../../src/framing/sse'
+import { parseSseText, type SseFrame } from '../../../../src/framing/sse'
+import { runAll, sseText, testCtx } from '../../../helpers/translators'
 
 const FIXTURES = join(import.meta.dir, '../../../fixtures/openai-chat')
 
@@ -32,30 +32,13 @@ export const delta = (d: Record<string, unknown>, finish: string | null = null):
 
 export const DONE: SseFrame = { data: '[DONE]' }
 
-export function decodeAll(frames: SseFrame[], callEnd = true): CanonEvent[] {
-  const out: CanonEvent[] = []
-  const d = decodeStream()
-  const emit = (e: CanonEvent) => out.push(e)
-  for (const f of frames) d.push(f, emit)
-  if (callEnd) d.end(emit)
-  return out
-}
+export const decodeAll = (frames: SseFrame[], callEnd = true): CanonEvent[] => runAll(decodeStream(), frames, callEnd)
 
-export function testCtx(model = 'client-model'): ResponseContext {
-  let n = 0
-  return { model, newId: (prefix) => `${prefix}test${++n}`, now: () => 1700000000 }
-}
+export { testCtx }
 
-export function encodeAll(events: CanonEvent[], ctx = testCtx()): SseFrame[] {
-  const out: SseFrame[] = []
-  const e = encodeStream(ctx)
-  const emit = (f: SseFrame) => out.push(f)
-  for (const ev of events) e.push(ev, emit)
-  e.end(emit)
-  return out
-}
+export const encodeAll = (events: CanonEvent[], ctx = testCtx()): SseFrame[] => runAll(encodeStream(ctx), events)
 
-export const sseText = (frames: SseFrame[]): string => frames.map(formatSse).join('')
+export { sseText }
 
 /** JSON payloads of the frames (the [DONE] sentinel left out) */
 export const payloads = (frames: SseFrame[]): Record<string, unknown>[] =>

@@ -7,7 +7,8 @@ import type { CanonRequest } from '../../../../src/canonical/request'
 import type { ResponseContext } from '../../../../src/dialects/dialect'
 import { decodeStream } from '../../../../src/dialects/openai-responses/decode-stream'
 import { encodeStream } from '../../../../src/dialects/openai-responses/encode-stream'
-import { formatSse, type SseFrame } from '../../../../src/framing/sse'
+import { type SseFrame } from '../../../../src/framing/sse'
+import { runAll, sseText, testCtx as sharedCtx } from '../../../helpers/translators'
 
 const FIXTURES = join(import.meta.dir, '../../../fixtures/openai-responses')
 
@@ -34,30 +35,13 @@ export function splitResponses(frames: SseFrame[]): SseFrame[][] {
 
 export const ev = (o: Record<string, unknown>): SseFrame => ({ event: String(o.type), data: JSON.stringify(o) })
 
-export function decodeAll(frames: SseFrame[], callEnd = true): CanonEvent[] {
-  const out: CanonEvent[] = []
-  const d = decodeStream()
-  const emit = (e: CanonEvent) => out.push(e)
-  for (const f of frames) d.push(f, emit)
-  if (callEnd) d.end(emit)
-  return out
-}
+export const decodeAll = (frames: SseFrame[], callEnd = true): CanonEvent[] => runAll(decodeStream(), frames, callEnd)
 
-export function testCtx(request?: CanonRequest, model = 'client-model'): ResponseContext {
-  let n = 0
-  return { model, newId: (prefix) => `${prefix}test${++n}`, now: () => 1700000000, request }
-}
+export const testCtx = (request?: CanonRequest, model = 'client-model'): ResponseContext => sharedCtx(model, request)
 
-export function encodeAll(events: CanonEvent[], ctx = testCtx(), callEnd = true): SseFrame[] {
-  const out: SseFrame[] = []
-  const e = encodeStream(ctx)
-  const emit = (f: SseFrame) => out.push(f)
-  for (const x of events) e.push(x, emit)
-  if (callEnd) e.end(emit)
-  return out
-}
+export const encodeAll = (events: CanonEvent[], ctx = testCtx(), callEnd = true): SseFrame[] => runAll(encodeStream(ctx), events, callEnd)
 
-export const sseText = (frames: SseFrame[]): string => frames.map(formatSse).join('')
+export { sseText }
 
 // parsed wire JSON, read deeply in assertions (a precise type per event would add nothing to a test)
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
