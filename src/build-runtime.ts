@@ -110,13 +110,11 @@ export async function createServices(cfg: Config, o: ServiceOverrides = {}): Pro
   return services
 }
 
-let idCounter = 0
 const ID_CHARS = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789'
 /** prefix + 24 random characters (ids need to be unique, not secret) */
 export function newId(prefix: string): string {
   let s = prefix
   for (let i = 0; i < 24; i++) s += ID_CHARS[(Math.random() * 62) | 0]
-  idCounter++
   return s
 }
 
@@ -200,7 +198,6 @@ export function buildRuntime(cfg: Config, s: Services, prev?: Runtime): Runtime 
     ctx,
     modelVisible: (principal, id) => isModelAllowed(principal, id),
     metricsText: () => s.metrics.registry.render(),
-    close: async () => {},
   }
 }
 

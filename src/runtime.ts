@@ -11,8 +11,6 @@ export interface Runtime {
   /** /v1/models filtering by the principal's group */
   modelVisible(principal: Principal, id: string): boolean
   metricsText(): string
-  /** flush and release what this runtime owns (ledger, log file, Redis) */
-  close(): Promise<void>
 }
 
 export class RuntimeHolder {

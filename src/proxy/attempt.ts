@@ -11,9 +11,9 @@ import { GatewayError, toGatewayError } from '../errors'
 import { applyTransforms, applyTransformsToBody } from '../routing/apply-transforms'
 import { buildUpstreamRequest } from '../upstream/build-request'
 import { peekFirstOutput, type Peeked } from '../upstream/first-output'
+import { isKeyBound, parseRetryAfter } from '../upstream/retry'
 import { sendUpstream } from '../upstream/send'
 import type { Admission, Attempt, Plan, Principal, ProxyContext, RequestRecord } from './context'
-import { canonicalOf } from './handle'
 import { JSON_HEADERS, proxyHeaders, SSE_HEADERS, type RouteInfo } from './response-headers'
 import { pumpStream, SSE_PING, type PumpOutcome } from './stream-pump'
 import { encodeEvents, passthroughStream, translatingStream } from './translate-stream'
@@ -47,7 +47,6 @@ export interface ErrorOutcome {
 export type AttemptOutcome = { kind: 'response'; response: Response } | ErrorOutcome
 
 const KEEP_ALIVE_MS = 15_000
-const KEY_BOUND = new Set([401, 403, 429])
 
 export async function runAttempt(state: RequestState, attempt: Attempt, ctx: ProxyContext): Promise<AttemptOutcome> {
   try {
@@ -74,6 +73,12 @@ function routeInfo(state: RequestState, attempt: Attempt): RouteInfo {
     attempts: state.rec.attempts,
     limitHeaders: state.admission?.headers,
   }
+}
+
+/** Decodes the client's request once, lazily: pass-through attempts never need it. */
+function canonicalOf(state: RequestState): CanonRequest {
+  if (!state.canonical) state.canonical = state.entry.dialect.decodeRequest(state.body)
+  return state.canonical
 }
 
 /** The canonical request for one target: the client's request with the target's transforms. */
@@ -216,9 +221,10 @@ async function upstreamFailure(
   // some upstreams quote the key they were sent in their error; it must not reach the client
   const text = redact(await res.text().catch(() => ''))
   let error = up.decodeError(res.status, text, res.headers)
-  const retryAfterMs = error.retryAfter !== undefined ? error.retryAfter * 1000 : undefined
+  // the dialect read numeric hints; an HTTP-date Retry-After needs the clock, which lives here
+  const retryAfterMs = error.retryAfter !== undefined ? error.retryAfter * 1000 : parseRetryAfter(res.headers, Date.now())
   ctx.reportAttempt(attempt, key, res.status, retryAfterMs)
-  const keyBound = KEY_BOUND.has(res.status) && !attempt.provider.passthrough
+  const keyBound = isKeyBound(res.status) && !attempt.provider.passthrough
   if (keyBound && !error.retryable) {
     // our key was refused: another key or target may work; the client did nothing wrong
     const hint = !key ? ` (no api_key is configured for provider ${attempt.provider.name})` : ''

@@ -5,7 +5,7 @@ import { JSON_HEADERS, proxyHeaders, type RouteInfo } from './response-headers'
 
 export function errorResponse(front: Dialect, err: GatewayError, info: RouteInfo): Response {
   const reply = front.encodeError(err)
-  const extra: Record<string, string> = { ...(err.headers ?? {}), ...(reply.headers ?? {}) }
-  if (err.retryAfter !== undefined && !('retry-after' in extra)) extra['retry-after'] = String(Math.max(0, Math.ceil(err.retryAfter)))
+  // the dialect's reply carries the error's own headers and its retry-after
+  const extra = reply.headers
   return new Response(JSON.stringify(reply.body), { status: reply.status, headers: proxyHeaders(JSON_HEADERS, info, extra) })
 }

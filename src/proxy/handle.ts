@@ -1,6 +1,5 @@
 // The one pipeline for generation endpoints: Request → Response. Orchestration only: decoding,
 // routing, encoding and framing live in their own modules.
-import type { CanonRequest } from '../canonical/request'
 import type { DialectEntry } from '../dialects'
 import { GatewayError, toGatewayError } from '../errors'
 import { runAttempt, type ErrorOutcome, type RequestState } from './attempt'
@@ -68,12 +67,6 @@ export async function handleGenerate(entry: DialectEntry, request: Request, url:
 
 /** A cheap admission estimate for tpm limits (the real count is recorded when the response ends). */
 const estimateTokens = (state: RequestState): number => Math.ceil(state.bodySize / 4)
-
-/** Decodes the client's request once, lazily: pass-through attempts never need it. */
-export function canonicalOf(state: RequestState): CanonRequest {
-  if (!state.canonical) state.canonical = state.entry.dialect.decodeRequest(state.body)
-  return state.canonical
-}
 
 async function runPlan(state: RequestState, ctx: ProxyContext): Promise<Response> {
   const { rec } = state

@@ -5,6 +5,7 @@ import type { ErrorKind } from '../../canonical/event'
 import { GatewayError, kindForStatus } from '../../errors'
 import type { SseFrame } from '../../framing/sse'
 import type { ErrorReply } from '../dialect'
+import { retryAfterHeaders, retryAfterSeconds, shouldRetryHeader } from '../retry-headers'
 import { asString, isObject, type Json } from './wire'
 
 const TYPE_BY_KIND: Record<ErrorKind, string> = {
@@ -54,8 +55,7 @@ const errorBody = (type: string, message: string): Json => ({ type: 'error', err
 /** Anthropic's overloaded status is 529 (Claude Code retries it and shows "overloaded") */
 export function encodeError(err: GatewayError): ErrorReply {
   const status = err.kind === 'overloaded' && err.status === 503 ? 529 : err.status
-  const headers: Record<string, string> = { ...err.headers }
-  if (err.retryAfter !== undefined) headers['retry-after'] = String(Math.max(0, Math.ceil(err.retryAfter)))
+  const headers: Record<string, string> = { ...err.headers, ...retryAfterHeaders(err.retryAfter) }
   return { status, body: errorBody(errorType(status, err.kind), err.message), headers }
 }
 
@@ -85,8 +85,8 @@ export function errorFromBody(status: number, body: Json, headers?: Headers, sni
   const kind = (type && KIND_BY_TYPE[type]) || kindForStatus(status)
   return new GatewayError(status, message || snippet || `upstream returned HTTP ${status}`, {
     kind,
-    retryAfter: headers ? retryAfter(headers) : undefined,
-    retryable: headers ? shouldRetry(headers) : undefined,
+    retryAfter: retryAfterSeconds(headers),
+    retryable: shouldRetryHeader(headers),
   })
 }
 
@@ -99,20 +99,7 @@ export function decodeError(status: number, bodyText: string, headers: Headers):
   }
   const snippet = bodyText.trim().slice(0, 500)
   if (isObject(parsed)) return errorFromBody(status, parsed, headers, snippet)
-  return new GatewayError(status, snippet || `upstream returned HTTP ${status}`, { retryAfter: retryAfter(headers), retryable: shouldRetry(headers) })
+  return new GatewayError(status, snippet || `upstream returned HTTP ${status}`, { retryAfter: retryAfterSeconds(headers), retryable: shouldRetryHeader(headers) })
 }
 
-/** seconds from `retry-after-ms` or numeric `retry-after` (an HTTP date needs a clock: ignored here) */
-function retryAfter(h: Headers): number | undefined {
-  const ms = h.get('retry-after-ms')
-  if (ms !== null && ms.trim() !== '' && Number.isFinite(Number(ms))) return Number(ms) / 1000
-  const s = h.get('retry-after')
-  if (s !== null && s.trim() !== '' && Number.isFinite(Number(s))) return Number(s)
-  return undefined
-}
 
-/** the Anthropic SDKs obey `x-should-retry` before the status; so do we */
-function shouldRetry(h: Headers): boolean | undefined {
-  const v = h.get('x-should-retry')
-  return v === 'true' ? true : v === 'false' ? false : undefined
-}

@@ -5,6 +5,7 @@ import type { ErrorKind } from '../../canonical/event'
 import { GatewayError, kindForStatus } from '../../errors'
 import type { SseFrame } from '../../framing/sse'
 import type { ErrorReply } from '../dialect'
+import { retryAfterHeaders, retryAfterSeconds } from '../retry-headers'
 import { asNumber, asString, isObject, type Json } from './wire'
 
 const RETRY_INFO = 'type.googleapis.com/google.rpc.RetryInfo'
@@ -64,8 +65,7 @@ function errorBody(status: number, kind: string, message: string, retryAfter?: n
 /** Google has no 529: overloaded is 503 UNAVAILABLE */
 export function encodeError(err: GatewayError): ErrorReply {
   const status = err.status === 529 ? 503 : err.status
-  const headers: Record<string, string> = { ...err.headers }
-  if (err.retryAfter !== undefined) headers['retry-after'] = String(Math.max(0, Math.ceil(err.retryAfter)))
+  const headers: Record<string, string> = { ...err.headers, ...retryAfterHeaders(err.retryAfter) }
   return { status, body: errorBody(status, err.kind, err.message, err.retryAfter), headers }
 }
 
@@ -112,7 +112,7 @@ export function decodeError(status: number, bodyText: string, headers: Headers):
   // streamGenerateContent without alt=sse answers errors as a one-element array
   if (Array.isArray(parsed)) parsed = parsed[0]
   const snippet = bodyText.trim().slice(0, 500)
-  const header = retryAfterHeader(headers)
+  const header = retryAfterSeconds(headers)
   if (isObject(parsed) && parsed.error !== undefined) {
     const e = readError(parsed.error, status)
     return new GatewayError(status, e.message || snippet || `upstream returned HTTP ${status}`, { kind: e.kind, retryAfter: header ?? e.retryAfter })
@@ -120,11 +120,3 @@ export function decodeError(status: number, bodyText: string, headers: Headers):
   return new GatewayError(status, snippet || `upstream returned HTTP ${status}`, { retryAfter: header })
 }
 
-/** seconds from `retry-after-ms` or numeric `retry-after` (an HTTP date needs a clock: ignored here) */
-function retryAfterHeader(h: Headers): number | undefined {
-  const ms = h.get('retry-after-ms')
-  if (ms !== null && ms.trim() !== '' && Number.isFinite(Number(ms))) return Number(ms) / 1000
-  const s = h.get('retry-after')
-  if (s !== null && s.trim() !== '' && Number.isFinite(Number(s))) return Number(s)
-  return undefined
-}

@@ -4,7 +4,7 @@ import type { CanonReasoning, CanonRequest, ReasoningEffort, ResponseFormat } fr
 import { badRequest } from '../../errors'
 import { decodeMessages } from './decode-messages'
 import { decodeToolChoice, decodeTools } from './decode-tools'
-import { oneOf, optArray, optBoolean, optInteger, optNumber, optObject, optString } from './validate'
+import { oneOf, optArray, optBoolean, optInteger, optNumber, optObject, readUserAndMetadata } from './validate'
 import { isObject, type Json } from './wire'
 
 const EFFORTS: readonly ReasoningEffort[] = ['none', 'minimal', 'low', 'medium', 'high', 'xhigh', 'max']
@@ -58,21 +58,7 @@ export function decodeRequest(body: Json): CanonRequest {
     req.reasoning = reasoning
   }
 
-  const user = optString(body, 'safety_identifier') ?? optString(body, 'user')
-  if (user) req.user = user
-  const metadata = optObject(body, 'metadata')
-  if (metadata) {
-    const kept: Record<string, string> = {}
-    let any = false
-    for (const k in metadata) {
-      const v = metadata[k]
-      if (typeof v === 'string') {
-        kept[k] = v
-        any = true
-      }
-    }
-    if (any) req.metadata = kept
-  }
+  readUserAndMetadata(body, req)
   optObject(body, 'stream_options') // validated only: the Chat encoder always sends the usage chunk
 
   let extras: Record<string, unknown> | undefined

@@ -60,3 +60,17 @@ export function oneOf<T extends string>(body: Json, key: string, allowed: readon
     throw badRequest(`Invalid value for '${field}': expected one of ${allowed.join(', ')}, but got '${v}'.`, field)
   return v as T
 }
+
+/** `safety_identifier` (or the older `user`) and the string values of `metadata`: the same in Chat and Responses */
+export function readUserAndMetadata(body: Json, req: { user?: string; metadata?: Record<string, string> }): void {
+  const user = optString(body, 'safety_identifier') ?? optString(body, 'user')
+  if (user) req.user = user
+  const metadata = optObject(body, 'metadata')
+  if (!metadata) return
+  let kept: Record<string, string> | undefined
+  for (const k in metadata) {
+    const v = metadata[k]
+    if (typeof v === 'string') (kept ??= {})[k] = v
+  }
+  if (kept) req.metadata = kept
+}

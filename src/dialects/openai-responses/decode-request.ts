@@ -7,7 +7,7 @@ import type { CanonReasoning, CanonRequest, ReasoningEffort, ResponseFormat } fr
 import { badRequest } from '../../errors'
 import { decodeToolChoice, decodeTools } from './convert-tools'
 import { decodeInput } from './decode-input'
-import { oneOf, optArray, optBoolean, optInteger, optNumber, optObject, optString } from './validate'
+import { oneOf, optArray, optBoolean, optInteger, optNumber, optObject, optString, readUserAndMetadata } from './validate'
 import { isObject, type Json } from './wire'
 
 const EFFORTS: readonly ReasoningEffort[] = ['none', 'minimal', 'low', 'medium', 'high', 'xhigh', 'max']
@@ -63,21 +63,7 @@ export function decodeRequest(body: Json): CanonRequest {
     if (verbosity) extras.verbosity = verbosity
   }
 
-  const user = optString(body, 'safety_identifier') ?? optString(body, 'user')
-  if (user) req.user = user
-  const metadata = optObject(body, 'metadata')
-  if (metadata) {
-    const kept: Record<string, string> = {}
-    let any = false
-    for (const k in metadata) {
-      const v = metadata[k]
-      if (typeof v === 'string') {
-        kept[k] = v
-        any = true
-      }
-    }
-    if (any) req.metadata = kept
-  }
+  readUserAndMetadata(body, req)
 
   for (const k of RESPONSES_EXTRAS) if (body[k] !== undefined && body[k] !== null) extras[k] = body[k]
   if (warnings.length) extras.warnings = warnings

@@ -8,6 +8,7 @@ import type { ErrorKind } from '../../canonical/event'
 import { GatewayError, kindForStatus } from '../../errors'
 import type { SseFrame } from '../../framing/sse'
 import type { ErrorReply } from '../dialect'
+import { retryAfterHeaders, retryAfterSeconds, shouldRetryHeader } from '../retry-headers'
 import { asString, isObject, type Json } from './wire'
 
 const TYPE_BY_KIND: Record<ErrorKind, string> = {
@@ -35,8 +36,7 @@ const kindOf = (err: { status: number; kind: string }): ErrorKind =>
 /** OpenAI has no 529: overloaded is 503 (the SDKs retry both) */
 export function encodeError(err: GatewayError): ErrorReply {
   const status = err.status === 529 ? 503 : err.status
-  const headers: Record<string, string> = { ...err.headers }
-  if (err.retryAfter !== undefined) headers['retry-after'] = String(Math.max(0, Math.ceil(err.retryAfter)))
+  const headers: Record<string, string> = { ...err.headers, ...retryAfterHeaders(err.retryAfter) }
   const body = { error: { message: err.message, type: TYPE_BY_KIND[err.kind] ?? 'server_error', param: err.param ?? null, code: err.code ?? null } }
   return { status, body, headers }
 }
@@ -101,22 +101,9 @@ export function decodeError(status: number, bodyText: string, headers: Headers):
   return new GatewayError(status, message || snippet || `upstream returned HTTP ${status}`, {
     code,
     param,
-    retryAfter: retryAfter(headers),
-    retryable: shouldRetry(headers),
+    retryAfter: retryAfterSeconds(headers),
+    retryable: shouldRetryHeader(headers),
   })
 }
 
-/** seconds from `retry-after-ms` or numeric `retry-after` (an HTTP date needs a clock: ignored) */
-function retryAfter(h: Headers): number | undefined {
-  const ms = h.get('retry-after-ms')
-  if (ms !== null && ms.trim() !== '' && Number.isFinite(Number(ms))) return Number(ms) / 1000
-  const s = h.get('retry-after')
-  if (s !== null && s.trim() !== '' && Number.isFinite(Number(s))) return Number(s)
-  return undefined
-}
 
-/** the OpenAI SDKs obey `x-should-retry` before the status; so do we */
-function shouldRetry(h: Headers): boolean | undefined {
-  const v = h.get('x-should-retry')
-  return v === 'true' ? true : v === 'false' ? false : undefined
-}
