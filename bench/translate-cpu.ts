@@ -1,6 +1,6 @@
 // CPU cost of the stream translators alone, in-process: a 2,000-delta upstream stream (the bench
 // mock's exact bytes) pushed through the same byte-level translator the server uses, per direction,
-// fed as one frame per network chunk and as 64 KiB reads. Run: `bun bench/translate-cpu.ts`.
+// fed as one frame per network chunk and as 64 KiB reads; process CPU time, median of 9 trials. Run: `bun bench/translate-cpu.ts`.
 import { DIALECTS } from '../src/dialects'
 import type { Dialect } from '../src/dialects/dialect'
 import { passthroughStream, translatingStream, type ChunkTranslator } from '../src/proxy/translate-stream'
@@ -19,19 +19,6 @@ function chunked(whole: Uint8Array, size: number): Uint8Array[] {
   return out
 }
 
-function measure(make: () => ChunkTranslator, chunks: Uint8Array[]): number {
-  const once = () => {
-    const t = make()
-    for (const c of chunks) t.chunk(c)
-    t.end()
-  }
-  for (let i = 0; i < 30; i++) once()
-  const runs = 60
-  const t0 = performance.now()
-  for (let i = 0; i < runs; i++) once()
-  return ((performance.now() - t0) * 1000) / runs / EVENTS
-}
-
 const lanes: Array<[string, () => ChunkTranslator, { frames: Uint8Array[]; whole: Uint8Array }]> = [
   ['pass-through OpenAI Chat', () => passthroughStream(d('openai-chat')), chat],
   ['pass-through Anthropic', () => passthroughStream(d('anthropic')), ant],
@@ -41,7 +28,42 @@ const lanes: Array<[string, () => ChunkTranslator, { frames: Uint8Array[]; whole
   ['OpenAI upstream → Responses client', () => translatingStream(d('openai-chat'), d('openai-responses'), ctx), chat],
 ]
 
-const rows = ['| lane | µs CPU per event, one frame per read | µs per event, 64 KiB reads |', '|---|---:|---:|']
-for (const [name, make, body] of lanes)
-  rows.push(`| ${name} | ${measure(make, body.frames).toFixed(2)} | ${measure(make, chunked(body.whole, 65536)).toFixed(2)} |`)
+interface Case {
+  once: () => void
+  trials: number[]
+}
+
+const cases: Case[] = []
+for (const [, make, body] of lanes)
+  for (const chunks of [body.frames, chunked(body.whole, 65536)])
+    cases.push({
+      once: () => {
+        const t = make()
+        for (const c of chunks) t.chunk(c)
+        t.end()
+      },
+      trials: [],
+    })
+
+// Warm-up: JSC needs ~100 streams per case to reach its optimizing tier (fewer made the figures
+// swing by 2x). Then 9 rounds; in each, every case runs 20 streams, so all cases see the same
+// machine conditions. A trial is process CPU time (user + system, every thread: JSC's concurrent
+// GC included) per event; the table shows each case's median.
+for (const c of cases) for (const t0 = performance.now(); performance.now() - t0 < 1500; ) c.once()
+const RUNS = 20
+for (let k = 0; k < 9; k++)
+  for (const c of cases) {
+    const c0 = process.cpuUsage()
+    for (let i = 0; i < RUNS; i++) c.once()
+    const u = process.cpuUsage(c0)
+    c.trials.push((u.user + u.system) / RUNS / EVENTS)
+  }
+const median = (xs: number[]) => xs.sort((a, b) => a - b)[xs.length >> 1]!
+const spread = (xs: number[]) => `${xs[0]!.toFixed(2)}–${xs[xs.length - 1]!.toFixed(2)}`
+
+const rows = ['| lane | µs CPU per event, one frame per read | µs per event, 64 KiB reads | range over 9 rounds (frame / 64 KiB) |', '|---|---:|---:|---|']
+lanes.forEach(([name], i) => {
+  const [frame, bulk] = [cases[2 * i]!, cases[2 * i + 1]!]
+  rows.push(`| ${name} | ${median(frame.trials).toFixed(2)} | ${median(bulk.trials).toFixed(2)} | ${spread(frame.trials)} / ${spread(bulk.trials)} |`)
+})
 console.log(`Translator CPU, ${EVENTS}-delta streams, bun ${Bun.version}\n\n${rows.join('\n')}`)

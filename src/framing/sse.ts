@@ -12,10 +12,13 @@ export interface SseFrame {
  * Incremental SSE parser: feed it text in arbitrary pieces (lines and multi-byte characters may be
  * split anywhere), it calls onFrame for each complete event. Handles LF, CRLF and CR line ends,
  * multi-line data, comments (dropped), and a final event without its blank line (flush()).
+ * Lines are read in place (start/end offsets), so a `data:` line costs one substring.
  */
 export class SseParser {
   private buf = ''
-  private data: string[] = []
+  /** the event's first data line, and any further ones */
+  private data: string | undefined
+  private more: string[] | undefined
   private event: string | undefined
   private id: string | undefined
   private pendingCR = false
@@ -25,7 +28,7 @@ export class SseParser {
   /** end of input: an event whose blank line never came is still delivered */
   flush(): void {
     if (this.buf.length) {
-      this.line(this.buf)
+      this.line(this.buf, 0, this.buf.length)
       this.buf = ''
     }
     this.dispatch()
@@ -50,7 +53,7 @@ export class SseParser {
       let start = 0
       // the common case (LF line ends) finds lines with a native search instead of a char loop
       for (let nl = from + first; nl !== -1; nl = buf.indexOf('\n', start)) {
-        this.line(buf.slice(start, nl))
+        this.line(buf, start, nl)
         start = nl + 1
       }
       this.buf = start < buf.length ? buf.slice(start) : ''
@@ -62,7 +65,7 @@ export class SseParser {
     for (let i = from; i < n; i++) {
       const c = buf.charCodeAt(i)
       if (c !== 10 && c !== 13) continue
-      this.line(buf.slice(start, i))
+      this.line(buf, start, i)
       if (c === 13) {
         if (i + 1 < n) {
           if (buf.charCodeAt(i + 1) === 10) i++
@@ -73,15 +76,16 @@ export class SseParser {
     this.buf = start < n ? buf.slice(start) : ''
   }
 
-  private line(line: string): void {
-    if (line.length === 0) return this.dispatch()
-    const c0 = line.charCodeAt(0)
+  /** the line buf[start, end) */
+  private line(buf: string, start: number, end: number): void {
+    if (start === end) return this.dispatch()
+    const c0 = buf.charCodeAt(start)
     if (c0 === 58 /* : */) return
     // fast path for the overwhelmingly common "data: " line
-    if (c0 === 100 /* d */ && line.startsWith('data:')) {
-      this.data.push(line.charCodeAt(5) === 32 ? line.slice(6) : line.slice(5))
-      return
+    if (c0 === 100 /* d */ && buf.startsWith('data:', start)) {
+      return this.addData(buf.slice(buf.charCodeAt(start + 5) === 32 ? start + 6 : start + 5, end))
     }
+    const line = buf.slice(start, end)
     const colon = line.indexOf(':')
     let field: string
     let value: string
@@ -92,21 +96,29 @@ export class SseParser {
       field = line.slice(0, colon)
       value = line.charCodeAt(colon + 1) === 32 ? line.slice(colon + 2) : line.slice(colon + 1)
     }
-    if (field === 'data') this.data.push(value)
+    if (field === 'data') this.addData(value)
     else if (field === 'event') this.event = value
     else if (field === 'id') this.id = value
   }
 
+  private addData(value: string): void {
+    if (this.data === undefined) this.data = value
+    else if (this.more === undefined) this.more = [value]
+    else this.more.push(value)
+  }
+
   private dispatch(): void {
-    if (this.data.length === 0) {
+    const data = this.data
+    if (data === undefined) {
       this.event = undefined
       this.id = undefined
       return
     }
-    const frame: SseFrame = { data: this.data.length === 1 ? this.data[0] : this.data.join('\n') }
+    const frame: SseFrame = { data: this.more === undefined ? data : `${data}\n${this.more.join('\n')}` }
     if (this.event !== undefined) frame.event = this.event
     if (this.id !== undefined) frame.id = this.id
-    this.data = []
+    this.data = undefined
+    this.more = undefined
     this.event = undefined
     this.id = undefined
     this.onFrame(frame)
@@ -141,6 +153,14 @@ export function formatSse(f: SseFrame): string {
   if (data.indexOf('\n') === -1 && data.indexOf('\r') === -1) out += `data: ${data}\n\n`
   else out += data.split(/\r\n|\r|\n/).map((l) => `data: ${l}\n`).join('') + '\n'
   return out
+}
+
+/**
+ * One encoder frame → its wire text. Encoders emit JSON (or `[DONE]`), which never holds a raw
+ * line end, so the line split of formatSse is skipped (test/helpers/translators.ts checks this).
+ */
+export function formatLine(f: SseFrame): string {
+  return f.event !== undefined ? `event: ${f.event}\ndata: ${f.data}\n\n` : `data: ${f.data}\n\n`
 }
 
 const encoder = new TextEncoder()

@@ -4,7 +4,7 @@
 import type { CanonEvent } from '../canonical/event'
 import { mergeUsage, type CanonUsage } from '../canonical/usage'
 import type { Dialect, ResponseContext, StreamTranslator } from '../dialects/dialect'
-import { formatSse, SseParser, type SseFrame } from '../framing/sse'
+import { formatLine, formatSse, SseParser, type SseFrame } from '../framing/sse'
 
 export interface StreamError {
   status: number
@@ -30,6 +30,8 @@ export interface ChunkTranslator {
 }
 
 const encoder = new TextEncoder()
+/** one options object for every decode call */
+const STREAM = { stream: true }
 const toBytes = (s: string) => (s.length ? encoder.encode(s) : undefined)
 
 function observe(obs: StreamObservation, ev: CanonEvent): void {
@@ -49,7 +51,7 @@ export function translatingStream(upstream: Dialect, front: Dialect, ctx: Respon
   let out = ''
   let closed = false
   const emitFrame = (f: SseFrame) => {
-    out += formatSse(f)
+    out += formatLine(f)
   }
   const emitEvent = (ev: CanonEvent) => {
     observe(observed, ev)
@@ -65,7 +67,7 @@ export function translatingStream(upstream: Dialect, front: Dialect, ctx: Respon
     observed,
     chunk(bytes) {
       if (closed) return undefined
-      parser.feed(decoder.decode(bytes, { stream: true }))
+      parser.feed(decoder.decode(bytes, STREAM))
       return take()
     },
     end() {
@@ -106,7 +108,7 @@ export function passthroughStream(dialect: Dialect): ChunkTranslator {
   return {
     observed,
     chunk(bytes) {
-      if (!closed) parser.feed(decoder.decode(bytes, { stream: true }))
+      if (!closed) parser.feed(decoder.decode(bytes, STREAM))
       return bytes
     },
     end() {
@@ -143,7 +145,7 @@ export function encodeEvents(front: Dialect, ctx: ResponseContext, events: Canon
   const chunks: Uint8Array[] = []
   let out = ''
   const emit = (f: SseFrame) => {
-    out += formatSse(f)
+    out += formatLine(f)
   }
   for (const ev of events) {
     observe(observed, ev)

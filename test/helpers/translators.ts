@@ -7,7 +7,12 @@ import { formatSse, type SseFrame } from '../../src/framing/sse'
 /** every output of `t` for `inputs`, with its end() unless told otherwise */
 export function runAll<I, O>(t: StreamTranslator<I, O>, inputs: readonly I[], callEnd = true): O[] {
   const out: O[] = []
-  const emit = (o: O) => out.push(o)
+  const emit = (o: O) => {
+    // encoder frames go out through formatLine, which relies on one-line data
+    const data = (o as { data?: unknown }).data
+    if (typeof data === 'string' && /[\r\n]/.test(data)) throw new Error(`a frame's data spans lines: ${JSON.stringify(data)}`)
+    out.push(o)
+  }
   for (const x of inputs) t.push(x, emit)
   if (callEnd) t.end(emit)
   return out
