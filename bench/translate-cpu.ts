@@ -46,12 +46,14 @@ for (const [, make, body] of lanes)
     })
 
 // Warm-up: JSC needs ~100 streams per case to reach its optimizing tier (fewer made the figures
-// swing by 2x). Then 9 rounds; in each, every case runs 20 streams, so all cases see the same
+// swing by 2x). Then 15 rounds; in each, every case runs 12 streams, so all cases see the same
 // machine conditions. A trial is process CPU time (user + system, every thread: JSC's concurrent
-// GC included) per event; the table shows each case's median.
+// GC included) per event; the table shows each case's median and its range (this shared 2-core VM
+// is noisy: the minimum is the steadiest figure to compare changes by).
 for (const c of cases) for (const t0 = performance.now(); performance.now() - t0 < 1500; ) c.once()
-const RUNS = 20
-for (let k = 0; k < 9; k++)
+const RUNS = 12
+const ROUNDS = 15
+for (let k = 0; k < ROUNDS; k++)
   for (const c of cases) {
     const c0 = process.cpuUsage()
     for (let i = 0; i < RUNS; i++) c.once()
@@ -61,7 +63,7 @@ for (let k = 0; k < 9; k++)
 const median = (xs: number[]) => xs.sort((a, b) => a - b)[xs.length >> 1]!
 const spread = (xs: number[]) => `${xs[0]!.toFixed(2)}–${xs[xs.length - 1]!.toFixed(2)}`
 
-const rows = ['| lane | µs CPU per event, one frame per read | µs per event, 64 KiB reads | range over 9 rounds (frame / 64 KiB) |', '|---|---:|---:|---|']
+const rows = [`| lane | µs CPU per event, one frame per read | µs per event, 64 KiB reads | range over ${ROUNDS} rounds (frame / 64 KiB) |`, '|---|---:|---:|---|']
 lanes.forEach(([name], i) => {
   const [frame, bulk] = [cases[2 * i]!, cases[2 * i + 1]!]
   rows.push(`| ${name} | ${median(frame.trials).toFixed(2)} | ${median(bulk.trials).toFixed(2)} | ${spread(frame.trials)} / ${spread(bulk.trials)} |`)

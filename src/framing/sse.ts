@@ -81,9 +81,13 @@ export class SseParser {
     if (start === end) return this.dispatch()
     const c0 = buf.charCodeAt(start)
     if (c0 === 58 /* : */) return
-    // fast path for the overwhelmingly common "data: " line
+    // fast paths for the overwhelmingly common "data: " and "event: " lines
     if (c0 === 100 /* d */ && buf.startsWith('data:', start)) {
       return this.addData(buf.slice(buf.charCodeAt(start + 5) === 32 ? start + 6 : start + 5, end))
+    }
+    if (c0 === 101 /* e */ && buf.startsWith('event:', start)) {
+      this.event = buf.slice(buf.charCodeAt(start + 6) === 32 ? start + 7 : start + 6, end)
+      return
     }
     const line = buf.slice(start, end)
     const colon = line.indexOf(':')

@@ -12,6 +12,7 @@ import type { StreamTranslator } from '../dialect'
 import { canonUsage, readUsage, type RawUsage } from './convert-usage'
 import { streamError } from './encode-error'
 import { finishFromAnthropic } from './map-finish-reason'
+import { DeltaFrameReader, type DeltaType } from './read-delta-frame'
 import { asString, hasKeys, isObject, type Json } from './wire'
 
 type Emit = (e: CanonEvent) => void
@@ -44,11 +45,14 @@ export class AnthropicStreamDecoder implements StreamTranslator<SseFrame, CanonE
   /** upstream block index → slot */
   private slots: Slot[] = []
   private readonly raw: RawUsage = {}
+  private readonly fast = new DeltaFrameReader()
 
   push(frame: SseFrame, emit: Emit): void {
     if (this.done || frame.event === 'ping') return
     const data = frame.data
     if (data.length === 0 || data === '[DONE]') return
+    // the plain delta frame, read in place (no JSON.parse)
+    if (this.fast.read(data)) return this.deltaOf(this.fast.index, this.fast.type, this.fast.value, emit)
     let ev: unknown
     try {
       ev = JSON.parse(data)
@@ -145,27 +149,32 @@ export class AnthropicStreamDecoder implements StreamTranslator<SseFrame, CanonE
   }
 
   private delta(ev: Json, emit: Emit): void {
-    const slot = typeof ev.index === 'number' ? this.slots[ev.index] : undefined
     const d = ev.delta
-    if (!slot || slot.kind === SKIP || !isObject(d)) return
-    switch (d.type) {
+    if (typeof ev.index !== 'number' || !isObject(d)) return
+    const type = d.type
+    // citations_delta and newer delta types carry none of these
+    const value = type === 'text_delta' ? d.text : type === 'input_json_delta' ? d.partial_json : type === 'thinking_delta' ? d.thinking : type === 'signature_delta' ? d.signature : undefined
+    if (typeof value === 'string') this.deltaOf(ev.index, type as DeltaType, value, emit)
+  }
+
+  private deltaOf(index: number, type: DeltaType, value: string, emit: Emit): void {
+    const slot = this.slots[index]
+    if (!slot || value.length === 0) return
+    switch (type) {
       case 'text_delta':
-        if (slot.kind === TEXT && typeof d.text === 'string' && d.text.length) this.text(slot, d.text, emit)
+        if (slot.kind === TEXT) this.text(slot, value, emit)
         return
       case 'input_json_delta':
-        if (slot.kind === TOOL && slot.open && typeof d.partial_json === 'string' && d.partial_json.length) {
+        if (slot.kind === TOOL && slot.open) {
           slot.gotArgs = true
-          emit({ type: 'tool_args_delta', index: slot.canon, json: d.partial_json })
+          emit({ type: 'tool_args_delta', index: slot.canon, json: value })
         }
         return
       case 'thinking_delta':
-        if (slot.kind === THINKING && typeof d.thinking === 'string' && d.thinking.length) this.thinking(slot, d.thinking, emit)
+        if (slot.kind === THINKING) this.thinking(slot, value, emit)
         return
       case 'signature_delta':
-        if (slot.kind === THINKING && typeof d.signature === 'string' && d.signature.length) this.signature(slot, d.signature, emit)
-        return
-      default:
-        // citations_delta and newer delta types
+        if (slot.kind === THINKING) this.signature(slot, value, emit)
         return
     }
   }

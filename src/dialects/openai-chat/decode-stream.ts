@@ -12,6 +12,7 @@ import type { StreamTranslator } from '../dialect'
 import { usageFromChat } from './convert-usage'
 import { statusForError } from './encode-error'
 import { finishFromChat } from './map-finish-reason'
+import { DeltaChunkReader } from './read-delta-chunk'
 import { isObject, type Json } from './wire'
 
 type Emit = (e: CanonEvent) => void
@@ -34,12 +35,20 @@ export class ChatStreamDecoder implements StreamTranslator<SseFrame, CanonEvent>
   private lastTool = 0
   /** open tool blocks in opening order */
   private openTools: number[] = []
+  private readonly fast = new DeltaChunkReader()
 
   push(frame: SseFrame, emit: Emit): void {
     if (this.done) return
     const data = frame.data
     if (data === '[DONE]') return this.terminate(emit)
     if (data.length === 0) return
+    // the plain text chunk, read in place (no JSON.parse)
+    const fast = this.fast
+    if (this.started && !this.finished && fast.read(data)) {
+      if (fast.reasoning) this.textLike(REASONING, fast.reasoning, emit)
+      if (fast.content) this.textLike(TEXT, fast.content, emit)
+      return
+    }
     let chunk: unknown
     try {
       chunk = JSON.parse(data)

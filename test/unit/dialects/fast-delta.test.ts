@@ -1,0 +1,248 @@
+// The decoders' fast paths read the common delta frames without JSON.parse. They must never differ
+// from what JSON.parse reads: every frame they accept is checked against JSON.parse here, on the
+// recorded fixtures, hand-made variants and thousands of mutated frames; and whole fixture streams
+// decode to the same events whether their frames take the fast path or not.
+import { describe, expect, test } from 'bun:test'
+import { readdirSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { DeltaFrameReader } from '../../../src/dialects/anthropic/read-delta-frame'
+import { decodeStream as anthropicDecoder } from '../../../src/dialects/anthropic/decode-stream'
+import { stringEnd, stringValue } from '../../../src/dialects/json-scan'
+import { decodeStream as chatDecoder } from '../../../src/dialects/openai-chat/decode-stream'
+import { DeltaChunkReader } from '../../../src/dialects/openai-chat/read-delta-chunk'
+import { parseSseText, type SseFrame } from '../../../src/framing/sse'
+import { anthropicStream, openaiStream } from '../../../bench/mock-wire'
+import { runAll } from '../../helpers/translators'
+
+const FIXTURES = join(import.meta.dir, '../../fixtures')
+
+/** every frame's data in a dialect's fixture folder (.sse and .chunks.txt) */
+function fixtureData(dir: string): string[] {
+  const out: string[] = []
+  for (const name of readdirSync(join(FIXTURES, dir))) {
+    const text = readFileSync(join(FIXTURES, dir, name), 'utf8')
+    if (name.endsWith('.sse')) out.push(...parseSseText(text).map((f) => f.data))
+    else if (name.endsWith('.chunks.txt')) out.push(...text.split('\n').filter((l) => l.trim()))
+  }
+  return out.filter((d) => d !== '[DONE]')
+}
+
+const wireData = (body: ReturnType<typeof openaiStream>): string[] => {
+  if (body.kind !== 'sse') throw new Error('expected SSE')
+  return parseSseText(new TextDecoder().decode(body.whole)).map((f) => f.data)
+}
+
+/** a seeded PRNG, so a failure reproduces */
+function rng(seed: number): () => number {
+  return () => {
+    seed = (seed * 1103515245 + 12345) & 0x7fffffff
+    return seed / 0x7fffffff
+  }
+}
+
+function mutate(s: string, rand: () => number): string {
+  const alphabet = '{}[]":,\\ 0nul1a"'
+  const at = Math.floor(rand() * s.length)
+  const ch = alphabet[Math.floor(rand() * alphabet.length)]!
+  const op = rand()
+  if (op < 0.34) return s.slice(0, at) + s.slice(at + 1)
+  if (op < 0.67) return s.slice(0, at) + ch + s.slice(at)
+  return s.slice(0, at) + ch + s.slice(at + 1)
+}
+
+const tryParse = (s: string): unknown => {
+  try {
+    return JSON.parse(s)
+  } catch {
+    return undefined
+  }
+}
+
+type Obj = Record<string, unknown>
+const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v)
+
+describe('json-scan', () => {
+  test('finds the closing quote past escaped ones', () => {
+    const s = 'x"a\\"b\\\\"rest'
+    expect(stringEnd(s, 2)).toBe(8)
+    expect(stringValue(s, 2, 8)).toBe('a"b\\')
+    expect(stringEnd('"\\\\\\"x"', 1)).toBe(6)
+    expect(stringEnd('"abc', 1)).toBe(-1)
+  })
+
+  test('decodes escapes and keeps raw text as is', () => {
+    const lit = JSON.stringify('é\n\t"\u2028 ✓ 😀 \\u0041')
+    expect(stringValue(lit, 1, lit.length - 1)).toBe('é\n\t"\u2028 ✓ 😀 \\u0041')
+    const uni = '"\\u00e9\\ud83d\\ude00"'
+    expect(stringValue(uni, 1, uni.length - 1)).toBe('é😀')
+    expect(stringValue('"\\x"', 1, 3)).toBeUndefined()
+  })
+})
+
+describe('Chat: the plain delta chunk without JSON.parse', () => {
+  const reader = new DeltaChunkReader()
+
+  /** what the decoder's JSON path would take from this chunk, if it is one the fast path may take */
+  function expected(data: string): { content: string; reasoning: string } | undefined {
+    const o = tryParse(data)
+    if (!isObj(o) || o.error || (o.usage !== null && o.usage !== undefined)) return undefined
+    if (!Array.isArray(o.choices) || o.choices.length !== 1) return undefined
+    const c = o.choices[0]
+    if (!isObj(c) || (c.index !== 0 && c.index !== undefined) || (c.finish_reason !== null && c.finish_reason !== undefined)) return undefined
+    const d = c.delta
+    if (!isObj(d)) return undefined
+    for (const k of Object.keys(d)) if (!['content', 'reasoning_content', 'role', 'refusal'].includes(k)) return undefined
+    if (d.refusal !== null && d.refusal !== undefined) return undefined
+    const r = d.reasoning_content ?? d.reasoning
+    return { content: typeof d.content === 'string' ? d.content : '', reasoning: typeof r === 'string' ? r : '' }
+  }
+
+  /** accepted → JSON.parse agrees (for text JSON.parse can read at all) */
+  function check(data: string): boolean {
+    if (!reader.read(data)) return false
+    const want = expected(data)
+    if (tryParse(data) !== undefined) expect({ data, ...want }).toEqual({ data, content: reader.content, reasoning: reader.reasoning })
+    return true
+  }
+
+  test('takes every text chunk of the recordings and the bench wire, and agrees with JSON.parse', () => {
+    const data = [...fixtureData('openai-chat'), ...wireData(openaiStream('gpt-bench', 50, true))]
+    let taken = 0
+    for (const d of data) if (check(d)) taken++
+    // the obfuscated OpenAI recording alone has dozens of plain text chunks
+    expect(taken).toBeGreaterThan(60)
+    const plain = readFileSync(join(FIXTURES, 'openai-chat/text-usage-obfuscation.chunks.txt'), 'utf8').split('\n')
+    expect(reader.read(plain[1]!)).toBe(true)
+    expect(reader.content).toBe('**')
+  })
+
+  const head = '{"id":"c","object":"chat.completion.chunk","created":1,"model":"m","choices":[{"index":0,"delta":'
+  const cases: Array<[string, string, { content: string; reasoning: string } | undefined]> = [
+    ['escapes', `${head}{"content":"a\\"b\\\\c\\n\\u00e9"},"logprobs":null,"finish_reason":null}],"usage":null}`, { content: 'a"b\\c\né', reasoning: '' }],
+    ['Ollama role on every chunk', `${head}{"role":"assistant","content":"x"},"finish_reason":null}]}`, { content: 'x', reasoning: '' }],
+    ['DeepSeek reasoning', `${head}{"content":null,"reasoning_content":"think"},"logprobs":null,"finish_reason":null}]}`, { content: '', reasoning: 'think' }],
+    ['DeepSeek text', `${head}{"content":"t","reasoning_content":null},"logprobs":null,"finish_reason":null}]}`, { content: 't', reasoning: '' }],
+    ['multi-byte text', `${head}{"content":"日本語 😀"},"logprobs":null,"finish_reason":null}],"usage":null,"obfuscation":"ab\\"c"}`, { content: '日本語 😀', reasoning: '' }],
+    ['tool call', `${head}{"tool_calls":[{"index":0,"function":{"arguments":"{}"}}]},"logprobs":null,"finish_reason":null}]}`, undefined],
+    ['finish', `${head}{},"logprobs":null,"finish_reason":"stop"}]}`, undefined],
+    ['text with the finish', `${head}{"content":"x"},"finish_reason":"stop"}]}`, undefined],
+    ['text with the finish, logprobs after', `${head}{"content":"x"},"finish_reason":"length","logprobs":null}]}`, undefined],
+    ['usage object', `${head}{"content":"x"},"logprobs":null,"finish_reason":null}],"usage":{"prompt_tokens":1}}`, undefined],
+    ['refusal text', `${head}{"refusal":"no"},"logprobs":null,"finish_reason":null}]}`, undefined],
+    ['second choice', `${head}{"content":"x"},"logprobs":null,"finish_reason":null},{"index":1,"delta":{"content":"y"},"finish_reason":null}]}`, undefined],
+    ['other choice index', '{"id":"c","choices":[{"index":1,"delta":{"content":"x"},"finish_reason":null}]}', undefined],
+    ['error before', '{"error":"boom","choices":[{"index":0,"delta":{"content":"x"},"finish_reason":null}]}', undefined],
+    ['nested object before', '{"meta":{"usage":{"a":1}},"choices":[{"index":0,"delta":{"content":"x"},"finish_reason":null}]}', undefined],
+    ['logprobs', `${head}{"content":"x"},"logprobs":{"content":[]},"finish_reason":null}]}`, undefined],
+    ['spaced JSON', '{"id": "c", "choices": [{"index": 0, "delta": {"content": "x"}, "finish_reason": null}]}', undefined],
+    ['trailing garbage', `${head}{"content":"x"},"logprobs":null,"finish_reason":null}]}x`, undefined],
+    ['unterminated', `${head}{"content":"x`, undefined],
+  ]
+  for (const [name, data, want] of cases)
+    test(name, () => {
+      expect(reader.read(data)).toBe(want !== undefined)
+      if (want) expect({ content: reader.content, reasoning: reader.reasoning }).toEqual(want)
+      if (want && tryParse(data) !== undefined) expect(expected(data)).toEqual(want)
+    })
+
+  test('5,000 mutated chunks: whatever it accepts, JSON.parse reads the same', () => {
+    const rand = rng(7)
+    const seeds = [...fixtureData('openai-chat').filter((d) => reader.read(d)), ...cases.filter((c) => c[2]).map((c) => c[1])]
+    let accepted = 0
+    for (let i = 0; i < 5000; i++) {
+      let s = seeds[i % seeds.length]!
+      for (let k = 1 + (i % 3); k > 0; k--) s = mutate(s, rand)
+      if (check(s)) accepted++
+    }
+    expect(accepted).toBeGreaterThan(100)
+  })
+})
+
+describe('Anthropic: the delta frame without JSON.parse', () => {
+  const reader = new DeltaFrameReader()
+  const FIELD = { text_delta: 'text', input_json_delta: 'partial_json', thinking_delta: 'thinking', signature_delta: 'signature' } as const
+
+  function check(data: string): boolean {
+    if (!reader.read(data)) return false
+    const o = tryParse(data)
+    if (o !== undefined) {
+      expect(isObj(o) && o.type === 'content_block_delta' && o.index === reader.index).toBe(true)
+      const d = (o as Obj).delta as Obj
+      expect({ data, type: d.type, value: d[FIELD[reader.type]] }).toEqual({ data, type: reader.type, value: reader.value })
+    }
+    return true
+  }
+
+  test('takes every delta frame of the recordings and agrees with JSON.parse', () => {
+    const data = [...fixtureData('anthropic'), ...wireData(anthropicStream('claude-bench', 50))]
+    let taken = 0
+    let deltas = 0
+    for (const d of data) {
+      if (check(d)) taken++
+      const o = tryParse(d)
+      if (isObj(o) && o.type === 'content_block_delta' && isObj(o.delta) && (o.delta.type as string) in FIELD) deltas++
+    }
+    expect(taken).toBe(deltas)
+    expect(taken).toBeGreaterThan(60)
+  })
+
+  test('reads escapes, multi-digit indexes and every delta type', () => {
+    expect(reader.read('{"type":"content_block_delta","index":12,"delta":{"type":"input_json_delta","partial_json":"{\\"a\\": 1"}}')).toBe(true)
+    expect([reader.index, reader.type, reader.value]).toEqual([12, 'input_json_delta', '{"a": 1'])
+    expect(reader.read('{"type":"content_block_delta","index":0,"delta":{"type":"signature_delta","signature":"Eq=="}}')).toBe(true)
+    expect(reader.type).toBe('signature_delta')
+  })
+
+  test('leaves anything else to JSON.parse', () => {
+    for (const d of [
+      '{"type":"content_block_delta","index":0,"delta":{"type":"citations_delta","citation":{}}}',
+      '{"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"x","extra":1}}',
+      '{"type": "content_block_delta", "index": 0, "delta": {"type": "text_delta", "text": "x"}}',
+      '{"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"x"}} ',
+      '{"type":"content_block_delta","index":-1,"delta":{"type":"text_delta","text":"x"}}',
+      '{"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"x',
+    ])
+      expect(reader.read(d)).toBe(false)
+  })
+
+  test('5,000 mutated frames: whatever it accepts, JSON.parse reads the same', () => {
+    const rand = rng(11)
+    const seeds = fixtureData('anthropic').filter((d) => reader.read(d))
+    let accepted = 0
+    for (let i = 0; i < 5000; i++) {
+      let s = seeds[i % seeds.length]!
+      for (let k = 1 + (i % 3); k > 0; k--) s = mutate(s, rand)
+      if (check(s)) accepted++
+    }
+    expect(accepted).toBeGreaterThan(100)
+  })
+})
+
+describe('whole streams decode the same with and without the fast paths', () => {
+  /** the same JSON re-serialized with spaces: no fast path takes it */
+  const spaced = (frames: SseFrame[]): SseFrame[] =>
+    frames.map((f) => {
+      const o = tryParse(f.data)
+      return o === undefined ? f : { ...f, data: JSON.stringify(o, null, 1).replace(/\n/g, '') }
+    })
+
+  const framesOf = (dir: string, name: string): SseFrame[] => {
+    const text = readFileSync(join(FIXTURES, dir, name), 'utf8')
+    if (name.endsWith('.sse')) return parseSseText(text)
+    const frames = text
+      .split('\n')
+      .filter((l) => l.trim())
+      .map((data) => ({ data }))
+    return dir === 'openai-chat' ? [...frames, { data: '[DONE]' }] : frames
+  }
+
+  for (const [dir, decoder] of [
+    ['openai-chat', chatDecoder],
+    ['anthropic', anthropicDecoder],
+  ] as const)
+    for (const name of readdirSync(join(FIXTURES, dir)).filter((n) => n.endsWith('.sse') || n.endsWith('.chunks.txt')))
+      test(`${dir}/${name}`, () => {
+        const frames = framesOf(dir, name)
+        expect(runAll(decoder(), frames)).toEqual(runAll(decoder(), spaced(frames)))
+      })
+})
