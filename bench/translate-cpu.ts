@@ -1,17 +1,57 @@
-// CPU cost of the stream translators alone, in-process: a 2,000-delta upstream stream (the bench
-// mock's exact bytes) pushed through the same byte-level translator the server uses, per direction,
-// fed as one frame per network chunk and as 64 KiB reads; process CPU time, median of 9 trials. Run: `bun bench/translate-cpu.ts`.
+// CPU cost of the stream translators alone, in-process: a 2,000-delta upstream stream pushed
+// through the same byte-level translator the server uses, for every front door × upstream dialect,
+// fed as one frame per network chunk and as 64 KiB reads; process CPU time, medians over rounds.
+// Chat and Anthropic upstreams send the bench mock's exact bytes (shaped like the recordings);
+// Responses and Gemini upstream streams are written by our own encoders, which follow the
+// recordings in /work/shared/fixtures. Run: `bun bench/translate-cpu.ts`.
+import type { CanonEvent } from '../src/canonical/event'
 import { DIALECTS } from '../src/dialects'
-import type { Dialect } from '../src/dialects/dialect'
-import { passthroughStream, translatingStream, type ChunkTranslator } from '../src/proxy/translate-stream'
+import type { Dialect, DialectName } from '../src/dialects/dialect'
+import { encodeEvents, passthroughStream, translatingStream, type ChunkTranslator } from '../src/proxy/translate-stream'
 import { anthropicStream, openaiStream } from './mock-wire'
 
 const EVENTS = 2000
-const chat = openaiStream('gpt-bench', EVENTS, true)
-const ant = anthropicStream('claude-bench', EVENTS)
-if (chat.kind !== 'sse' || ant.kind !== 'sse') throw new Error('mock-wire returned JSON')
 const ctx = { model: 'm', newId: (p: string) => `${p}bench`, now: () => 1 }
-const d = (n: 'openai-chat' | 'anthropic' | 'openai-responses'): Dialect => DIALECTS[n]!.dialect
+const d = (n: DialectName): Dialect => DIALECTS[n]!.dialect
+
+interface Wire {
+  frames: Uint8Array[]
+  whole: Uint8Array
+}
+
+function join(frames: Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(frames.reduce((n, f) => n + f.length, 0))
+  let at = 0
+  for (const f of frames) {
+    out.set(f, at)
+    at += f.length
+  }
+  return out
+}
+
+/** a 2,000-delta text answer as `dialect`'s own stream encoder writes it, one frame group per delta */
+function encodedWire(dialect: DialectName): Wire {
+  const events: CanonEvent[] = [{ type: 'start', id: 'bench', model: 'm', usage: { inputTokens: 16 } }, { type: 'block_start', index: 0, block: { kind: 'text' } }]
+  for (let i = 0; i < EVENTS; i++) events.push({ type: 'text_delta', index: 0, text: i === 0 ? 'Hello' : ` tok${i}` })
+  events.push({ type: 'block_stop', index: 0 }, { type: 'finish', finish: 'stop' }, { type: 'usage', usage: { inputTokens: 16, outputTokens: EVENTS } }, { type: 'end' })
+  const frames = encodeEvents(d(dialect), ctx, events).chunks
+  return { frames, whole: join(frames) }
+}
+
+function mockWire(body: ReturnType<typeof openaiStream>): Wire {
+  if (body.kind !== 'sse') throw new Error('mock-wire returned JSON')
+  return body
+}
+
+const WIRES: Partial<Record<DialectName, Wire>> = {
+  'openai-chat': mockWire(openaiStream('gpt-bench', EVENTS, true)),
+  anthropic: mockWire(anthropicStream('claude-bench', EVENTS)),
+  'openai-responses': encodedWire('openai-responses'),
+  gemini: encodedWire('gemini'),
+}
+const NAMES: Partial<Record<DialectName, string>> = { 'openai-chat': 'OpenAI Chat', anthropic: 'Anthropic', 'openai-responses': 'Responses', gemini: 'Gemini' }
+const FRONTS: DialectName[] = ['openai-chat', 'anthropic', 'openai-responses']
+const UPSTREAMS: DialectName[] = ['openai-chat', 'anthropic', 'openai-responses', 'gemini']
 
 function chunked(whole: Uint8Array, size: number): Uint8Array[] {
   const out: Uint8Array[] = []
@@ -19,14 +59,13 @@ function chunked(whole: Uint8Array, size: number): Uint8Array[] {
   return out
 }
 
-const lanes: Array<[string, () => ChunkTranslator, { frames: Uint8Array[]; whole: Uint8Array }]> = [
-  ['pass-through OpenAI Chat', () => passthroughStream(d('openai-chat')), chat],
-  ['pass-through Anthropic', () => passthroughStream(d('anthropic')), ant],
-  ['OpenAI upstream → Anthropic client', () => translatingStream(d('openai-chat'), d('anthropic'), ctx), chat],
-  ['Anthropic upstream → OpenAI Chat client', () => translatingStream(d('anthropic'), d('openai-chat'), ctx), ant],
-  ['Anthropic upstream → Responses client', () => translatingStream(d('anthropic'), d('openai-responses'), ctx), ant],
-  ['OpenAI upstream → Responses client', () => translatingStream(d('openai-chat'), d('openai-responses'), ctx), chat],
-]
+const lanes: Array<[string, () => ChunkTranslator, Wire]> = []
+for (const up of UPSTREAMS)
+  for (const front of FRONTS) {
+    const wire = WIRES[up]!
+    if (up === front) lanes.push([`pass-through ${NAMES[up]}`, () => passthroughStream(d(up)), wire])
+    else lanes.push([`${NAMES[up]} upstream → ${NAMES[front]} client`, () => translatingStream(d(up), d(front), ctx), wire])
+  }
 
 interface Case {
   once: () => void
@@ -46,13 +85,13 @@ for (const [, make, body] of lanes)
     })
 
 // Warm-up: JSC needs ~100 streams per case to reach its optimizing tier (fewer made the figures
-// swing by 2x). Then 15 rounds; in each, every case runs 12 streams, so all cases see the same
+// swing by 2x). Then 11 rounds; in each, every case runs 10 streams, so all cases see the same
 // machine conditions. A trial is process CPU time (user + system, every thread: JSC's concurrent
 // GC included) per event; the table shows each case's median and its range (this shared 2-core VM
 // is noisy: the minimum is the steadiest figure to compare changes by).
-for (const c of cases) for (const t0 = performance.now(); performance.now() - t0 < 1500; ) c.once()
-const RUNS = 12
-const ROUNDS = 15
+for (const c of cases) for (const t0 = performance.now(); performance.now() - t0 < 1000; ) c.once()
+const RUNS = 10
+const ROUNDS = 11
 for (let k = 0; k < ROUNDS; k++)
   for (const c of cases) {
     const c0 = process.cpuUsage()
