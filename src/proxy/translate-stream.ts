@@ -92,7 +92,9 @@ export function translatingStream(upstream: Dialect, front: Dialect, ctx: Respon
 
 /**
  * Same dialect on both sides: bytes go out exactly as they came. A tap reads the frames that
- * carry usage or the finish (a substring test first, so most frames are never JSON-parsed).
+ * carry usage or an error, for the ledger and the log. Whole events are pre-filtered with two
+ * substring searches, so the many events that carry neither are never split into lines, let
+ * alone JSON-parsed.
  */
 export function passthroughStream(dialect: Dialect): ChunkTranslator {
   const decoder = new TextDecoder()
@@ -101,18 +103,54 @@ export function passthroughStream(dialect: Dialect): ChunkTranslator {
   const onEvent = (ev: CanonEvent) => observe(observed, ev)
   const parser = new SseParser((frame) => {
     const d = frame.data
-    // usage (and errors) are all the ledger needs; every other frame is left unparsed
     if (carriesUsage(d) || d.includes('"error"')) dec.push(frame, onEvent)
   })
+  /** text of the event in progress (after the last blank line) */
+  let pending = ''
+  /** a CR was seen: line ends are not just LF, every byte goes through the parser */
+  let crlf = false
+  const look = (events: string) => {
+    if (carriesUsage(events) || events.includes('"error"')) parser.feed(events)
+  }
+  const tap = (text: string) => {
+    if (crlf || text.indexOf('\r') !== -1) {
+      if (!crlf) {
+        crlf = true
+        text = pending + text
+        pending = ''
+      }
+      parser.feed(text)
+      return
+    }
+    // most reads end on an event boundary; otherwise only the new text is searched for the last
+    // one, so a long event arriving in many pieces is not rescanned
+    const n = text.length
+    const cut = n > 1 && text.charCodeAt(n - 1) === 10 && text.charCodeAt(n - 2) === 10 ? n - 2 : text.lastIndexOf('\n\n')
+    let end: number
+    if (cut !== -1) end = cut + 2
+    else if (text.charCodeAt(0) === 10 && pending.charCodeAt(pending.length - 1) === 10) end = 1 // a blank line split over two reads
+    else {
+      pending += text
+      return
+    }
+    look(pending + text.slice(0, end))
+    pending = text.slice(end)
+  }
   let closed = false
   return {
     observed,
     chunk(bytes) {
-      if (!closed) parser.feed(decoder.decode(bytes, STREAM))
+      if (!closed) tap(decoder.decode(bytes, STREAM))
       return bytes
     },
     end() {
+      if (closed) return undefined
       closed = true
+      const rest = decoder.decode()
+      if (crlf) parser.feed(rest)
+      else look(pending + rest)
+      pending = ''
+      parser.flush()
       return undefined
     },
     fail(err) {

@@ -1,0 +1,80 @@
+// The pass-through tap forwards bytes untouched and reads usage and errors off whole events only.
+// Whatever way the network splits the stream (every offset, many small reads, CRLF line ends),
+// it must observe exactly what it observes when the stream arrives in one piece, and that must be
+// the usage the recording reports.
+import { describe, expect, test } from 'bun:test'
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { DIALECTS } from '../../../src/dialects'
+import type { DialectName } from '../../../src/dialects/dialect'
+import { passthroughStream, type StreamObservation } from '../../../src/proxy/translate-stream'
+
+const FIXTURES = join(import.meta.dir, '../../fixtures')
+const enc = new TextEncoder()
+
+/** a recording as the SSE text its upstream sent */
+function wire(dir: string, name: string): string {
+  const text = readFileSync(join(FIXTURES, dir, name), 'utf8')
+  if (name.endsWith('.sse')) return text
+  const lines = text.split('\n').filter((l) => l.trim())
+  const events = lines.map((data) => {
+    const type = (JSON.parse(data) as { type?: unknown }).type
+    return typeof type === 'string' ? `event: ${type}\ndata: ${data}\n\n` : `data: ${data}\n\n`
+  })
+  return events.join('') + (dir === 'openai-chat' ? 'data: [DONE]\n\n' : '')
+}
+
+function run(dialect: DialectName, pieces: Uint8Array[]): StreamObservation {
+  const t = passthroughStream(DIALECTS[dialect]!.dialect)
+  for (const p of pieces) expect(t.chunk(p)).toBe(p)
+  t.end()
+  return t.observed
+}
+
+function split(bytes: Uint8Array, at: number[]): Uint8Array[] {
+  const cuts = [0, ...at, bytes.length]
+  return cuts.slice(1).map((c, i) => bytes.subarray(cuts[i], c))
+}
+
+const cases: Array<[DialectName, string, string, Partial<StreamObservation['usage']>]> = [
+  ['openai-chat', 'openai-chat', 'text-usage-obfuscation.chunks.txt', { inputTokens: 16, outputTokens: 300 }],
+  ['openai-chat', 'openai-chat', 'azure-content-filter-text.chunks.txt', { inputTokens: 15, outputTokens: 78, reasoningTokens: 64 }],
+  ['anthropic', 'anthropic', 'text.chunks.txt', { inputTokens: 12 }],
+  ['anthropic', 'anthropic', 'text-basic.sse', {}],
+  ['anthropic', 'anthropic', 'thinking-signature-text.chunks.txt', {}],
+  ['openai-responses', 'openai-responses', 'text-azure.chunks.txt', {}],
+  ['openai-responses', 'openai-responses', 'error-insufficient-quota.chunks.txt', {}],
+]
+
+describe('pass-through tap', () => {
+  for (const [dialect, dir, name, expected] of cases)
+    test(`${dir}/${name}: same observation at every split, with LF and CRLF`, () => {
+      const text = wire(dir, name)
+      const whole = run(dialect, [enc.encode(text)])
+      expect(whole.usage).toMatchObject(expected)
+      if (name.startsWith('error')) expect(whole.error).toBeDefined()
+      else expect(whole.usage.outputTokens).toBeGreaterThan(0)
+      for (const variant of [text, text.replace(/\n/g, '\r\n')]) {
+        const bytes = enc.encode(variant)
+        // every offset of the small recordings, ~2,000 spread over the large one
+        const step = Math.max(1, Math.floor(bytes.length / 2000))
+        for (let at = 1; at < bytes.length; at += step) expect({ at, obs: run(dialect, split(bytes, [at])) }).toEqual({ at, obs: whole })
+        // many small reads: every 1–9 bytes
+        const cuts: number[] = []
+        for (let at = 1, k = 0; at < bytes.length; at += 1 + (k++ % 9)) cuts.push(at)
+        expect(run(dialect, split(bytes, cuts))).toEqual(whole)
+      }
+    })
+
+  test('a blank line split over two reads still ends the event', () => {
+    const usage = 'data: {"id":"c","choices":[],"usage":{"prompt_tokens":3,"completion_tokens":4,"total_tokens":7}}'
+    const text = `data: {"id":"c","choices":[{"index":0,"delta":{"content":"x"},"finish_reason":"stop"}]}\n\n${usage}\n`
+    const obs = run('openai-chat', [enc.encode(text), enc.encode('\ndata: [DONE]\n\n')])
+    expect(obs.usage).toMatchObject({ inputTokens: 3, outputTokens: 4 })
+  })
+
+  test('a final event without its blank line is read at the end', () => {
+    const obs = run('anthropic', [enc.encode('event: message_delta\ndata: {"type":"message_delta","delta":{"stop_reason":"end_turn"},"usage":{"output_tokens":9}}')])
+    expect(obs.usage.outputTokens).toBe(9)
+  })
+})
