@@ -16,17 +16,27 @@ export type BlockStart =
 export type CanonEvent =
   | { type: 'start'; id: string; model: string; usage?: Partial<CanonUsage> }
   | { type: 'block_start'; index: number; block: BlockStart }
-  | { type: 'text_delta'; index: number; text: string }
-  | { type: 'reasoning_delta'; index: number; text: string }
+  /** `quoted`, when a decoder has it: the text (json) as a valid JSON string literal (quotes included),
+   *  straight from the upstream's frame, so an encoder can splice it in instead of re-escaping */
+  | { type: 'text_delta'; index: number; text: string; quoted?: string }
+  | { type: 'reasoning_delta'; index: number; text: string; quoted?: string }
   | { type: 'reasoning_signature'; index: number; signature: string }
   /** OpenAI reasoning item opaque state, kept for replay to OpenAI upstreams */
   | { type: 'reasoning_encrypted'; index: number; encrypted: string; itemId?: string }
-  | { type: 'tool_args_delta'; index: number; json: string }
+  | { type: 'tool_args_delta'; index: number; json: string; quoted?: string }
   | { type: 'block_stop'; index: number }
   | { type: 'usage'; usage: Partial<CanonUsage> }
   | { type: 'finish'; finish: CanonFinish; stopSequence?: string }
   | { type: 'error'; status: number; kind: ErrorKind; message: string }
   | { type: 'end' }
+
+type Quotable = Extract<CanonEvent, { quoted?: string }>
+
+/** `ev` with its JSON literal attached, when the decoder has one */
+export function withQuoted<E extends Quotable>(ev: E, quoted: string | undefined): E {
+  if (quoted !== undefined) ev.quoted = quoted
+  return ev
+}
 
 export type ErrorKind =
   | 'invalid_request'

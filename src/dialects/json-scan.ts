@@ -17,10 +17,16 @@ export function stringEnd(s: string, from: number): number {
   return -1
 }
 
-/** the value of the JSON string whose text is s[from, end): a substring unless it has escapes */
+const CONTROL = /[\u0000-\u001f]/
+
+/**
+ * The value of the JSON string whose text is s[from, end): a substring unless it has escapes.
+ * Undefined for text JSON.parse would reject (a raw control character, a bad escape), so the
+ * literal s[from - 1, end + 1] of an accepted value is valid JSON and may be copied as it is.
+ */
 export function stringValue(s: string, from: number, end: number): string | undefined {
   const raw = s.slice(from, end)
-  if (raw.indexOf('\\') === -1) return raw
+  if (raw.indexOf('\\') === -1) return CONTROL.test(raw) ? undefined : raw
   try {
     return JSON.parse(s.slice(from - 1, end + 1)) as string
   } catch {
@@ -31,6 +37,8 @@ export function stringValue(s: string, from: number, end: number): string | unde
 /** A string member's value, read at `at` (just after its opening quote); `end` is past the closing quote. */
 export class StringAt {
   value = ''
+  /** the value's JSON literal, quotes included (a substring of the input) */
+  quoted = ''
   end = 0
 
   read(s: string, at: number): boolean {
@@ -39,6 +47,7 @@ export class StringAt {
     const v = stringValue(s, at, q)
     if (v === undefined) return false
     this.value = v
+    this.quoted = s.slice(at - 1, q + 1)
     this.end = q + 1
     return true
   }

@@ -6,7 +6,7 @@
 // contiguous; text and thinking blocks open on their first non-empty content. message_delta
 // with a stop_reason completes the message (finish is emitted there, once); message_stop is the
 // terminal event. Usage counters are cumulative: kept raw and re-summed, never added up.
-import type { CanonEvent, ErrorKind } from '../../canonical/event'
+import { withQuoted, type CanonEvent, type ErrorKind } from '../../canonical/event'
 import type { SseFrame } from '../../framing/sse'
 import type { StreamTranslator } from '../dialect'
 import { canonUsage, readUsage, type RawUsage } from './convert-usage'
@@ -52,7 +52,7 @@ export class AnthropicStreamDecoder implements StreamTranslator<SseFrame, CanonE
     const data = frame.data
     if (data.length === 0 || data === '[DONE]') return
     // the plain delta frame, read in place (no JSON.parse)
-    if (this.fast.read(data)) return this.deltaOf(this.fast.index, this.fast.type, this.fast.value, emit)
+    if (this.fast.read(data)) return this.deltaOf(this.fast.index, this.fast.type, this.fast.value, emit, this.fast.quoted)
     let ev: unknown
     try {
       ev = JSON.parse(data)
@@ -157,21 +157,22 @@ export class AnthropicStreamDecoder implements StreamTranslator<SseFrame, CanonE
     if (typeof value === 'string') this.deltaOf(ev.index, type as DeltaType, value, emit)
   }
 
-  private deltaOf(index: number, type: DeltaType, value: string, emit: Emit): void {
+  /** `quoted`: the value's JSON literal, when the fast path read it */
+  private deltaOf(index: number, type: DeltaType, value: string, emit: Emit, quoted?: string): void {
     const slot = this.slots[index]
     if (!slot || value.length === 0) return
     switch (type) {
       case 'text_delta':
-        if (slot.kind === TEXT) this.text(slot, value, emit)
+        if (slot.kind === TEXT) this.text(slot, value, emit, quoted)
         return
       case 'input_json_delta':
         if (slot.kind === TOOL && slot.open) {
           slot.gotArgs = true
-          emit({ type: 'tool_args_delta', index: slot.canon, json: value })
+          emit(withQuoted({ type: 'tool_args_delta', index: slot.canon, json: value }, quoted))
         }
         return
       case 'thinking_delta':
-        if (slot.kind === THINKING) this.thinking(slot, value, emit)
+        if (slot.kind === THINKING) this.thinking(slot, value, emit, quoted)
         return
       case 'signature_delta':
         if (slot.kind === THINKING) this.signature(slot, value, emit)
@@ -179,14 +180,14 @@ export class AnthropicStreamDecoder implements StreamTranslator<SseFrame, CanonE
     }
   }
 
-  private text(slot: Slot, text: string, emit: Emit): void {
+  private text(slot: Slot, text: string, emit: Emit, quoted?: string): void {
     if (slot.canon < 0) this.open(slot, emit, { type: 'block_start', index: this.nextBlock, block: { kind: 'text' } })
-    if (slot.open) emit({ type: 'text_delta', index: slot.canon, text })
+    if (slot.open) emit(withQuoted({ type: 'text_delta', index: slot.canon, text }, quoted))
   }
 
-  private thinking(slot: Slot, text: string, emit: Emit): void {
+  private thinking(slot: Slot, text: string, emit: Emit, quoted?: string): void {
     if (slot.canon < 0) this.open(slot, emit, { type: 'block_start', index: this.nextBlock, block: { kind: 'reasoning', origin: 'anthropic' } })
-    if (slot.open) emit({ type: 'reasoning_delta', index: slot.canon, text })
+    if (slot.open) emit(withQuoted({ type: 'reasoning_delta', index: slot.canon, text }, quoted))
   }
 
   private signature(slot: Slot, signature: string, emit: Emit): void {

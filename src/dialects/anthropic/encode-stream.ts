@@ -71,17 +71,17 @@ export class AnthropicStreamEncoder implements StreamTranslator<CanonEvent, SseF
     switch (ev.type) {
       case 'text_delta': {
         const b = this.blocks[ev.index]
-        if (b?.kind === TEXT && ev.text) this.content(b, ev.text, emit)
+        if (b?.kind === TEXT && ev.text) this.content(b, ev.text, emit, ev.quoted)
         return
       }
       case 'reasoning_delta': {
         const b = this.blocks[ev.index]
-        if (b?.kind === THINKING && ev.text) this.content(b, ev.text, emit)
+        if (b?.kind === THINKING && ev.text) this.content(b, ev.text, emit, ev.quoted)
         return
       }
       case 'tool_args_delta': {
         const b = this.blocks[ev.index]
-        if (b?.kind === TOOL && ev.json) this.content(b, ev.json, emit)
+        if (b?.kind === TOOL && ev.json) this.content(b, ev.json, emit, ev.quoted)
         return
       }
       case 'reasoning_signature': {
@@ -188,7 +188,8 @@ export class AnthropicStreamEncoder implements StreamTranslator<CanonEvent, SseF
     }
   }
 
-  private content(b: Block, text: string, emit: Emit): void {
+  /** `quoted`: the text's JSON literal, when the upstream's frame had it */
+  private content(b: Block, text: string, emit: Emit, quoted?: string): void {
     if (b !== this.current) {
       if (b.held) b.held.push(text)
       else b.held = [text]
@@ -196,10 +197,10 @@ export class AnthropicStreamEncoder implements StreamTranslator<CanonEvent, SseF
     }
     if (b.wire < 0) this.open(b, emit)
     const head = DELTA + b.wire
-    if (b.kind === TEXT) emit({ event: 'content_block_delta', data: `${head},"delta":{"type":"text_delta","text":${JSON.stringify(text)}}}` })
-    else if (b.kind === THINKING) emit({ event: 'content_block_delta', data: `${head},"delta":{"type":"thinking_delta","thinking":${JSON.stringify(text)}}}` })
+    if (b.kind === TEXT) emit({ event: 'content_block_delta', data: `${head},"delta":{"type":"text_delta","text":${quoted ?? JSON.stringify(text)}}}` })
+    else if (b.kind === THINKING) emit({ event: 'content_block_delta', data: `${head},"delta":{"type":"thinking_delta","thinking":${quoted ?? JSON.stringify(text)}}}` })
     else {
-      const json = b.custom ? JSON.stringify(jsonStringBody(text)) : JSON.stringify(text)
+      const json = b.custom ? JSON.stringify(jsonStringBody(text)) : (quoted ?? JSON.stringify(text))
       emit({ event: 'content_block_delta', data: `${head},"delta":{"type":"input_json_delta","partial_json":${json}}}` })
     }
   }

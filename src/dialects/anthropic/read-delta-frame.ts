@@ -21,6 +21,8 @@ export class DeltaFrameReader {
   index = 0
   type: DeltaType = 'text_delta'
   value = ''
+  /** the value's JSON literal as the frame has it */
+  quoted = ''
   private readonly str = new StringAt()
 
   read(s: string): boolean {
@@ -44,6 +46,7 @@ export class DeltaFrameReader {
       this.index = index
       this.type = type
       this.value = this.str.value
+      this.quoted = this.str.quoted
       return true
     }
     return false

@@ -5,7 +5,7 @@
 // their upstream `index` and stay open until finish_reason, since compatible servers may
 // interleave argument fragments of several calls. Only choice 0 is translated (n > 1 is not
 // fanned out here). A finish_reason chunk counts as completion even if `[DONE]` never follows.
-import type { CanonEvent, ErrorKind } from '../../canonical/event'
+import { withQuoted, type CanonEvent, type ErrorKind } from '../../canonical/event'
 import { kindForStatus } from '../../errors'
 import type { SseFrame } from '../../framing/sse'
 import type { StreamTranslator } from '../dialect'
@@ -45,8 +45,8 @@ export class ChatStreamDecoder implements StreamTranslator<SseFrame, CanonEvent>
     // the plain text chunk, read in place (no JSON.parse)
     const fast = this.fast
     if (this.started && !this.finished && fast.read(data)) {
-      if (fast.reasoning) this.textLike(REASONING, fast.reasoning, emit)
-      if (fast.content) this.textLike(TEXT, fast.content, emit)
+      if (fast.reasoning) this.textLike(REASONING, fast.reasoning, emit, fast.reasoningQuoted)
+      if (fast.content) this.textLike(TEXT, fast.content, emit, fast.contentQuoted)
       return
     }
     let chunk: unknown
@@ -123,15 +123,15 @@ export class ChatStreamDecoder implements StreamTranslator<SseFrame, CanonEvent>
     }
   }
 
-  private textLike(kind: number, text: string, emit: Emit): void {
+  private textLike(kind: number, text: string, emit: Emit, quoted?: string): void {
     if (this.textKind !== kind) {
       this.closeText(emit)
       this.textKind = kind
       this.textBlock = this.nextBlock++
       emit({ type: 'block_start', index: this.textBlock, block: kind === TEXT ? { kind: 'text' } : { kind: 'reasoning', origin: 'openai' } })
     }
-    if (kind === TEXT) emit({ type: 'text_delta', index: this.textBlock, text })
-    else emit({ type: 'reasoning_delta', index: this.textBlock, text })
+    if (kind === TEXT) emit(withQuoted({ type: 'text_delta', index: this.textBlock, text }, quoted))
+    else emit(withQuoted({ type: 'reasoning_delta', index: this.textBlock, text }, quoted))
   }
 
   private tool(t: Json, emit: Emit): void {

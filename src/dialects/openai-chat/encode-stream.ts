@@ -74,17 +74,17 @@ export class ChatStreamEncoder implements StreamTranslator<CanonEvent, SseFrame>
       case 'text_delta':
         if (!ev.text) return
         this.role(emit)
-        emit({ data: `${this.head}{"content":${JSON.stringify(ev.text)}}${TAIL}` })
+        emit({ data: `${this.head}{"content":${ev.quoted ?? JSON.stringify(ev.text)}}${TAIL}` })
         return
       case 'reasoning_delta':
         if (!ev.text) return
         this.role(emit)
-        emit({ data: `${this.head}{"reasoning_content":${JSON.stringify(ev.text)}}${TAIL}` })
+        emit({ data: `${this.head}{"reasoning_content":${ev.quoted ?? JSON.stringify(ev.text)}}${TAIL}` })
         return
       case 'tool_args_delta': {
         const slot = this.tools[ev.index]
         if (!slot || !ev.json) return
-        if (slot === this.current) this.args(slot, ev.json, emit)
+        if (slot === this.current) this.args(slot, ev.json, emit, ev.quoted)
         else slot.held.push(ev.json)
         return
       }
@@ -148,8 +148,8 @@ export class ChatStreamEncoder implements StreamTranslator<CanonEvent, SseFrame>
     if (slot.stopped) this.next(emit)
   }
 
-  private args(slot: ToolSlot, json: string, emit: Emit): void {
-    const args = slot.custom ? JSON.stringify(jsonStringBody(json)) : JSON.stringify(json)
+  private args(slot: ToolSlot, json: string, emit: Emit, quoted?: string): void {
+    const args = slot.custom ? JSON.stringify(jsonStringBody(json)) : (quoted ?? JSON.stringify(json))
     emit({ data: `${this.head}${slot.prefix}${args}}}]}${TAIL}` })
   }
 

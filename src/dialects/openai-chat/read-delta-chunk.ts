@@ -20,6 +20,9 @@ export class DeltaChunkReader {
   /** after read() answered true: the delta's text and reasoning text ('' when absent) */
   content = ''
   reasoning = ''
+  /** their JSON literals as the chunk has them */
+  contentQuoted = ''
+  reasoningQuoted = ''
   private readonly str = new StringAt()
 
   read(s: string): boolean {
@@ -43,10 +46,12 @@ export class DeltaChunkReader {
       if (s.startsWith('"content":"', at)) {
         if (!this.str.read(s, at + 11)) return -1
         this.content = this.str.value
+        this.contentQuoted = this.str.quoted
         at = this.str.end
       } else if (s.startsWith('"reasoning_content":"', at)) {
         if (!this.str.read(s, at + 21)) return -1
         this.reasoning = this.str.value
+        this.reasoningQuoted = this.str.quoted
         at = this.str.end
       } else {
         at = this.oneOf(s, at, QUIET)

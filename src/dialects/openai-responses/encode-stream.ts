@@ -89,10 +89,10 @@ export class ResponsesStreamEncoder implements StreamTranslator<CanonEvent, SseF
     switch (ev.type) {
       case 'text_delta':
       case 'reasoning_delta':
-        this.delta(this.slots[ev.index], ev.text, emit)
+        this.delta(this.slots[ev.index], ev.text, emit, ev.quoted)
         return
       case 'tool_args_delta':
-        this.delta(this.slots[ev.index], ev.json, emit)
+        this.delta(this.slots[ev.index], ev.json, emit, ev.quoted)
         return
       case 'block_start': {
         this.start(emit)
@@ -163,16 +163,17 @@ export class ResponsesStreamEncoder implements StreamTranslator<CanonEvent, SseF
     this.frame('response.in_progress', `,"response":${response}`, emit)
   }
 
-  private delta(slot: Slot | undefined, text: string, emit: Emit): void {
+  /** `quoted`: the text's JSON literal, when the upstream's frame had it */
+  private delta(slot: Slot | undefined, text: string, emit: Emit, quoted?: string): void {
     if (!slot || !text) return
     slot.text += text
     if (slot !== this.current || slot.kind === CUSTOM) return
     if (slot.outputIndex < 0) this.open(slot, emit)
-    else this.emitDelta(slot, text, emit)
+    else this.emitDelta(slot, text, emit, quoted)
   }
 
-  private emitDelta(slot: Slot, text: string, emit: Emit): void {
-    const delta = JSON.stringify(text)
+  private emitDelta(slot: Slot, text: string, emit: Emit, quoted?: string): void {
+    const delta = quoted ?? JSON.stringify(text)
     if (slot.kind === MESSAGE) this.frame('response.output_text.delta', `${slot.prefix}"content_index":0,"delta":${delta},"logprobs":[]`, emit)
     else if (slot.kind === REASONING) this.frame('response.reasoning_summary_text.delta', `${slot.prefix}"summary_index":0,"delta":${delta}`, emit)
     else this.frame('response.function_call_arguments.delta', `${slot.prefix}"delta":${delta}`, emit)

@@ -12,7 +12,7 @@ import { decodeStream as chatDecoder } from '../../../src/dialects/openai-chat/d
 import { DeltaChunkReader } from '../../../src/dialects/openai-chat/read-delta-chunk'
 import { parseSseText, type SseFrame } from '../../../src/framing/sse'
 import { anthropicStream, openaiStream } from '../../../bench/mock-wire'
-import { runAll } from '../../helpers/translators'
+import { runAll, unquoted } from '../../helpers/translators'
 
 const FIXTURES = join(import.meta.dir, '../../fixtures')
 
@@ -100,6 +100,9 @@ describe('Chat: the plain delta chunk without JSON.parse', () => {
   /** accepted → JSON.parse agrees (for text JSON.parse can read at all) */
   function check(data: string): boolean {
     if (!reader.read(data)) return false
+    // the literals it hands on are valid JSON for exactly the values, even in a broken frame
+    if (reader.content) expect(JSON.parse(reader.contentQuoted)).toBe(reader.content)
+    if (reader.reasoning) expect(JSON.parse(reader.reasoningQuoted)).toBe(reader.reasoning)
     const want = expected(data)
     if (tryParse(data) !== undefined) expect({ data, ...want }).toEqual({ data, content: reader.content, reasoning: reader.reasoning })
     return true
@@ -137,11 +140,15 @@ describe('Chat: the plain delta chunk without JSON.parse', () => {
     ['spaced JSON', '{"id": "c", "choices": [{"index": 0, "delta": {"content": "x"}, "finish_reason": null}]}', undefined],
     ['trailing garbage', `${head}{"content":"x"},"logprobs":null,"finish_reason":null}]}x`, undefined],
     ['unterminated', `${head}{"content":"x`, undefined],
+    // JSON.parse rejects a raw control character, so the fast path must too (its literal is reused)
+    ['raw tab in the text', `${head}{"content":"a\tb"},"logprobs":null,"finish_reason":null}]}`, undefined],
   ]
   for (const [name, data, want] of cases)
     test(name, () => {
       expect(reader.read(data)).toBe(want !== undefined)
       if (want) expect({ content: reader.content, reasoning: reader.reasoning }).toEqual(want)
+      if (want?.content) expect(JSON.parse(reader.contentQuoted)).toBe(want.content)
+      if (want?.reasoning) expect(JSON.parse(reader.reasoningQuoted)).toBe(want.reasoning)
       if (want && tryParse(data) !== undefined) expect(expected(data)).toEqual(want)
     })
 
@@ -164,6 +171,7 @@ describe('Anthropic: the delta frame without JSON.parse', () => {
 
   function check(data: string): boolean {
     if (!reader.read(data)) return false
+    expect(JSON.parse(reader.quoted)).toBe(reader.value)
     const o = tryParse(data)
     if (o !== undefined) {
       expect(isObj(o) && o.type === 'content_block_delta' && o.index === reader.index).toBe(true)
@@ -243,6 +251,6 @@ describe('whole streams decode the same with and without the fast paths', () => 
     for (const name of readdirSync(join(FIXTURES, dir)).filter((n) => n.endsWith('.sse') || n.endsWith('.chunks.txt')))
       test(`${dir}/${name}`, () => {
         const frames = framesOf(dir, name)
-        expect(runAll(decoder(), frames)).toEqual(runAll(decoder(), spaced(frames)))
+        expect(unquoted(runAll(decoder(), frames))).toEqual(runAll(decoder(), spaced(frames)))
       })
 })

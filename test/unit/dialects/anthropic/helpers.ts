@@ -6,7 +6,7 @@ import type { CanonEvent } from '../../../../src/canonical/event'
 import { decodeStream } from '../../../../src/dialects/anthropic/decode-stream'
 import { encodeStream } from '../../../../src/dialects/anthropic/encode-stream'
 import { parseSseText, type SseFrame } from '../../../../src/framing/sse'
-import { runAll, sseText, testCtx } from '../../../helpers/translators'
+import { runAll, unquoted, sseText, testCtx } from '../../../helpers/translators'
 
 const FIXTURES = join(import.meta.dir, '../../../fixtures/anthropic')
 
@@ -29,7 +29,7 @@ export function fixtureFrames(name: string, withEvents = false): SseFrame[] {
 /** an Anthropic event frame with its `event:` line */
 export const frame = (o: { type: string } & Record<string, unknown>): SseFrame => ({ event: o.type, data: JSON.stringify(o) })
 
-export const decodeAll = (frames: SseFrame[], callEnd = true): CanonEvent[] => runAll(decodeStream(), frames, callEnd)
+export const decodeAll = (frames: SseFrame[], callEnd = true): CanonEvent[] => unquoted(runAll(decodeStream(), frames, callEnd))
 
 export { testCtx }
 

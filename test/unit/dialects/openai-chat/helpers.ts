@@ -6,7 +6,7 @@ import type { CanonEvent } from '../../../../src/canonical/event'
 import { decodeStream } from '../../../../src/dialects/openai-chat/decode-stream'
 import { encodeStream } from '../../../../src/dialects/openai-chat/encode-stream'
 import { parseSseText, type SseFrame } from '../../../../src/framing/sse'
-import { runAll, sseText, testCtx } from '../../../helpers/translators'
+import { runAll, unquoted, sseText, testCtx } from '../../../helpers/translators'
 
 const FIXTURES = join(import.meta.dir, '../../../fixtures/openai-chat')
 
@@ -32,7 +32,7 @@ export const delta = (d: Record<string, unknown>, finish: string | null = null):
 
 export const DONE: SseFrame = { data: '[DONE]' }
 
-export const decodeAll = (frames: SseFrame[], callEnd = true): CanonEvent[] => runAll(decodeStream(), frames, callEnd)
+export const decodeAll = (frames: SseFrame[], callEnd = true): CanonEvent[] => unquoted(runAll(decodeStream(), frames, callEnd))
 
 export { testCtx }
 
