@@ -8,13 +8,14 @@
 // whatever no delta delivered is emitted from the complete item. Built-in tool items
 // (web_search_call…), keep-alives and unknown events are skipped. The stream is complete at
 // response.completed / response.incomplete; response.failed and `error` become a canonical error.
-import type { CanonEvent, ErrorKind } from '../../canonical/event'
+import { withQuoted, type CanonEvent, type ErrorKind } from '../../canonical/event'
 import { kindForStatus } from '../../errors'
 import type { SseFrame } from '../../framing/sse'
 import type { StreamTranslator } from '../dialect'
 import { usageFromResponses } from './convert-usage'
 import { statusForErrorCode } from './encode-error'
 import { finishFromResponses } from './map-finish-reason'
+import { ARGS_DELTA, DeltaEventReader, REASONING_DELTA, TEXT_DELTA } from './read-delta-event'
 import { asString, isObject, type Json } from './wire'
 
 type Emit = (e: CanonEvent) => void
@@ -49,11 +50,19 @@ export class ResponsesStreamDecoder implements StreamTranslator<SseFrame, CanonE
   private hasToolCalls = false
   /** output_index → item */
   private readonly items: (Item | undefined)[] = []
+  private readonly fast = new DeltaEventReader()
 
   push(frame: SseFrame, emit: Emit): void {
     if (this.done) return
     const data = frame.data
     if (data.length === 0 || data === '[DONE]') return
+    // the plain delta event, read in place (no JSON.parse)
+    const fast = this.fast
+    if (fast.read(data)) {
+      if (fast.kind === TEXT_DELTA) return this.text(fast.outputIndex, fast.delta, emit, fast.quoted)
+      if (fast.kind === REASONING_DELTA) return this.reasoning(fast.outputIndex, fast.delta, emit, fast.quoted)
+      if (fast.kind === ARGS_DELTA) return this.args(fast.outputIndex, fast.delta, emit, fast.quoted)
+    }
     let ev: unknown
     try {
       ev = JSON.parse(data)
@@ -151,29 +160,31 @@ export class ResponsesStreamDecoder implements StreamTranslator<SseFrame, CanonE
     return state
   }
 
-  private text(i: number, delta: unknown, emit: Emit): void {
+  /** `quoted` (text, reasoning, args): the delta's JSON literal, when the fast path read it */
+  private text(i: number, delta: unknown, emit: Emit, quoted?: string): void {
     const item = this.items[i]
     if (item?.kind !== TEXT || typeof delta !== 'string' || !delta || !this.opened(item, emit)) return
     item.streamed = true
-    emit({ type: 'text_delta', index: item.block, text: delta })
+    emit(withQuoted({ type: 'text_delta', index: item.block, text: delta }, quoted))
   }
 
-  private reasoning(i: number, delta: unknown, emit: Emit): void {
+  private reasoning(i: number, delta: unknown, emit: Emit, quoted?: string): void {
     const item = this.items[i]
     if (item?.kind !== REASONING || typeof delta !== 'string' || !delta || !this.opened(item, emit)) return
     item.streamed = true
     if (item.separate) {
       item.separate = false
       delta = `\n\n${delta}`
+      quoted = undefined
     }
-    emit({ type: 'reasoning_delta', index: item.block, text: delta as string })
+    emit(withQuoted({ type: 'reasoning_delta', index: item.block, text: delta as string }, quoted))
   }
 
-  private args(i: number, delta: unknown, emit: Emit): void {
+  private args(i: number, delta: unknown, emit: Emit, quoted?: string): void {
     const item = this.items[i]
     if (item?.kind !== TOOL || !item.open || typeof delta !== 'string' || !delta) return
     item.streamed = true
-    emit({ type: 'tool_args_delta', index: item.block, json: delta })
+    emit(withQuoted({ type: 'tool_args_delta', index: item.block, json: delta }, quoted))
   }
 
   /** the complete item: what no delta delivered, the encrypted reasoning state, block_stop */

@@ -10,6 +10,8 @@ import { decodeStream as anthropicDecoder } from '../../../src/dialects/anthropi
 import { stringEnd, stringValue } from '../../../src/dialects/json-scan'
 import { decodeStream as chatDecoder } from '../../../src/dialects/openai-chat/decode-stream'
 import { DeltaChunkReader } from '../../../src/dialects/openai-chat/read-delta-chunk'
+import { decodeStream as responsesDecoder } from '../../../src/dialects/openai-responses/decode-stream'
+import { ARGS_DELTA, DeltaEventReader, REASONING_DELTA, TEXT_DELTA } from '../../../src/dialects/openai-responses/read-delta-event'
 import { parseSseText, type SseFrame } from '../../../src/framing/sse'
 import { anthropicStream, openaiStream } from '../../../bench/mock-wire'
 import { runAll, unquoted } from '../../helpers/translators'
@@ -226,6 +228,67 @@ describe('Anthropic: the delta frame without JSON.parse', () => {
   })
 })
 
+describe('Responses: the delta event without JSON.parse', () => {
+  const reader = new DeltaEventReader()
+  const KIND: Record<string, number> = {
+    'response.output_text.delta': TEXT_DELTA,
+    'response.refusal.delta': TEXT_DELTA,
+    'response.reasoning_summary_text.delta': REASONING_DELTA,
+    'response.reasoning_text.delta': REASONING_DELTA,
+    'response.function_call_arguments.delta': ARGS_DELTA,
+    'response.custom_tool_call_input.delta': ARGS_DELTA,
+  }
+
+  function check(data: string): boolean {
+    if (!reader.read(data)) return false
+    expect(JSON.parse(reader.quoted)).toBe(reader.delta)
+    const o = tryParse(data)
+    if (o !== undefined) {
+      expect(isObj(o)).toBe(true)
+      const e = o as Obj
+      expect({ data, kind: KIND[e.type as string], index: e.output_index, delta: e.delta }).toEqual({ data, kind: reader.kind, index: reader.outputIndex, delta: reader.delta })
+    }
+    return true
+  }
+
+  test('takes the delta events of the recordings (both member orders) and agrees with JSON.parse', () => {
+    let taken = 0
+    let flatDeltas = 0
+    for (const d of fixtureData('openai-responses')) {
+      if (check(d)) taken++
+      const o = tryParse(d)
+      if (isObj(o) && (o.type as string) in KIND && typeof o.delta === 'string' && !d.slice(1).includes('{')) flatDeltas++
+    }
+    expect(taken).toBe(flatDeltas)
+    expect(taken).toBeGreaterThan(40)
+  })
+
+  test('leaves anything else to JSON.parse', () => {
+    for (const d of [
+      '{"type":"response.output_text.delta","output_index":0,"delta":"{x}"}',
+      '{"type":"response.output_text.done","output_index":0,"text":"x"}',
+      '{"type":"response.output_text.delta","delta":"x"}',
+      '{"type":"response.output_text.delta","output_index":-1,"delta":"x"}',
+      '{"type": "response.output_text.delta", "output_index": 0, "delta": "x"}',
+      '{"type":"response.output_text.delta","output_index":0,"delta":"x"',
+      '{"type":"response.output_text.delta","output_index":0,"delta":"a\tb"}', // a raw tab: JSON.parse rejects it
+    ])
+      expect(reader.read(d)).toBe(false)
+  })
+
+  test('5,000 mutated events: whatever it accepts, JSON.parse reads the same', () => {
+    const rand = rng(13)
+    const seeds = fixtureData('openai-responses').filter((d) => reader.read(d))
+    let accepted = 0
+    for (let i = 0; i < 5000; i++) {
+      let s = seeds[i % seeds.length]!
+      for (let k = 1 + (i % 3); k > 0; k--) s = mutate(s, rand)
+      if (check(s)) accepted++
+    }
+    expect(accepted).toBeGreaterThan(100)
+  })
+})
+
 describe('whole streams decode the same with and without the fast paths', () => {
   /** the same JSON re-serialized with spaces: no fast path takes it */
   const spaced = (frames: SseFrame[]): SseFrame[] =>
@@ -247,6 +310,7 @@ describe('whole streams decode the same with and without the fast paths', () => 
   for (const [dir, decoder] of [
     ['openai-chat', chatDecoder],
     ['anthropic', anthropicDecoder],
+    ['openai-responses', responsesDecoder],
   ] as const)
     for (const name of readdirSync(join(FIXTURES, dir)).filter((n) => n.endsWith('.sse') || n.endsWith('.chunks.txt')))
       test(`${dir}/${name}`, () => {

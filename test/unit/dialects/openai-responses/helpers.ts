@@ -8,7 +8,7 @@ import type { ResponseContext } from '../../../../src/dialects/dialect'
 import { decodeStream } from '../../../../src/dialects/openai-responses/decode-stream'
 import { encodeStream } from '../../../../src/dialects/openai-responses/encode-stream'
 import { type SseFrame } from '../../../../src/framing/sse'
-import { runAll, sseText, testCtx as sharedCtx } from '../../../helpers/translators'
+import { runAll, unquoted, sseText, testCtx as sharedCtx } from '../../../helpers/translators'
 
 const FIXTURES = join(import.meta.dir, '../../../fixtures/openai-responses')
 
@@ -35,7 +35,7 @@ export function splitResponses(frames: SseFrame[]): SseFrame[][] {
 
 export const ev = (o: Record<string, unknown>): SseFrame => ({ event: String(o.type), data: JSON.stringify(o) })
 
-export const decodeAll = (frames: SseFrame[], callEnd = true): CanonEvent[] => runAll(decodeStream(), frames, callEnd)
+export const decodeAll = (frames: SseFrame[], callEnd = true): CanonEvent[] => unquoted(runAll(decodeStream(), frames, callEnd))
 
 export const testCtx = (request?: CanonRequest, model = 'client-model'): ResponseContext => sharedCtx(model, request)
 
