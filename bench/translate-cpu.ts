@@ -5,13 +5,15 @@
 // Responses and Gemini upstream streams are written by our own encoders, which follow the
 // recordings in /work/shared/fixtures. Run: `bun bench/translate-cpu.ts`.
 import type { CanonEvent } from '../src/canonical/event'
+import { newId } from '../src/build-runtime'
 import { DIALECTS } from '../src/dialects'
 import type { Dialect, DialectName } from '../src/dialects/dialect'
 import { encodeEvents, passthroughStream, translatingStream, type ChunkTranslator } from '../src/proxy/translate-stream'
 import { anthropicStream, openaiStream } from './mock-wire'
 
 const EVENTS = 2000
-const ctx = { model: 'm', newId: (p: string) => `${p}bench`, now: () => 1 }
+// the server's own id generator: ids as long as in production (they are in every frame)
+const ctx = { model: 'claude-sonnet-4-5', newId, now: () => 1770933883 }
 const d = (n: DialectName): Dialect => DIALECTS[n]!.dialect
 
 interface Wire {
