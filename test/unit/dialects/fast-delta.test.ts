@@ -52,6 +52,18 @@ function mutate(s: string, rand: () => number): string {
   return s.slice(0, at) + ch + s.slice(at + 1)
 }
 
+/** 5,000 mutated copies of `seeds` (1–3 edits each) through `check`: how many it accepted */
+function mutationRun(seeds: string[], seed: number, check: (s: string) => boolean): number {
+  const rand = rng(seed)
+  let accepted = 0
+  for (let i = 0; i < 5000; i++) {
+    let s = seeds[i % seeds.length]!
+    for (let k = 1 + (i % 3); k > 0; k--) s = mutate(s, rand)
+    if (check(s)) accepted++
+  }
+  return accepted
+}
+
 const tryParse = (s: string): unknown => {
   try {
     return JSON.parse(s)
@@ -155,15 +167,7 @@ describe('Chat: the plain delta chunk without JSON.parse', () => {
     })
 
   test('5,000 mutated chunks: whatever it accepts, JSON.parse reads the same', () => {
-    const rand = rng(7)
-    const seeds = [...fixtureData('openai-chat').filter((d) => reader.read(d)), ...cases.filter((c) => c[2]).map((c) => c[1])]
-    let accepted = 0
-    for (let i = 0; i < 5000; i++) {
-      let s = seeds[i % seeds.length]!
-      for (let k = 1 + (i % 3); k > 0; k--) s = mutate(s, rand)
-      if (check(s)) accepted++
-    }
-    expect(accepted).toBeGreaterThan(100)
+    expect(mutationRun([...fixtureData('openai-chat').filter((d) => reader.read(d)), ...cases.filter((c) => c[2]).map((c) => c[1])], 7, check)).toBeGreaterThan(100)
   })
 })
 
@@ -216,15 +220,7 @@ describe('Anthropic: the delta frame without JSON.parse', () => {
   })
 
   test('5,000 mutated frames: whatever it accepts, JSON.parse reads the same', () => {
-    const rand = rng(11)
-    const seeds = fixtureData('anthropic').filter((d) => reader.read(d))
-    let accepted = 0
-    for (let i = 0; i < 5000; i++) {
-      let s = seeds[i % seeds.length]!
-      for (let k = 1 + (i % 3); k > 0; k--) s = mutate(s, rand)
-      if (check(s)) accepted++
-    }
-    expect(accepted).toBeGreaterThan(100)
+    expect(mutationRun(fixtureData('anthropic').filter((d) => reader.read(d)), 11, check)).toBeGreaterThan(100)
   })
 })
 
@@ -277,15 +273,7 @@ describe('Responses: the delta event without JSON.parse', () => {
   })
 
   test('5,000 mutated events: whatever it accepts, JSON.parse reads the same', () => {
-    const rand = rng(13)
-    const seeds = fixtureData('openai-responses').filter((d) => reader.read(d))
-    let accepted = 0
-    for (let i = 0; i < 5000; i++) {
-      let s = seeds[i % seeds.length]!
-      for (let k = 1 + (i % 3); k > 0; k--) s = mutate(s, rand)
-      if (check(s)) accepted++
-    }
-    expect(accepted).toBeGreaterThan(100)
+    expect(mutationRun(fixtureData('openai-responses').filter((d) => reader.read(d)), 13, check)).toBeGreaterThan(100)
   })
 })
 
