@@ -103,10 +103,52 @@ export function pumpStream(o: PumpOptions): ReadableStream<Uint8Array> {
     send(c, bytes)
   }
 
+  /**
+   * Translate one upstream chunk (and the end, if it came) and send the result. 'more' when nothing
+   * could be sent yet, 'sent' when something was, 'closed' when the stream is finished.
+   */
+  const deliver = (c: ReadableStreamDefaultController<Uint8Array>, chunk: Uint8Array | undefined, ended: boolean): 'more' | 'sent' | 'closed' => {
+    let bytes: Uint8Array | undefined
+    let last: Uint8Array | undefined
+    try {
+      if (chunk && chunk.byteLength) {
+        lastUpstream = performance.now()
+        if (firstChunkMs === undefined) firstChunkMs = lastUpstream - started
+        bytes = o.translator.chunk(chunk)
+      }
+      if (ended) last = o.translator.end()
+    } catch (err) {
+      // a bug in a decoder or encoder: end this stream cleanly (one error, request finished,
+      // upstream let go) rather than erroring it and leaving the request open
+      o.abort('translation failed')
+      reader.cancel().catch(() => {})
+      sendFailure(c, 502, 'api_error', `llm-proxy could not translate the upstream stream: ${err instanceof Error ? err.message : String(err)}`)
+      c.close()
+      done(false)
+      return 'closed'
+    }
+    if (ended) {
+      send(c, bytes)
+      send(c, last)
+      c.close()
+      done(false)
+      return 'closed'
+    }
+    if (!bytes || !bytes.byteLength) return 'more'
+    send(c, bytes)
+    return 'sent'
+  }
+
   return new ReadableStream<Uint8Array>(
     {
       start(c) {
         controllerRef = c
+        // what the first-output peek read goes out with the headers, not a pull later
+        if (prefix) {
+          const p = prefix
+          prefix = undefined
+          deliver(c, p, false)
+        }
       },
       async pull(c) {
         // loop until something was sent: a pull that enqueues nothing would stall the stream
@@ -114,17 +156,12 @@ export function pumpStream(o: PumpOptions): ReadableStream<Uint8Array> {
           let chunk: Uint8Array | undefined
           let ended = false
           try {
-            if (prefix) {
-              chunk = prefix
-              prefix = undefined
-            } else {
-              // Bun's readMany hands over every chunk already buffered: one translation pass for
-              // a burst instead of one per network read
-              const r = await reader.readMany()
-              ended = r.done
-              if (r.value.length === 1) chunk = r.value[0]
-              else if (r.value.length > 1) chunk = Buffer.concat(r.value)
-            }
+            // Bun's readMany hands over every chunk already buffered: one translation pass for a
+            // burst instead of one per network read
+            const r = await reader.readMany()
+            ended = r.done
+            if (r.value.length === 1) chunk = r.value[0]
+            else if (r.value.length > 1) chunk = Buffer.concat(r.value)
           } catch (err) {
             if (finished) return
             const message = idleFired ? idleMessage() : `upstream connection failed mid-stream: ${err instanceof Error ? err.message : String(err)}`
@@ -140,36 +177,7 @@ export function pumpStream(o: PumpOptions): ReadableStream<Uint8Array> {
             done(false)
             return
           }
-          let bytes: Uint8Array | undefined
-          let last: Uint8Array | undefined
-          try {
-            if (chunk && chunk.byteLength) {
-              lastUpstream = performance.now()
-              if (firstChunkMs === undefined) firstChunkMs = lastUpstream - started
-              bytes = o.translator.chunk(chunk)
-            }
-            if (ended) last = o.translator.end()
-          } catch (err) {
-            // a bug in a decoder or encoder: end this stream cleanly (one error, request finished,
-            // upstream let go) rather than erroring it and leaving the request open
-            o.abort('translation failed')
-            reader.cancel().catch(() => {})
-            sendFailure(c, 502, 'api_error', `llm-proxy could not translate the upstream stream: ${err instanceof Error ? err.message : String(err)}`)
-            c.close()
-            done(false)
-            return
-          }
-          if (ended) {
-            send(c, bytes)
-            send(c, last)
-            c.close()
-            done(false)
-            return
-          }
-          if (bytes && bytes.byteLength) {
-            send(c, bytes)
-            return
-          }
+          if (deliver(c, chunk, ended) !== 'more') return
         }
       },
       cancel() {
