@@ -7,6 +7,7 @@ import type { Dialect, DialectName } from './dialect'
 import { geminiDialect } from './gemini'
 import { openaiChatDialect } from './openai-chat'
 import { openaiResponsesDialect } from './openai-responses'
+import { dropCarriedReasoning } from './openai-responses/carried-reasoning'
 
 export interface DialectEntry {
   dialect: Dialect
@@ -18,6 +19,8 @@ export interface DialectEntry {
   auth: AuthDefault
   /** adds prompt-cache markers to this dialect's wire body per a provider's `cache` pattern */
   cacheMarkers?: (body: Record<string, unknown>, pattern: NonNullable<ProviderConfig['cache']>) => Record<string, unknown>
+  /** strips from a pass-through body what only the proxy may read (state it parked with the client) */
+  passthroughBody?: (body: Record<string, unknown>) => Record<string, unknown>
   /** body fields a request must have (checked before pass-through, which does not decode) */
   required: Array<[field: string, kinds: Array<'array' | 'string' | 'object'>]>
 }
@@ -36,6 +39,7 @@ export const DIALECTS: Partial<Record<DialectName, DialectEntry>> = {
     upstreamPath: '/responses',
     auth: { header: 'authorization', scheme: 'Bearer' },
     required: [['input', ['string', 'array']]],
+    passthroughBody: dropCarriedReasoning,
   },
   anthropic: {
     dialect: anthropicDialect,

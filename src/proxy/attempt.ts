@@ -146,6 +146,7 @@ async function callUpstream(state: RequestState, attempt: Attempt, ctx: ProxyCon
     path = up.upstreamPath
     bodyObj = attempt.entry ? applyTransformsToBody(front.dialect.name, state.body, attempt.entry) : state.body
     bodyObj = bodyObj === state.body ? { ...state.body, model: attempt.model } : { ...bodyObj, model: attempt.model }
+    if (up.passthroughBody) bodyObj = up.passthroughBody(bodyObj)
   } else {
     canon = canonicalFor(state, attempt)
     const wire = up.dialect.encodeRequest(canon, { model: attempt.model, defaultMaxTokens: provider.default_max_tokens })

@@ -1,6 +1,7 @@
 // The real Codex CLI (`codex exec`) through the proxy's Responses front door, on every foreign
 // upstream dialect: the model calls Codex's exec_command tool, Codex runs it, sends the output
-// back, and prints the answer. Needs the CLI: CODEX_BIN, or
+// back, and prints the answer; on Claude, the signed thinking Codex replays (carried in the
+// reasoning item's encrypted_content) reaches Claude again with the tool call. Needs the CLI: CODEX_BIN, or
 // `npm install --prefix /tmp/llm-proxy-clients @openai/codex` (.ci/run does that); else skipped.
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
@@ -28,7 +29,7 @@ describe.skipIf(!HAVE)('Codex CLI through the proxy', () => {
       const file = join(dir, `${d}.txt`)
       return JSON.stringify(r.body).includes(`${MARK}-${d}`)
         ? WIRE[d](r, { text: `All done on ${d}.` })
-        : WIRE[d](r, { tools: [{ id: `call_${d.replace(/-/g, '_')}_1`, name: 'exec_command', args: { cmd: `echo ${MARK}-${d} | tee ${file}`, workdir: dir } }] })
+        : WIRE[d](r, { reasoning: 'Write the file with tee.', tools: [{ id: `call_${d.replace(/-/g, '_')}_1`, name: 'exec_command', args: { cmd: `echo ${MARK}-${d} | tee ${file}`, workdir: dir } }] })
     })
     proxy = await startProxy({
       providers: {
@@ -41,7 +42,7 @@ describe.skipIf(!HAVE)('Codex CLI through the proxy', () => {
     mkdirSync(join(dir, 'home'), { recursive: true })
     writeFileSync(
       join(dir, 'home', 'config.toml'),
-      `model_provider = "proxy"\n\n[model_providers.proxy]\nname = "llm-proxy"\nbase_url = "${proxy.url}/v1"\nwire_api = "responses"\nenv_key = "PROXY_KEY"\n`,
+      `model_provider = "proxy"\nmodel_reasoning_effort = "medium"\n\n[model_providers.proxy]\nname = "llm-proxy"\nbase_url = "${proxy.url}/v1"\nwire_api = "responses"\nenv_key = "PROXY_KEY"\n`,
     )
   })
   afterAll(() => {
@@ -62,5 +63,13 @@ describe.skipIf(!HAVE)('Codex CLI through the proxy', () => {
       expect(code).toBe(0)
       expect(out + err).toContain(`All done on ${up}.`)
       expect(readFileSync(join(dir, `${up}.txt`), 'utf8').trim()).toBe(`${MARK}-${up}`)
+      if (up === 'anthropic') {
+        // Codex replayed the reasoning item we gave it: Claude gets its signed thinking back before
+        // the tool call, and thinking stays on for the tool loop
+        const last = mock.received.filter((r) => dialectOf(r.path) === 'anthropic').at(-1)!.body
+        const turn = last.messages.find((m: { role: string; content: unknown }) => m.role === 'assistant' && Array.isArray(m.content))
+        expect(turn.content[0]).toEqual({ type: 'thinking', thinking: 'Write the file with tee.', signature: 'sig-mock' })
+        expect(last.thinking).toMatchObject({ type: 'enabled' })
+      }
     }, 60_000)
 })

@@ -110,6 +110,34 @@ describe('Codex CLI → a vendor without custom tools', () => {
       }
     })
 
+  test('Claude keeps thinking through the tool loop: its signed thinking rides in encrypted_content (→ anthropic)', async () => {
+    const turn1 = await codexTurn(MODEL.anthropic, CODEX_FIRST_INPUT)
+    const [reasoning, message, call] = turn1.done
+    expect(reasoning.encrypted_content).toStartWith('llmproxy.anthropic.v1:')
+    expect(reasoning.summary).toEqual([{ type: 'summary_text', text: 'Edit the title line.' }])
+    // Codex replays what it got, reasoning with content null
+    const input2 = [...CODEX_FIRST_INPUT, { ...reasoning, content: null }, message, call, { type: 'custom_tool_call_output', call_id: call.call_id, output: PATCH_RESULT }]
+    const turn2 = await codexTurn(MODEL.anthropic, input2)
+    const b2 = turn2.upstream.body
+    expect(PROBLEMS.anthropic(b2)).toEqual([])
+    // the assistant tool turn starts with the signed thinking, so thinking can stay on (pitfall D4)
+    expect(b2.messages[1].content[0]).toEqual({ type: 'thinking', thinking: 'Edit the title line.', signature: 'sig-mock' })
+    expect(b2.thinking).toMatchObject({ type: 'enabled' })
+    expect(JSON.stringify(b2)).not.toContain('llmproxy.anthropic')
+  })
+
+  test('the packed thinking never reaches another vendor when Codex switches models mid-conversation', async () => {
+    const turn1 = await codexTurn(MODEL.anthropic, CODEX_FIRST_INPUT)
+    const [reasoning, message, call] = turn1.done
+    const input2 = [...CODEX_FIRST_INPUT, { ...reasoning, content: null }, message, call, { type: 'custom_tool_call_output', call_id: call.call_id, output: PATCH_RESULT }]
+    for (const up of ['openai-chat', 'openai-responses', 'gemini'] as const) {
+      const turn2 = await codexTurn(MODEL[up], input2)
+      const wire = JSON.stringify(turn2.upstream.body)
+      expect(wire).not.toContain('llmproxy.anthropic')
+      expect(wire).not.toContain('sig-mock')
+    }
+  })
+
   test('the openai SDK stream helper assembles the same custom_tool_call (→ anthropic)', async () => {
     const client = new OpenAI({ apiKey: 'codex-key', baseURL: `${rig.proxy.url}/v1`, maxRetries: 0 })
     const res = await client.responses.stream(codexBody(MODEL.anthropic, CODEX_FIRST_INPUT) as unknown as Parameters<typeof client.responses.stream>[0]).finalResponse()

@@ -95,7 +95,7 @@ export function responses(r: Received, s: Script): Reply {
   if (s.reasoning) output.push({ type: 'reasoning', id: 'rs_mock', summary: [{ type: 'summary_text', text: s.reasoning }] })
   if (s.text) output.push({ type: 'message', id: 'msg_mock', status: 'completed', role: 'assistant', content: [{ type: 'output_text', text: s.text, annotations: [] }] })
   for (const t of s.tools ?? []) output.push({ type: 'function_call', id: `fc_${t.id}`, call_id: t.id, name: t.name, arguments: JSON.stringify(t.args), status: 'completed' })
-  const usage = { input_tokens: s.usage?.input ?? 11, input_tokens_details: { cached_tokens: 0 }, output_tokens: s.usage?.output ?? 7, output_tokens_details: { reasoning_tokens: 0 }, total_tokens: 18 }
+  const usage = { input_tokens: s.usage?.input ?? 11, input_tokens_details: { cached_tokens: 0 }, output_tokens: s.usage?.output ?? 7, output_tokens_details: { reasoning_tokens: 0 }, total_tokens: (s.usage?.input ?? 11) + (s.usage?.output ?? 7) }
   const incomplete = s.finish === 'length'
   const response = (status: string, out: any[]) => ({
     id: 'resp_mock',

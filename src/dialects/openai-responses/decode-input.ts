@@ -13,6 +13,7 @@ import { badRequest } from '../../errors'
 import { partFromResponses } from './convert-content'
 import { needObject, wrongType } from './validate'
 import { isObject, type Json } from './wire'
+import { unpackAnthropicReasoning } from './carried-reasoning'
 
 export interface DecodedInput {
   system: CanonPart[]
@@ -58,6 +59,9 @@ function reasoningPart(item: Json): CanonPart | undefined {
   // the summary is what the user saw; raw reasoning_text (open-weight models) is the fallback
   const text = joinTexts(item.summary, 'summary_text') || joinTexts(item.content, 'reasoning_text')
   const encrypted = typeof item.encrypted_content === 'string' && item.encrypted_content ? item.encrypted_content : undefined
+  // Claude's thinking that we parked in the item on an earlier turn
+  const carried = encrypted ? unpackAnthropicReasoning(encrypted) : undefined
+  if (carried) return carried
   if (!text && !encrypted) return undefined
   const part: CanonPart = { type: 'reasoning', text, origin: 'openai' }
   if (encrypted) part.encrypted = encrypted

@@ -1,8 +1,10 @@
 // Front door: CanonResponse → the Responses body. One output item per canonical part, in order:
 // reasoning (rs_), text/refusal (msg_), tool calls (fc_, or ctc_ for tools the client declared
-// `custom`). Reasoning from another provider keeps its text but never its signature.
+// `custom`). Reasoning from another provider keeps its text but never its signature; Claude's
+// signed thinking is carried in encrypted_content for clients that ask for it (carried-reasoning.ts).
 import type { CanonResponse } from '../../canonical/response'
 import type { ResponseContext } from '../dialect'
+import { packAnthropicReasoning, wantsCarriedReasoning } from './carried-reasoning'
 import { usageToResponses } from './convert-usage'
 import { outcomeForFinish } from './map-finish-reason'
 import { customCallItem, customInput, customToolNames, functionCallItem, messageItem, outputText, reasoningItem } from './output-items'
@@ -11,13 +13,15 @@ import type { Json } from './wire'
 
 export function encodeResponse(res: CanonResponse, ctx: ResponseContext): Json {
   const custom = customToolNames(ctx.request)
+  const carry = wantsCarriedReasoning(ctx.request)
   const output: Json[] = []
   let text = ''
   for (const p of res.parts) {
     switch (p.type) {
       case 'reasoning': {
-        // only OpenAI's own encrypted state is replayable; another provider's signature is never sent
-        const encrypted = p.origin === 'openai' ? p.encrypted : undefined
+        // OpenAI's own encrypted state is replayable, and Claude's thinking packed by us; any other
+        // provider's signature is never sent
+        const encrypted = p.origin === 'openai' ? p.encrypted : carry && p.origin === 'anthropic' ? packAnthropicReasoning(p.text, p.signature, p.redacted) : undefined
         if (!p.text && !encrypted) break
         output.push(reasoningItem((p.origin === 'openai' && p.itemId) || ctx.newId('rs_'), p.text, encrypted))
         break

@@ -7,7 +7,8 @@
 // Output items are strictly sequential (one open at a time): canonical blocks that interleave
 // (Chat parallel tool calls) wait in a queue, their content accumulating, and stream when the
 // current item is done. A reasoning item opens only once it has text or encrypted state (an
-// empty one is never sent). Calls to tools the client declared `custom` are held whole and sent
+// empty one is never sent); Claude's signed or redacted thinking rides in encrypted_content when
+// the client asked for replayable state (carried-reasoning.ts). Calls to tools the client declared `custom` are held whole and sent
 // as a custom_tool_call when their block stops. The terminal event waits for `end`, since usage
 // may follow the finish. A mid-stream error becomes `error` + `response.failed` (see encode-error.ts).
 // A tool call is completed (output_item.done, which Codex executes) only once a later event other
@@ -19,6 +20,7 @@ import type { CanonFinish } from '../../canonical/response'
 import { emptyUsage, mergeUsage, type CanonUsage } from '../../canonical/usage'
 import type { SseFrame } from '../../framing/sse'
 import type { ResponseContext, StreamTranslator } from '../dialect'
+import { packAnthropicReasoning, wantsCarriedReasoning } from './carried-reasoning'
 import { usageToResponses } from './convert-usage'
 import { errorFrames, failedError } from './encode-error'
 import { outcomeForFinish } from './map-finish-reason'
@@ -47,6 +49,10 @@ interface Slot {
   text: string
   stopped: boolean
   encrypted?: string
+  /** Claude thinking (signature or redacted data), carried in encrypted_content when asked for */
+  anthropic: boolean
+  signature?: string
+  redacted?: string
   itemId: string
   /** -1 until output_item.added was sent */
   outputIndex: number
@@ -58,6 +64,8 @@ export class ResponsesStreamEncoder implements StreamTranslator<CanonEvent, SseF
   private readonly ctx: ResponseContext
   private readonly writer: ResponseWriter
   private readonly custom: Set<string> | undefined
+  /** the client asked for replayable reasoning state: Claude's thinking is packed into it */
+  private readonly carry: boolean
   private seq = 0
   private started = false
   private closed = false
@@ -78,6 +86,7 @@ export class ResponsesStreamEncoder implements StreamTranslator<CanonEvent, SseF
     this.ctx = ctx
     this.writer = new ResponseWriter(ctx, ctx.newId('resp_'), ctx.now())
     this.custom = customToolNames(ctx.request)
+    this.carry = wantsCarriedReasoning(ctx.request)
   }
 
   push(ev: CanonEvent, emit: Emit): void {
@@ -99,8 +108,17 @@ export class ResponsesStreamEncoder implements StreamTranslator<CanonEvent, SseF
         const b = ev.block
         let slot: Slot | undefined
         if (b.kind === 'text') slot = newSlot(MESSAGE, '', '', false)
-        else if (b.kind === 'reasoning') slot = newSlot(REASONING, '', '', false)
-        else if (b.kind === 'tool_call') {
+        else if (b.kind === 'reasoning') {
+          slot = newSlot(REASONING, '', '', false)
+          slot.anthropic = b.origin === 'anthropic'
+        } else if (b.kind === 'redacted_reasoning') {
+          // no text to show: an item only when it can carry the block back
+          if (this.carry) {
+            slot = newSlot(REASONING, '', '', false)
+            slot.anthropic = true
+            slot.redacted = b.data
+          }
+        } else if (b.kind === 'tool_call') {
           const custom = b.custom === true || this.custom?.has(b.name) === true
           slot = newSlot(custom ? CUSTOM : FUNCTION, b.id || this.ctx.newId('call_'), b.name, b.custom === true)
         }
@@ -124,6 +142,11 @@ export class ResponsesStreamEncoder implements StreamTranslator<CanonEvent, SseF
         if (slot?.kind === REASONING) slot.encrypted = ev.encrypted
         return
       }
+      case 'reasoning_signature': {
+        const slot = this.slots[ev.index]
+        if (this.carry && slot?.kind === REASONING && slot.anthropic) slot.signature = ev.signature
+        return
+      }
       case 'start':
         this.start(emit)
         if (ev.usage) mergeUsage(this.usage, ev.usage)
@@ -142,7 +165,7 @@ export class ResponsesStreamEncoder implements StreamTranslator<CanonEvent, SseF
         this.terminate(emit)
         return
       default:
-        // signatures: another provider's reasoning state is never sent to a Responses client
+        // other reasoning state is never sent to a Responses client
         return
     }
   }
@@ -240,6 +263,7 @@ export class ResponsesStreamEncoder implements StreamTranslator<CanonEvent, SseF
         break
       }
       case REASONING: {
+        if (this.carry && slot.anthropic && !slot.encrypted) slot.encrypted = packAnthropicReasoning(slot.text, slot.signature, slot.redacted)
         if (slot.outputIndex < 0) {
           if (!slot.encrypted) return
           this.open(slot, emit)
@@ -303,7 +327,7 @@ export class ResponsesStreamEncoder implements StreamTranslator<CanonEvent, SseF
 const opensAtOnce = (slot: Slot): boolean => slot.kind === MESSAGE || slot.kind === FUNCTION || (slot.kind === REASONING && slot.text.length > 0)
 
 function newSlot(kind: number, callId: string, name: string, flagged: boolean): Slot {
-  return { kind, callId, name, flagged, text: '', stopped: false, itemId: '', outputIndex: -1, prefix: '' }
+  return { kind, callId, name, flagged, text: '', stopped: false, anthropic: false, itemId: '', outputIndex: -1, prefix: '' }
 }
 
 export const encodeStream = (ctx: ResponseContext): StreamTranslator<CanonEvent, SseFrame> => new ResponsesStreamEncoder(ctx)
