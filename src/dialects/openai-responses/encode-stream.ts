@@ -8,9 +8,10 @@
 // (Chat parallel tool calls) wait in a queue, their content accumulating, and stream when the
 // current item is done. A reasoning item opens only once it has text or encrypted state (an
 // empty one is never sent); Claude's signed or redacted thinking rides in encrypted_content when
-// the client asked for replayable state (carried-reasoning.ts). Calls to tools the client declared `custom` are held whole and sent
-// as a custom_tool_call when their block stops. The terminal event waits for `end`, since usage
-// may follow the finish. A mid-stream error becomes `error` + `response.failed` (see encode-error.ts).
+// the client asked for replayable state (carried-reasoning.ts). Calls to tools the client
+// declared `custom` are held whole and sent as a custom_tool_call when their block stops. The
+// terminal event waits for `end`, since usage may follow the finish. A mid-stream error becomes
+// `error` + `response.failed` (see encode-error.ts).
 // A tool call is completed (output_item.done, which Codex executes) only once a later event other
 // than block_stop/error shows the stream went on: decoders close open blocks before reporting a cut
 // connection, and a truncated call must not run.
