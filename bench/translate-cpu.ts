@@ -2,8 +2,9 @@
 // through the same byte-level translator the server uses, for every front door × upstream dialect,
 // fed as one frame per network chunk and as 64 KiB reads; process CPU time, medians over rounds.
 // Chat and Anthropic upstreams send the bench mock's exact bytes (shaped like the recordings);
-// Responses and Gemini upstream streams are written by our own encoders, which follow the
-// recordings in /work/shared/fixtures. Run: `bun bench/translate-cpu.ts`.
+// the Responses upstream stream is written by our own encoder, which follows the recordings; the
+// Gemini one is built here like gemini/reasoning-no-thoughts.chunks.txt (running usage on every
+// chunk). Run: `bun bench/translate-cpu.ts`.
 import type { CanonEvent } from '../src/canonical/event'
 import { newId } from '../src/build-runtime'
 import { DIALECTS } from '../src/dialects'
@@ -40,6 +41,19 @@ function encodedWire(dialect: DialectName): Wire {
   return { frames, whole: join(frames) }
 }
 
+/** Gemini as the recordings show it: one text part per chunk and the running usage on every one */
+function geminiWire(): Wire {
+  const enc = new TextEncoder()
+  const chunk = (text: string, i: number, finish: string) =>
+    enc.encode(
+      `data: {"candidates":[{"content":{"parts":[{"text":${JSON.stringify(text)}}],"role":"model"}${finish},"index":0}],"usageMetadata":{"promptTokenCount":16,"candidatesTokenCount":${i + 1},"totalTokenCount":${17 + i},"promptTokensDetails":[{"modality":"TEXT","tokenCount":16}]},"modelVersion":"gemini-2.5-flash","responseId":"bH6LaZW8Fp_3nsEPqtaSwQ4"}\r\n\r\n`,
+    )
+  const frames: Uint8Array[] = []
+  for (let i = 0; i < EVENTS; i++) frames.push(chunk(i === 0 ? 'Hello' : ` tok${i}`, i, ''))
+  frames.push(chunk('', EVENTS, ',"finishReason":"STOP"'))
+  return { frames, whole: join(frames) }
+}
+
 function mockWire(body: ReturnType<typeof openaiStream>): Wire {
   if (body.kind !== 'sse') throw new Error('mock-wire returned JSON')
   return body
@@ -49,7 +63,7 @@ const WIRES: Partial<Record<DialectName, Wire>> = {
   'openai-chat': mockWire(openaiStream('gpt-bench', EVENTS, true)),
   anthropic: mockWire(anthropicStream('claude-bench', EVENTS)),
   'openai-responses': encodedWire('openai-responses'),
-  gemini: encodedWire('gemini'),
+  gemini: geminiWire(),
 }
 const NAMES: Partial<Record<DialectName, string>> = { 'openai-chat': 'OpenAI Chat', anthropic: 'Anthropic', 'openai-responses': 'Responses', gemini: 'Gemini' }
 const FRONTS: DialectName[] = ['openai-chat', 'anthropic', 'openai-responses']

@@ -59,19 +59,28 @@ export class SseParser {
       this.buf = start < buf.length ? buf.slice(start) : ''
       return
     }
+    // CR or CRLF line ends (Gemini sends CRLF): the nearer of the next CR and the next LF, both
+    // found natively; a character that no longer occurs is not searched for again
     const buf = from ? this.buf + text : text
-    let start = 0
     const n = buf.length
-    for (let i = from; i < n; i++) {
-      const c = buf.charCodeAt(i)
-      if (c !== 10 && c !== 13) continue
-      this.line(buf, start, i)
-      if (c === 13) {
-        if (i + 1 < n) {
-          if (buf.charCodeAt(i + 1) === 10) i++
-        } else this.pendingCR = true
+    let start = 0
+    let cr = buf.indexOf('\r', from)
+    let lf = buf.indexOf('\n', from)
+    while (cr !== -1 || lf !== -1) {
+      let end: number
+      let next: number
+      if (lf !== -1 && (cr === -1 || lf < cr)) {
+        end = lf
+        next = lf + 1
+      } else {
+        end = cr
+        if (cr + 1 === n) this.pendingCR = true
+        next = buf.charCodeAt(cr + 1) === 10 ? cr + 2 : cr + 1
       }
-      start = i + 1
+      this.line(buf, start, end)
+      start = next
+      if (cr !== -1 && cr < start) cr = buf.indexOf('\r', start)
+      if (lf !== -1 && lf < start) lf = buf.indexOf('\n', start)
     }
     this.buf = start < n ? buf.slice(start) : ''
   }

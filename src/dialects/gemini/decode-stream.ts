@@ -20,6 +20,7 @@ import { canonUsage, readUsage, type RawUsage } from './convert-usage'
 import { readError } from './encode-error'
 import { finishFromGemini } from './map-finish-reason'
 import { applyPartialArg } from './partial-args'
+import { TextChunkReader } from './read-text-chunk'
 import { callId } from './tool-id'
 import { asString, isObject, type Json } from './wire'
 
@@ -46,11 +47,25 @@ export class GeminiStreamDecoder implements StreamTranslator<SseFrame, CanonEven
   private calls = 0
   private responseId = ''
   private readonly raw: RawUsage = {}
+  private readonly fast = new TextChunkReader()
+  /** the latest running usage a fast-path chunk carried, not parsed yet */
+  private usageText: string | undefined
 
   push(frame: SseFrame, emit: Emit): void {
     if (this.done) return
     const data = frame.data
     if (data.length === 0) return
+    // the plain text chunk, read in place; its running usage is kept as text until needed
+    const fast = this.fast
+    if (this.started && !this.finished && fast.read(data)) {
+      if (fast.text.length) {
+        this.ensure(TEXT, emit)
+        emit({ type: 'text_delta', index: this.openIndex, text: fast.text, quoted: fast.quoted })
+      }
+      if (fast.usageText !== undefined) this.usageText = fast.usageText
+      return
+    }
+    this.flushUsage(emit)
     let chunk: unknown
     try {
       chunk = JSON.parse(data)
@@ -84,6 +99,7 @@ export class GeminiStreamDecoder implements StreamTranslator<SseFrame, CanonEven
   end(emit: Emit): void {
     if (this.done) return
     this.done = true
+    this.flushUsage(emit)
     if (!this.started) this.start(undefined, emit)
     this.close(emit)
     if (!this.finished) emit({ type: 'error', status: 502, kind: 'api_error', message: 'upstream stream ended before completion' })
@@ -199,6 +215,20 @@ export class GeminiStreamDecoder implements StreamTranslator<SseFrame, CanonEven
     this.close(emit)
     this.finished = true
     emit({ type: 'finish', finish })
+  }
+
+  /** the counts of the last fast-path chunk, before anything that may end the stream */
+  private flushUsage(emit: Emit): void {
+    const text = this.usageText
+    if (text === undefined) return
+    this.usageText = undefined
+    let members: unknown
+    try {
+      members = JSON.parse(text)
+    } catch {
+      return
+    }
+    if (isObject(members) && readUsage(members.usageMetadata, this.raw)) emit({ type: 'usage', usage: canonUsage(this.raw) })
   }
 
   private fail(emit: Emit, status: number, kind: ErrorKind, message: string): void {

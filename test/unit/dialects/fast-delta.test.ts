@@ -10,8 +10,11 @@ import { decodeStream as anthropicDecoder } from '../../../src/dialects/anthropi
 import { stringEnd, stringValue } from '../../../src/dialects/json-scan'
 import { decodeStream as chatDecoder } from '../../../src/dialects/openai-chat/decode-stream'
 import { DeltaChunkReader } from '../../../src/dialects/openai-chat/read-delta-chunk'
+import { decodeStream as geminiDecoder } from '../../../src/dialects/gemini/decode-stream'
+import { TextChunkReader } from '../../../src/dialects/gemini/read-text-chunk'
 import { decodeStream as responsesDecoder } from '../../../src/dialects/openai-responses/decode-stream'
 import { ARGS_DELTA, DeltaEventReader, REASONING_DELTA, TEXT_DELTA } from '../../../src/dialects/openai-responses/read-delta-event'
+import type { CanonEvent } from '../../../src/canonical/event'
 import { parseSseText, type SseFrame } from '../../../src/framing/sse'
 import { anthropicStream, openaiStream } from '../../../bench/mock-wire'
 import { runAll, unquoted } from '../../helpers/translators'
@@ -277,6 +280,56 @@ describe('Responses: the delta event without JSON.parse', () => {
   })
 })
 
+describe('Gemini: the text chunk without JSON.parse, its running usage kept as text', () => {
+  const reader = new TextChunkReader()
+
+  function check(data: string): boolean {
+    if (!reader.read(data)) return false
+    expect(JSON.parse(reader.quoted)).toBe(reader.text)
+    const o = tryParse(data)
+    if (o !== undefined) {
+      expect(isObj(o)).toBe(true)
+      const { candidates, ...rest } = o as Obj
+      expect(Array.isArray(candidates) && candidates.length === 1).toBe(true)
+      const cand = (candidates as Obj[])[0]!
+      expect(cand.finishReason).toBeUndefined()
+      expect(cand.index === undefined || cand.index === 0).toBe(true)
+      const parts = (cand.content as Obj).parts as Obj[]
+      expect({ data, parts }).toEqual({ data, parts: [{ text: reader.text }] })
+      // the usage text it hands on is the members after the candidates, exactly
+      if (rest.usageMetadata !== undefined) expect(JSON.parse(reader.usageText!)).toEqual(rest)
+      else expect(reader.usageText).toBeUndefined()
+    }
+    return true
+  }
+
+  test('takes the plain text chunks of the recordings (Gemini and Vertex member orders) and agrees with JSON.parse', () => {
+    let taken = 0
+    for (const d of fixtureData('gemini')) if (check(d)) taken++
+    expect(taken).toBeGreaterThan(3)
+    expect(reader.read('{"candidates":[{"content":{"role":"model","parts":[{"text":"vertex"}]}}],"usageMetadata":{"trafficType":"ON_DEMAND"},"createTime":"2026-04-02T17:03:50Z"}')).toBe(true)
+    expect([reader.text, JSON.parse(reader.usageText!).createTime]).toEqual(['vertex', '2026-04-02T17:03:50Z'])
+  })
+
+  test('leaves anything else to JSON.parse', () => {
+    for (const d of [
+      '{"candidates":[{"content":{"parts":[{"text":"x","thought":true}],"role":"model"},"index":0}]}',
+      '{"candidates":[{"content":{"parts":[{"text":"x"}],"role":"model"},"finishReason":"STOP","index":0}]}',
+      '{"candidates":[{"content":{"parts":[{"text":"x"},{"text":"y"}],"role":"model"},"index":0}]}',
+      '{"candidates":[{"content":{"parts":[{"text":"x"}],"role":"model"},"index":1}]}',
+      '{"candidates":[{"content":{"parts":[{"text":"x"}],"role":"model"},"index":0}],"error":{"code":500}}',
+      '{"candidates":[{"content":{"parts":[{"text":"x"}],"role":"model"},"index":0}],"usageMetadata":{',
+      '{"candidates": [{"content": {"parts": [{"text": "x"}], "role": "model"}, "index": 0}]}',
+    ])
+      expect(reader.read(d)).toBe(false)
+  })
+
+  test('5,000 mutated chunks: whatever it accepts, JSON.parse reads the same', () => {
+    const seeds = fixtureData('gemini').filter((d) => reader.read(d))
+    expect(mutationRun(seeds, 17, check)).toBeGreaterThan(100)
+  })
+})
+
 describe('whole streams decode the same with and without the fast paths', () => {
   /** the same JSON re-serialized with spaces: no fast path takes it */
   const spaced = (frames: SseFrame[]): SseFrame[] =>
@@ -299,10 +352,36 @@ describe('whole streams decode the same with and without the fast paths', () => 
     ['openai-chat', chatDecoder],
     ['anthropic', anthropicDecoder],
     ['openai-responses', responsesDecoder],
+    ['gemini', geminiDecoder],
   ] as const)
     for (const name of readdirSync(join(FIXTURES, dir)).filter((n) => n.endsWith('.sse') || n.endsWith('.chunks.txt')))
       test(`${dir}/${name}`, () => {
         const frames = framesOf(dir, name)
-        expect(unquoted(runAll(decoder(), frames))).toEqual(runAll(decoder(), spaced(frames)))
+        const fast = unquoted(runAll(decoder(), frames))
+        const full = runAll(decoder(), spaced(frames))
+        // Gemini's fast path reports the running usage when it is needed, not on every chunk
+        if (dir === 'gemini') expect([withoutUsage(fast), finalUsage(fast)]).toEqual([withoutUsage(full), finalUsage(full)])
+        else expect(fast).toEqual(full)
       })
+
+  test('gemini: consecutive fast-path chunks, then a cut: the last running usage is still reported', () => {
+    const chunk = (text: string, n: number) => ({
+      data: `{"candidates":[{"content":{"parts":[{"text":${JSON.stringify(text)}}],"role":"model"},"index":0}],"usageMetadata":{"promptTokenCount":9,"candidatesTokenCount":${n},"totalTokenCount":${9 + n}},"modelVersion":"g","responseId":"r"}`,
+    })
+    const events = unquoted(runAll(geminiDecoder(), [chunk('a', 1), chunk('b', 2), chunk('c', 3), chunk('d', 4)]))
+    expect(events.filter((e) => e.type === 'text_delta').map((e) => (e as { text: string }).text)).toEqual(['a', 'b', 'c', 'd'])
+    expect(finalUsage(events)).toEqual({ inputTokens: 9, outputTokens: 4 })
+    // the usage comes before the error that reports the cut
+    const types = events.map((e) => e.type)
+    expect(types.lastIndexOf('usage')).toBeLessThan(types.indexOf('error'))
+  })
 })
+
+const withoutUsage = (events: CanonEvent[]) => events.filter((e) => e.type !== 'usage')
+
+/** the usage a consumer ends up with: later values win per field */
+function finalUsage(events: CanonEvent[]): Record<string, number> {
+  const out: Record<string, number> = {}
+  for (const e of events) if (e.type === 'usage' || (e.type === 'start' && e.usage)) Object.assign(out, e.usage)
+  return out
+}

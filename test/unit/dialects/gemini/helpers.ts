@@ -5,7 +5,7 @@ import type { CanonEvent } from '../../../../src/canonical/event'
 import { decodeStream } from '../../../../src/dialects/gemini/decode-stream'
 import { encodeStream } from '../../../../src/dialects/gemini/encode-stream'
 import { type SseFrame } from '../../../../src/framing/sse'
-import { runAll, sseText, testCtx } from '../../../helpers/translators'
+import { runAll, unquoted, sseText, testCtx } from '../../../helpers/translators'
 
 const FIXTURES = join(import.meta.dir, '../../../fixtures/gemini')
 
@@ -31,7 +31,7 @@ export function chunk(parts: unknown[] | undefined, extra: { finishReason?: stri
   return { data: JSON.stringify(body) }
 }
 
-export const decodeAll = (frames: SseFrame[], callEnd = true): CanonEvent[] => runAll(decodeStream(), frames, callEnd)
+export const decodeAll = (frames: SseFrame[], callEnd = true): CanonEvent[] => unquoted(runAll(decodeStream(), frames, callEnd))
 
 export { testCtx }
 
