@@ -5,7 +5,7 @@ CONFIG ?= config/config.example.yaml
 TARGETS := linux-x64 linux-arm64 darwin-x64 darwin-arm64 windows-x64
 export PATH := $(HOME)/.bun/bin:$(shell npm prefix -g 2>/dev/null)/bin:$(PATH)
 
-.PHONY: run test typecheck unit build build-all bench soak clean deps bun
+.PHONY: run test typecheck unit build build-all bench bench-translate soak clean deps bun
 
 bun:
 	@command -v bun >/dev/null 2>&1 || { echo "bun not found: installing it with npm install -g bun"; npm install -g bun; }
@@ -39,6 +39,10 @@ build-all: deps
 
 bench: build
 	bun bench/run.ts
+
+# the stream translators alone, in-process: CPU per event for every front door × upstream (~30 s)
+bench-translate: deps
+	bun bench/translate-cpu.ts
 
 soak: build
 	bun test/reliability/soak.ts
