@@ -23,6 +23,13 @@ export interface WireRequest {
   headers?: Record<string, string>
 }
 
+/** A pass-through body as it goes upstream, and what of the stream the client must not see. */
+export interface PassthroughAdaptation {
+  body: Record<string, unknown>
+  /** true for a frame (its `data`) the proxy asked for and the client did not */
+  hide?: (data: string) => boolean
+}
+
 export interface EncodeOptions {
   /** the upstream model name */
   model: string

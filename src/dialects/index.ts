@@ -3,10 +3,11 @@ import type { ProviderConfig } from '../config/types'
 import type { AuthDefault } from '../upstream/build-request'
 import { addCacheMarkers } from '../routing/cache-markers'
 import { anthropicDialect } from './anthropic'
-import type { Dialect, DialectName } from './dialect'
+import type { Dialect, DialectName, PassthroughAdaptation } from './dialect'
 import { geminiDialect } from './gemini'
 import { openaiChatDialect } from './openai-chat'
 import { openaiResponsesDialect } from './openai-responses'
+import { askStreamUsage } from './openai-chat/stream-usage'
 import { dropCarriedReasoning } from './openai-responses/carried-reasoning'
 
 export interface DialectEntry {
@@ -19,8 +20,11 @@ export interface DialectEntry {
   auth: AuthDefault
   /** adds prompt-cache markers to this dialect's wire body per a provider's `cache` pattern */
   cacheMarkers?: (body: Record<string, unknown>, pattern: NonNullable<ProviderConfig['cache']>) => Record<string, unknown>
-  /** strips from a pass-through body what only the proxy may read (state it parked with the client) */
-  passthroughBody?: (body: Record<string, unknown>) => Record<string, unknown>
+  /**
+   * adapts a pass-through body: strips what only the proxy may read (state it parked with the
+   * client), asks for what the ledger needs; `hide` names stream frames the client must not see
+   */
+  adaptPassthrough?: (body: Record<string, unknown>) => PassthroughAdaptation
   /** body fields a request must have (checked before pass-through, which does not decode) */
   required: Array<[field: string, kinds: Array<'array' | 'string' | 'object'>]>
 }
@@ -32,6 +36,7 @@ export const DIALECTS: Partial<Record<DialectName, DialectEntry>> = {
     upstreamPath: '/chat/completions',
     auth: { header: 'authorization', scheme: 'Bearer' },
     required: [['messages', ['array']]],
+    adaptPassthrough: askStreamUsage,
   },
   'openai-responses': {
     dialect: openaiResponsesDialect,
@@ -39,7 +44,7 @@ export const DIALECTS: Partial<Record<DialectName, DialectEntry>> = {
     upstreamPath: '/responses',
     auth: { header: 'authorization', scheme: 'Bearer' },
     required: [['input', ['string', 'array']]],
-    passthroughBody: dropCarriedReasoning,
+    adaptPassthrough: (body) => ({ body: dropCarriedReasoning(body) }),
   },
   anthropic: {
     dialect: anthropicDialect,

@@ -16,7 +16,7 @@ import { sendUpstream } from '../upstream/send'
 import type { Admission, Attempt, Plan, Principal, ProxyContext, RequestRecord } from './context'
 import { JSON_HEADERS, proxyHeaders, SSE_HEADERS, type RouteInfo } from './response-headers'
 import { pumpStream, SSE_PING, type PumpOutcome } from './stream-pump'
-import { encodeEvents, passthroughStream, translatingStream } from './translate-stream'
+import { encodeEvents, filteredPassthroughStream, passthroughStream, translatingStream } from './translate-stream'
 import { completeRecord } from './complete'
 import { redact } from '../observe/redact'
 
@@ -142,11 +142,17 @@ async function callUpstream(state: RequestState, attempt: Attempt, ctx: ProxyCon
   let bodyObj: Record<string, unknown>
   let extraHeaders: Record<string, string> | undefined
   let canon: CanonRequest | undefined
+  /** pass-through stream frames the proxy asked for and the client did not */
+  let hide: ((data: string) => boolean) | undefined
   if (same) {
     path = up.upstreamPath
     bodyObj = attempt.entry ? applyTransformsToBody(front.dialect.name, state.body, attempt.entry) : state.body
     bodyObj = bodyObj === state.body ? { ...state.body, model: attempt.model } : { ...bodyObj, model: attempt.model }
-    if (up.passthroughBody) bodyObj = up.passthroughBody(bodyObj)
+    if (up.adaptPassthrough) {
+      const adapted = up.adaptPassthrough(bodyObj)
+      bodyObj = adapted.body
+      hide = adapted.hide
+    }
   } else {
     canon = canonicalFor(state, attempt)
     const wire = up.dialect.encodeRequest(canon, { model: attempt.model, defaultMaxTokens: provider.default_max_tokens })
@@ -205,7 +211,7 @@ async function callUpstream(state: RequestState, attempt: Attempt, ctx: ProxyCon
   if (state.rec.stream && res.body) {
     const budget = Math.max(1, Math.min(provider.first_byte_timeout, state.started + ctx.config.server.request_timeout - performance.now()))
     const peeked = await peekFirstOutput(res.body, up.dialect, budget, sent.abort)
-    return { kind: 'response', response: streamResponse(state, ctx, up.dialect, same, sent, peeked, rctx, info, attempt, fetchStarted) }
+    return { kind: 'response', response: streamResponse(state, ctx, up.dialect, same, sent, peeked, rctx, info, attempt, fetchStarted, hide) }
   }
   return nonStreamResponse(state, ctx, up.dialect, same, res, rctx, info, attempt, fetchStarted)
 }
@@ -258,9 +264,10 @@ function streamResponse(
   info: RouteInfo,
   attempt: Attempt,
   fetchStarted: number,
+  hide: ((data: string) => boolean) | undefined,
 ): Response {
   const front = state.entry.dialect
-  const translator = same ? passthroughStream(up) : translatingStream(up, front, rctx)
+  const translator = !same ? translatingStream(up, front, rctx) : hide ? filteredPassthroughStream(up, hide) : passthroughStream(up)
   const headersAt = performance.now()
   const body = pumpStream({
     reader: peeked.reader,

@@ -164,6 +164,90 @@ export function passthroughStream(dialect: Dialect): ChunkTranslator {
   }
 }
 
+/**
+ * Same dialect, but some frames are the proxy's alone (a usage chunk it asked for and the client
+ * did not): whole events go out as they came, except those `hide` names. Events are forwarded
+ * once complete, so one is never half sent; the usage tap reads them as in passthroughStream.
+ * A stream with CR line ends is forwarded untouched (hiding needs LF event boundaries).
+ */
+export function filteredPassthroughStream(dialect: Dialect, hide: (data: string) => boolean): ChunkTranslator {
+  const decoder = new TextDecoder()
+  const dec = dialect.decodeStream()
+  const observed: StreamObservation = { usage: { inputTokens: 0, outputTokens: 0 } }
+  const onEvent = (ev: CanonEvent) => observe(observed, ev)
+  const parser = new SseParser((frame) => {
+    const d = frame.data
+    if (carriesUsage(d) || d.includes('"error"')) dec.push(frame, onEvent)
+  })
+  /** the event in progress, held until complete */
+  let held = ''
+  let raw = false
+  let closed = false
+  /** complete events (text ending in a blank line) → what the client gets */
+  const filter = (events: string): string => {
+    if (!carriesUsage(events) && !events.includes('"error"')) return events
+    parser.feed(events)
+    let out = ''
+    let start = 0
+    for (let end = events.indexOf('\n\n'); end !== -1; end = events.indexOf('\n\n', start)) {
+      const event = events.slice(start, end + 2)
+      start = end + 2
+      // a single `data:` line: its data decides
+      const single = event.startsWith('data: ') && event.indexOf('\n') === event.length - 2
+      if (!(single && hide(event.slice(6, -2)))) out += event
+    }
+    return out + events.slice(start)
+  }
+  return {
+    observed,
+    chunk(bytes) {
+      if (closed) return undefined
+      const text = decoder.decode(bytes, STREAM)
+      if (raw || text.indexOf('\r') !== -1) {
+        const out = held + text
+        held = ''
+        raw = true
+        parser.feed(out)
+        return toBytes(out)
+      }
+      const all = held + text
+      const n = all.length
+      const cut = n > 1 && all.charCodeAt(n - 1) === 10 && all.charCodeAt(n - 2) === 10 ? n - 2 : all.lastIndexOf('\n\n')
+      if (cut === -1) {
+        held = all
+        return undefined
+      }
+      held = all.slice(cut + 2)
+      return toBytes(filter(all.slice(0, cut + 2)))
+    },
+    end() {
+      if (closed) return undefined
+      closed = true
+      const rest = held + decoder.decode()
+      held = ''
+      if (raw) {
+        parser.feed(rest)
+        parser.flush()
+        return toBytes(rest)
+      }
+      // a last event without its blank line
+      const out = rest ? filter(`${rest}\n\n`) : ''
+      parser.flush()
+      return toBytes(out.endsWith('\n\n') && !rest.endsWith('\n\n') ? out.slice(0, -2) : out)
+    },
+    fail(err) {
+      if (closed) return undefined
+      closed = true
+      observed.error = err
+      // the event in progress was never sent: it is dropped with the stream
+      held = ''
+      let s = ''
+      for (const f of dialect.streamErrorFrames(err)) s += formatSse(f)
+      return toBytes(s)
+    },
+  }
+}
+
 /** true when a frame has a usage object (OpenAI streams put `"usage":null` in every chunk) */
 function carriesUsage(d: string): boolean {
   for (let i = d.indexOf('"usage'); i !== -1; i = d.indexOf('"usage', i + 6)) {

@@ -7,7 +7,8 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { DIALECTS } from '../../../src/dialects'
 import type { DialectName } from '../../../src/dialects/dialect'
-import { passthroughStream, type StreamObservation } from '../../../src/proxy/translate-stream'
+import { isUsageOnlyChunk } from '../../../src/dialects/openai-chat/stream-usage'
+import { filteredPassthroughStream, passthroughStream, type StreamObservation } from '../../../src/proxy/translate-stream'
 
 const FIXTURES = join(import.meta.dir, '../../fixtures')
 const enc = new TextEncoder()
@@ -76,5 +77,60 @@ describe('pass-through tap', () => {
   test('a final event without its blank line is read at the end', () => {
     const obs = run('anthropic', [enc.encode('event: message_delta\ndata: {"type":"message_delta","delta":{"stop_reason":"end_turn"},"usage":{"output_tokens":9}}')])
     expect(obs.usage.outputTokens).toBe(9)
+  })
+})
+
+describe('pass-through with the proxy\'s own usage chunk hidden', () => {
+  const chat = DIALECTS['openai-chat']!.dialect
+  const dec = new TextDecoder()
+  function runFiltered(pieces: Uint8Array[]): { text: string; obs: StreamObservation } {
+    const t = filteredPassthroughStream(chat, isUsageOnlyChunk)
+    let text = ''
+    for (const p of pieces) {
+      const out = t.chunk(p)
+      if (out) text += dec.decode(out)
+    }
+    const last = t.end()
+    if (last) text += dec.decode(last)
+    return { text, obs: t.observed }
+  }
+
+  test('every split of a recorded stream: the same events minus the usage chunk, usage observed, nothing half sent', () => {
+    const text = wire('openai-chat', 'text-usage-obfuscation.chunks.txt')
+    const events = text.split('\n\n').filter(Boolean)
+    const usageEvent = events.find((e) => isUsageOnlyChunk(e.slice(6)))!
+    expect(usageEvent).toBeDefined()
+    const expected = text.replace(`${usageEvent}\n\n`, '')
+    const bytes = enc.encode(text)
+    const step = Math.max(1, Math.floor(bytes.length / 1500))
+    for (let at = 1; at < bytes.length; at += step) {
+      const t = filteredPassthroughStream(chat, isUsageOnlyChunk)
+      const first = t.chunk(bytes.subarray(0, at))
+      // what goes out before the rest arrives is whole events only
+      if (first) expect(dec.decode(first).endsWith('\n\n')).toBe(true)
+    }
+    for (const cuts of [[], [1000], [text.length - 10]]) {
+      const r = runFiltered(split(bytes, cuts))
+      expect(r.text).toBe(expected)
+      expect(r.obs.usage).toMatchObject({ inputTokens: 16, outputTokens: 300 })
+    }
+    const small: number[] = []
+    for (let at = 1, k = 0; at < bytes.length; at += 1 + (k++ % 9)) small.push(at)
+    expect(runFiltered(split(bytes, small)).text).toBe(expected)
+  })
+
+  test('CRLF streams are forwarded untouched, usage still observed', () => {
+    const text = wire('openai-chat', 'text-usage-obfuscation.chunks.txt').replace(/\n/g, '\r\n')
+    const r = runFiltered(split(enc.encode(text), [500, 5000]))
+    expect(r.text).toBe(text)
+    expect(r.obs.usage).toMatchObject({ inputTokens: 16, outputTokens: 300 })
+  })
+
+  test('a failure drops the event in progress and ends with the error frames', () => {
+    const t = filteredPassthroughStream(chat, isUsageOnlyChunk)
+    const out = t.chunk(enc.encode('data: {"id":"c","choices":[{"index":0,"delta":{"content":"a"},"finish_reason":null}]}\n\ndata: {"id":"c","choi'))
+    expect(dec.decode(out!)).toBe('data: {"id":"c","choices":[{"index":0,"delta":{"content":"a"},"finish_reason":null}]}\n\n')
+    const failed = dec.decode(t.fail({ status: 502, kind: 'api_error', message: 'cut' })!)
+    expect(failed.startsWith('data: {"error"')).toBe(true)
   })
 })
