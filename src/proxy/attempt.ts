@@ -128,7 +128,8 @@ function upstreamKeyFor(state: RequestState, attempt: Attempt, ctx: ProxyContext
   return ctx.config.auth ? extractUpstreamKey(h) : extractClientKey(h, state.url)
 }
 
-async function callUpstream(state: RequestState, attempt: Attempt, ctx: ProxyContext): Promise<AttemptOutcome> {
+/** `asIs`: send a pass-through body without the proxy's own additions (a server refused them) */
+async function callUpstream(state: RequestState, attempt: Attempt, ctx: ProxyContext, asIs = false): Promise<AttemptOutcome> {
   const { provider } = attempt
   const up = dialectEntry(provider.dialect)
   if (!up)
@@ -148,7 +149,7 @@ async function callUpstream(state: RequestState, attempt: Attempt, ctx: ProxyCon
     path = up.upstreamPath
     bodyObj = attempt.entry ? applyTransformsToBody(front.dialect.name, state.body, attempt.entry) : state.body
     bodyObj = bodyObj === state.body ? { ...state.body, model: attempt.model } : { ...bodyObj, model: attempt.model }
-    if (up.adaptPassthrough) {
+    if (up.adaptPassthrough && !asIs) {
       const adapted = up.adaptPassthrough(bodyObj)
       bodyObj = adapted.body
       hide = adapted.hide
@@ -188,7 +189,15 @@ async function callUpstream(state: RequestState, attempt: Attempt, ctx: ProxyCon
     throw err
   }
   const res = sent.response
-  if (!res.ok) return upstreamFailure(state, attempt, ctx, up.dialect, same, key, res)
+  if (!res.ok) {
+    // an older OpenAI-compatible server that refuses the stream_options the proxy added: once more
+    // with the client's body as it was (the stream then goes unbilled, as it would without us)
+    if (hide && (res.status === 400 || res.status === 422) && /stream_options|include_usage/.test(await res.clone().text().catch(() => ''))) {
+      sent.abort('stream_options refused')
+      return callUpstream(state, attempt, ctx, true)
+    }
+    return upstreamFailure(state, attempt, ctx, up.dialect, same, key, res)
+  }
   const ct = res.headers.get('content-type') ?? ''
   if (ct.includes('text/html')) {
     ctx.reportAttempt(attempt, undefined, 502)

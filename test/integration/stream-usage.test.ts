@@ -9,6 +9,7 @@ import { openaiChat } from '../helpers/wire'
 import { parsePrometheus } from '../unit/observe/prometheus-parser'
 
 let up: Mock
+let strict: Mock
 let proxy: TestProxy
 
 /** like OpenAI: the usage chunk (and `usage: null` on the others) only when asked for */
@@ -20,11 +21,24 @@ function likeOpenAI(r: Received): Reply {
 
 beforeAll(async () => {
   up = startMock(likeOpenAI)
-  proxy = await startProxy({ providers: { up: { dialect: 'openai-chat', base_url: `${up.url}/v1`, api_key: 'sk-up' } }, models: { 'gpt-*': 'up/*' } })
+  // an older OpenAI-compatible server (Azure before 2024-09, early vLLM): stream_options is a 400
+  strict = startMock((r) =>
+    r.body?.stream_options !== undefined
+      ? { kind: 'json', status: 400, body: { error: { message: 'Unrecognized request argument supplied: stream_options', type: 'invalid_request_error', param: null, code: null } } }
+      : likeOpenAI(r),
+  )
+  proxy = await startProxy({
+    providers: {
+      up: { dialect: 'openai-chat', base_url: `${up.url}/v1`, api_key: 'sk-up' },
+      strict: { dialect: 'openai-chat', base_url: `${strict.url}/v1`, api_key: 'sk-up' },
+    },
+    models: { 'gpt-*': 'up/*', 'old-*': 'strict/*' },
+  })
 })
 afterAll(() => {
   proxy?.stop()
   up?.stop()
+  strict?.stop()
 })
 
 const post = (body: Record<string, unknown>) =>
@@ -80,6 +94,19 @@ describe('usage of pass-through Chat streams', () => {
     expect(await stream.finalContent()).toBe('billed answer')
     expect(up.received.at(-1)!.body.stream_options).toEqual({ include_obfuscation: false, include_usage: true })
     expect(await tokensAfter('gpt-c')).toEqual({ input: 120, output: 34 })
+  })
+
+  test('a server that refuses stream_options gets the client\'s body as it was, once more', async () => {
+    const before = strict.received.length
+    const res = await post({ model: 'old-1', stream: true, messages: [{ role: 'user', content: 'hi' }] })
+    expect(res.status).toBe(200)
+    expect(await res.text()).toContain('data: [DONE]')
+    const sent = strict.received.slice(before).map((r) => r.body.stream_options)
+    expect(sent).toEqual([{ include_usage: true }, undefined])
+    // a client that asked for usage itself gets the server's refusal, unchanged
+    const asked = await post({ model: 'old-2', stream: true, stream_options: { include_usage: true }, messages: [{ role: 'user', content: 'hi' }] })
+    expect(asked.status).toBe(400)
+    expect(strict.received.length).toBe(before + 3)
   })
 
   test('non-streaming bodies go up untouched', async () => {
