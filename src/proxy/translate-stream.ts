@@ -90,42 +90,75 @@ export function translatingStream(upstream: Dialect, front: Dialect, ctx: Respon
   }
 }
 
+/** Reads usage and errors off a same-dialect stream, for the ledger and the log. */
+class UsageTap {
+  readonly observed: StreamObservation = { usage: { inputTokens: 0, outputTokens: 0 } }
+  private readonly parser: SseParser
+
+  constructor(private readonly dialect: Dialect) {
+    const dec = dialect.decodeStream()
+    const onEvent = (ev: CanonEvent) => observe(this.observed, ev)
+    this.parser = new SseParser((frame) => {
+      const d = frame.data
+      if (carriesUsage(d) || d.includes('"error"')) dec.push(frame, onEvent)
+    })
+  }
+
+  /** any text, split anywhere (a stream whose line ends are not plain LF) */
+  feed(text: string): void {
+    this.parser.feed(text)
+  }
+
+  /** whole events, pre-filtered with two substring searches: true when they were read */
+  look(events: string): boolean {
+    if (!carriesUsage(events) && !events.includes('"error"')) return false
+    this.parser.feed(events)
+    return true
+  }
+
+  flush(): void {
+    this.parser.flush()
+  }
+
+  /** the upstream failed: the client's error frames */
+  fail(err: StreamError): Uint8Array | undefined {
+    this.observed.error = err
+    let s = ''
+    for (const f of this.dialect.streamErrorFrames(err)) s += formatSse(f)
+    return toBytes(s)
+  }
+}
+
+/** the index of the last blank line in LF text, -1 if none (most reads end on one: checked first) */
+function lastBoundary(text: string): number {
+  const n = text.length
+  return n > 1 && text.charCodeAt(n - 1) === 10 && text.charCodeAt(n - 2) === 10 ? n - 2 : text.lastIndexOf('\n\n')
+}
+
 /**
- * Same dialect on both sides: bytes go out exactly as they came. A tap reads the frames that
- * carry usage or an error, for the ledger and the log. Whole events are pre-filtered with two
- * substring searches, so the many events that carry neither are never split into lines, let
- * alone JSON-parsed.
+ * Same dialect on both sides: bytes go out exactly as they came. The tap reads whole events, so
+ * the many that carry neither usage nor an error are never split into lines, let alone parsed.
  */
 export function passthroughStream(dialect: Dialect): ChunkTranslator {
   const decoder = new TextDecoder()
-  const dec = dialect.decodeStream()
-  const observed: StreamObservation = { usage: { inputTokens: 0, outputTokens: 0 } }
-  const onEvent = (ev: CanonEvent) => observe(observed, ev)
-  const parser = new SseParser((frame) => {
-    const d = frame.data
-    if (carriesUsage(d) || d.includes('"error"')) dec.push(frame, onEvent)
-  })
+  const tap = new UsageTap(dialect)
   /** text of the event in progress (after the last blank line) */
   let pending = ''
   /** a CR was seen: line ends are not just LF, every byte goes through the parser */
   let crlf = false
-  const look = (events: string) => {
-    if (carriesUsage(events) || events.includes('"error"')) parser.feed(events)
-  }
-  const tap = (text: string) => {
+  const read = (text: string) => {
     if (crlf || text.indexOf('\r') !== -1) {
       if (!crlf) {
         crlf = true
         text = pending + text
         pending = ''
       }
-      parser.feed(text)
+      tap.feed(text)
       return
     }
-    // most reads end on an event boundary; otherwise only the new text is searched for the last
-    // one, so a long event arriving in many pieces is not rescanned
-    const n = text.length
-    const cut = n > 1 && text.charCodeAt(n - 1) === 10 && text.charCodeAt(n - 2) === 10 ? n - 2 : text.lastIndexOf('\n\n')
+    // only the new text is searched for the last boundary, so a long event arriving in many
+    // pieces is not rescanned
+    const cut = lastBoundary(text)
     let end: number
     if (cut !== -1) end = cut + 2
     else if (text.charCodeAt(0) === 10 && pending.charCodeAt(pending.length - 1) === 10) end = 1 // a blank line split over two reads
@@ -133,33 +166,30 @@ export function passthroughStream(dialect: Dialect): ChunkTranslator {
       pending += text
       return
     }
-    look(pending + text.slice(0, end))
+    tap.look(pending + text.slice(0, end))
     pending = text.slice(end)
   }
   let closed = false
   return {
-    observed,
+    observed: tap.observed,
     chunk(bytes) {
-      if (!closed) tap(decoder.decode(bytes, STREAM))
+      if (!closed) read(decoder.decode(bytes, STREAM))
       return bytes
     },
     end() {
       if (closed) return undefined
       closed = true
       const rest = decoder.decode()
-      if (crlf) parser.feed(rest)
-      else look(pending + rest)
+      if (crlf) tap.feed(rest)
+      else tap.look(pending + rest)
       pending = ''
-      parser.flush()
+      tap.flush()
       return undefined
     },
     fail(err) {
       if (closed) return undefined
       closed = true
-      observed.error = err
-      let s = ''
-      for (const f of dialect.streamErrorFrames(err)) s += formatSse(f)
-      return toBytes(s)
+      return tap.fail(err)
     },
   }
 }
@@ -167,26 +197,20 @@ export function passthroughStream(dialect: Dialect): ChunkTranslator {
 /**
  * Same dialect, but some frames are the proxy's alone (a usage chunk it asked for and the client
  * did not): whole events go out as they came, except those `hide` names. Events are forwarded
- * once complete, so one is never half sent; the usage tap reads them as in passthroughStream.
- * A stream with CR line ends is forwarded untouched (hiding needs LF event boundaries).
+ * once complete, so one is never half sent. A stream with CR line ends is forwarded untouched
+ * (hiding needs LF event boundaries).
  */
 export function filteredPassthroughStream(dialect: Dialect, hide: (data: string) => boolean): ChunkTranslator {
   const decoder = new TextDecoder()
-  const dec = dialect.decodeStream()
-  const observed: StreamObservation = { usage: { inputTokens: 0, outputTokens: 0 } }
-  const onEvent = (ev: CanonEvent) => observe(observed, ev)
-  const parser = new SseParser((frame) => {
-    const d = frame.data
-    if (carriesUsage(d) || d.includes('"error"')) dec.push(frame, onEvent)
-  })
+  const tap = new UsageTap(dialect)
   /** the event in progress, held until complete */
   let held = ''
   let raw = false
   let closed = false
   /** complete events (text ending in a blank line) → what the client gets */
   const filter = (events: string): string => {
-    if (!carriesUsage(events) && !events.includes('"error"')) return events
-    parser.feed(events)
+    // only an event with usage can be hidden
+    if (!tap.look(events)) return events
     let out = ''
     let start = 0
     for (let end = events.indexOf('\n\n'); end !== -1; end = events.indexOf('\n\n', start)) {
@@ -199,7 +223,7 @@ export function filteredPassthroughStream(dialect: Dialect, hide: (data: string)
     return out + events.slice(start)
   }
   return {
-    observed,
+    observed: tap.observed,
     chunk(bytes) {
       if (closed) return undefined
       const text = decoder.decode(bytes, STREAM)
@@ -207,12 +231,11 @@ export function filteredPassthroughStream(dialect: Dialect, hide: (data: string)
         const out = held + text
         held = ''
         raw = true
-        parser.feed(out)
+        tap.feed(out)
         return toBytes(out)
       }
       const all = held + text
-      const n = all.length
-      const cut = n > 1 && all.charCodeAt(n - 1) === 10 && all.charCodeAt(n - 2) === 10 ? n - 2 : all.lastIndexOf('\n\n')
+      const cut = lastBoundary(all)
       if (cut === -1) {
         held = all
         return undefined
@@ -226,24 +249,21 @@ export function filteredPassthroughStream(dialect: Dialect, hide: (data: string)
       const rest = held + decoder.decode()
       held = ''
       if (raw) {
-        parser.feed(rest)
-        parser.flush()
+        tap.feed(rest)
+        tap.flush()
         return toBytes(rest)
       }
       // a last event without its blank line
       const out = rest ? filter(`${rest}\n\n`) : ''
-      parser.flush()
+      tap.flush()
       return toBytes(out.endsWith('\n\n') && !rest.endsWith('\n\n') ? out.slice(0, -2) : out)
     },
     fail(err) {
       if (closed) return undefined
       closed = true
-      observed.error = err
       // the event in progress was never sent: it is dropped with the stream
       held = ''
-      let s = ''
-      for (const f of dialect.streamErrorFrames(err)) s += formatSse(f)
-      return toBytes(s)
+      return tap.fail(err)
     },
   }
 }
