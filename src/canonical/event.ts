@@ -11,7 +11,8 @@ export type BlockStart =
   | { kind: 'text' }
   | { kind: 'reasoning'; origin: ReasoningOrigin }
   | { kind: 'redacted_reasoning'; data: string }
-  | { kind: 'tool_call'; id: string; name: string; custom?: boolean }
+  /** signature: Gemini's thoughtSignature on the call, to be replayed with it */
+  | { kind: 'tool_call'; id: string; name: string; custom?: boolean; signature?: string }
 
 export type CanonEvent =
   | { type: 'start'; id: string; model: string; usage?: Partial<CanonUsage> }

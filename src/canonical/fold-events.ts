@@ -119,6 +119,7 @@ function openPart(block: Extract<CanonEvent, { type: 'block_start' }>['block']):
     case 'tool_call': {
       const part: ToolCallPart = { type: 'tool_call', id: block.id, name: block.name, argumentsJson: '' }
       if (block.custom) part.custom = true
+      if (block.signature) part.signature = block.signature
       return part
     }
   }

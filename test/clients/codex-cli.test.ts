@@ -1,7 +1,8 @@
 // The real Codex CLI (`codex exec`) through the proxy's Responses front door, on every foreign
 // upstream dialect: the model calls Codex's exec_command tool, Codex runs it, sends the output
 // back, and prints the answer; on Claude, the signed thinking Codex replays (carried in the
-// reasoning item's encrypted_content) reaches Claude again with the tool call. Needs the CLI: CODEX_BIN, or
+// reasoning item's encrypted_content) reaches Claude again with the tool call, and Gemini gets
+// its call's thoughtSignature back the same way. Needs the CLI: CODEX_BIN, or
 // `npm install --prefix /tmp/llm-proxy-clients @openai/codex` (.ci/run does that); else skipped.
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
@@ -29,7 +30,10 @@ describe.skipIf(!HAVE)('Codex CLI through the proxy', () => {
       const file = join(dir, `${d}.txt`)
       return JSON.stringify(r.body).includes(`${MARK}-${d}`)
         ? WIRE[d](r, { text: `All done on ${d}.` })
-        : WIRE[d](r, { reasoning: 'Write the file with tee.', tools: [{ id: `call_${d.replace(/-/g, '_')}_1`, name: 'exec_command', args: { cmd: `echo ${MARK}-${d} | tee ${file}`, workdir: dir } }] })
+        : WIRE[d](r, {
+            reasoning: 'Write the file with tee.',
+            tools: [{ id: `call_${d.replace(/-/g, '_')}_1`, name: 'exec_command', args: { cmd: `echo ${MARK}-${d} | tee ${file}`, workdir: dir }, signature: 'gsig-cli' }],
+          })
     })
     proxy = await startProxy({
       providers: {
@@ -70,6 +74,12 @@ describe.skipIf(!HAVE)('Codex CLI through the proxy', () => {
         const turn = last.messages.find((m: { role: string; content: unknown }) => m.role === 'assistant' && Array.isArray(m.content))
         expect(turn.content[0]).toEqual({ type: 'thinking', thinking: 'Write the file with tee.', signature: 'sig-mock' })
         expect(last.thinking).toMatchObject({ type: 'enabled' })
+      }
+      if (up === 'gemini') {
+        // and Gemini gets its signature back on the call, not Google's placeholder
+        const last = mock.received.filter((r) => dialectOf(r.path) === 'gemini').at(-1)!.body
+        const call = last.contents.flatMap((c: { parts: Array<Record<string, unknown>> }) => c.parts).find((p: Record<string, unknown>) => p.functionCall)
+        expect(call.thoughtSignature).toBe('gsig-cli')
       }
     }, 60_000)
 })

@@ -126,6 +126,33 @@ describe('Codex CLI → a vendor without custom tools', () => {
     expect(JSON.stringify(b2)).not.toContain('llmproxy.anthropic')
   })
 
+  test('Gemini keeps its signature on the call: it rides in a reasoning item before it (→ gemini)', async () => {
+    const saved = rig.reply
+    rig.reply = (r: Received) =>
+      upstreamView('gemini', r.body).toolResults.length
+        ? WIRE.gemini(r, { text: 'Done.' })
+        : WIRE.gemini(r, { text: 'Patching README.', tools: [{ id: CALL_ID, name: 'apply_patch', args: { input: PATCH }, signature: 'gsig-mock-1' }] })
+    try {
+      const turn1 = await codexTurn(MODEL.gemini, CODEX_FIRST_INPUT)
+      expect(turn1.done.map((i) => i.type)).toEqual(['message', 'reasoning', 'custom_tool_call'])
+      const carrier = turn1.done[1]
+      expect(carrier.summary).toEqual([])
+      expect(carrier.encrypted_content).toStartWith('llmproxy.gemini-call.v1:')
+      const call = turn1.done[2]
+      const input2 = [...CODEX_FIRST_INPUT, ...turn1.done.slice(0, 2).map((i) => (i.type === 'reasoning' ? { ...i, content: null } : i)), call, { type: 'custom_tool_call_output', call_id: call.call_id, output: PATCH_RESULT }]
+      const turn2 = await codexTurn(MODEL.gemini, input2)
+      const b2 = turn2.upstream.body
+      expect(PROBLEMS.gemini(b2)).toEqual([])
+      const model = b2.contents.find((c: { role: string }) => c.role === 'model')
+      const fc = model.parts.find((p: { functionCall?: unknown }) => p.functionCall)
+      // the real signature, not Google's placeholder
+      expect(fc.thoughtSignature).toBe('gsig-mock-1')
+      expect(JSON.stringify(b2)).not.toContain('llmproxy.')
+    } finally {
+      rig.reply = saved
+    }
+  })
+
   test('the packed thinking never reaches another vendor when Codex switches models mid-conversation', async () => {
     const turn1 = await codexTurn(MODEL.anthropic, CODEX_FIRST_INPUT)
     const [reasoning, message, call] = turn1.done

@@ -6,6 +6,8 @@ export interface ToolCallSpec {
   id: string
   name: string
   args: Record<string, unknown>
+  /** Gemini only: the call's thoughtSignature */
+  signature?: string
 }
 
 export interface Script {
@@ -146,7 +148,8 @@ export function gemini(r: Received, s: Script): Reply {
   const parts: any[] = []
   if (s.reasoning) parts.push({ text: s.reasoning, thought: true })
   if (s.text) parts.push({ text: s.text })
-  for (const t of s.tools ?? []) parts.push({ functionCall: { name: t.name, args: t.args } })
+  const call = (t: ToolCallSpec) => (t.signature ? { functionCall: { name: t.name, args: t.args }, thoughtSignature: t.signature } : { functionCall: { name: t.name, args: t.args } })
+  for (const t of s.tools ?? []) parts.push(call(t))
   const body = (ps: any[], last: boolean) => ({
     candidates: [{ content: { role: 'model', parts: ps }, ...(last ? { finishReason } : {}), index: 0 }],
     ...(last ? { usageMetadata } : {}),
@@ -157,7 +160,7 @@ export function gemini(r: Received, s: Script): Reply {
   const frames: any[] = []
   if (s.reasoning) frames.push({ data: body([{ text: s.reasoning, thought: true }], false) })
   if (s.text) for (const p of pieces(s.text)) frames.push({ data: body([{ text: p }], false) })
-  for (const t of s.tools ?? []) frames.push({ data: body([{ functionCall: { name: t.name, args: t.args } }], false) })
+  for (const t of s.tools ?? []) frames.push({ data: body([call(t)], false) })
   frames.push({ data: body([], true) })
   return { kind: 'sse', frames, delayMs: s.delayMs }
 }

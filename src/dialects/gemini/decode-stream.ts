@@ -9,8 +9,8 @@
 // sent as one delta when the call closes. Calls without an id get `call_<responseId>_<n>`.
 // thoughtSignature: on a thought part → reasoning_signature of that block; on a text part → a
 // text-less gemini reasoning block right after the text block (encode-contents.ts puts it back on
-// the text); on a functionCall → LOST: a canonical tool_call block has no signature field, so
-// requests built from streamed history send Google's placeholder signature instead.
+// the text); on a functionCall → the tool_call block's `signature` (a Responses client carries it
+// to the next turn; other clients cannot, and Google's placeholder goes up instead).
 // finishReason completes the stream (finish once); usageMetadata carries running totals: a usage
 // event goes out whenever a count changed. end() without any finishReason is a dropped stream.
 import type { CanonEvent, ErrorKind } from '../../canonical/event'
@@ -116,7 +116,7 @@ export class GeminiStreamDecoder implements StreamTranslator<SseFrame, CanonEven
 
   private part(p: Json, emit: Emit): void {
     const fc = p.functionCall
-    if (isObject(fc)) return this.functionCall(fc, emit)
+    if (isObject(fc)) return this.functionCall(fc, emit, asString(p.thoughtSignature))
     const text = p.text
     const signature = p.thoughtSignature
     if (p.thought === true) {
@@ -144,7 +144,7 @@ export class GeminiStreamDecoder implements StreamTranslator<SseFrame, CanonEven
     // executableCode, codeExecutionResult, inlineData…: no canonical block
   }
 
-  private functionCall(fc: Json, emit: Emit): void {
+  private functionCall(fc: Json, emit: Emit, signature: string | undefined): void {
     const name = asString(fc.name)
     if (this.partialArgs) {
       if (name === undefined) {
@@ -163,7 +163,7 @@ export class GeminiStreamDecoder implements StreamTranslator<SseFrame, CanonEven
     const id = asString(fc.id) || callId(this.responseId, this.calls)
     this.calls++
     const index = this.nextBlock++
-    emit({ type: 'block_start', index, block: { kind: 'tool_call', id, name } })
+    emit({ type: 'block_start', index, block: signature ? { kind: 'tool_call', id, name, signature } : { kind: 'tool_call', id, name } })
     const args: Json = isObject(fc.args) ? fc.args : {}
     const frags = fc.partialArgs
     if (Array.isArray(frags)) for (let i = 0; i < frags.length; i++) applyPartialArg(args, frags[i])

@@ -1,14 +1,19 @@
-// Claude's thinking, carried through a Responses client in `encrypted_content` (pitfall D4).
-// With thinking on, Claude requires the previous tool turn's thinking block back verbatim with its
-// signature. A Responses client that keeps its own history (Codex with store:false, the AI SDK)
-// replays reasoning items' encrypted_content untouched, so the proxy parks the block there, under
-// a prefix no OpenAI value has, and restores it when the item comes back. Only for clients that
-// asked for `include: ["reasoning.encrypted_content"]`, as OpenAI does. Only the proxy reads these
-// values: a restored part has origin anthropic, and reasoning of any origin but openai is never
-// sent to an OpenAI upstream (encode-input.ts), so a packed value cannot leak to one.
+// Another provider's reasoning state, carried through a Responses client in `encrypted_content`.
+// A Responses client that keeps its own history (Codex with store:false, the AI SDK) replays
+// reasoning items' encrypted_content untouched, so the proxy parks state there, under a prefix no
+// OpenAI value has, and restores it when the item comes back. Only for clients that asked for
+// `include: ["reasoning.encrypted_content"]`, as OpenAI does. Two kinds:
+// - Claude's thinking (pitfall D4): with thinking on, Claude requires the previous tool turn's
+//   thinking block back verbatim with its signature;
+// - Gemini's thoughtSignature on a function call: Gemini 3 wants it back on that call (without
+//   it, Google's placeholder goes up and the model loses its reasoning context). It rides in a
+//   summary-less reasoning item just before the call and goes back onto the call that follows it.
+// Only the proxy reads these values: restored parts are never sent to an OpenAI upstream
+// (encode-input.ts keeps origin openai only), and pass-through bodies are stripped of them.
 import type { CanonPart, CanonRequest } from '../../canonical/request'
 
 const PREFIX = 'llmproxy.anthropic.v1:'
+const GEMINI_CALL = 'llmproxy.gemini-call.v1:'
 const INCLUDE = 'reasoning.encrypted_content'
 
 type Reasoning = Extract<CanonPart, { type: 'reasoning' }>
@@ -33,7 +38,17 @@ export function dropCarriedReasoning(body: Record<string, unknown>): Record<stri
 const isCarried = (item: unknown): boolean => {
   if (typeof item !== 'object' || item === null) return false
   const { type, encrypted_content: e } = item as { type?: unknown; encrypted_content?: unknown }
-  return type === 'reasoning' && typeof e === 'string' && e.startsWith(PREFIX)
+  return type === 'reasoning' && typeof e === 'string' && (e.startsWith(PREFIX) || e.startsWith(GEMINI_CALL))
+}
+
+/** Gemini's signature on a function call → the opaque value of the item carried before the call */
+export const packGeminiCallSignature = (signature: string): string => GEMINI_CALL + Buffer.from(signature).toString('base64')
+
+/** a value packGeminiCallSignature made → the signature; undefined for anything else */
+export function unpackGeminiCallSignature(encrypted: string): string | undefined {
+  if (!encrypted.startsWith(GEMINI_CALL)) return undefined
+  const signature = Buffer.from(encrypted.slice(GEMINI_CALL.length), 'base64').toString('utf8')
+  return signature || undefined
 }
 
 /** signed or redacted Anthropic thinking → the opaque value; undefined when there is nothing to replay */

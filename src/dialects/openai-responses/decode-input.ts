@@ -13,7 +13,7 @@ import { badRequest } from '../../errors'
 import { partFromResponses } from './convert-content'
 import { needObject, wrongType } from './validate'
 import { isObject, type Json } from './wire'
-import { unpackAnthropicReasoning } from './carried-reasoning'
+import { unpackAnthropicReasoning, unpackGeminiCallSignature } from './carried-reasoning'
 
 export interface DecodedInput {
   system: CanonPart[]
@@ -81,6 +81,8 @@ export function decodeInput(input: unknown, warnings: string[]): DecodedInput {
   const list = input as unknown[]
   /** call id → tool name (Gemini needs the name on results) */
   const callNames = new Map<string, string>()
+  /** a carried Gemini signature waiting for the call item after it */
+  let callSignature: string | undefined
 
   const last = () => messages[messages.length - 1]
   const assistantTurn = (): CanonPart[] => {
@@ -119,6 +121,12 @@ export function decodeInput(input: unknown, warnings: string[]): DecodedInput {
         break
       }
       case 'reasoning': {
+        // Gemini's signature for the call that follows, parked by us on an earlier turn
+        const signature = typeof item.encrypted_content === 'string' ? unpackGeminiCallSignature(item.encrypted_content) : undefined
+        if (signature) {
+          callSignature = signature
+          break
+        }
         const part = reasoningPart(item)
         if (part) assistantTurn().push(part)
         break
@@ -131,6 +139,8 @@ export function decodeInput(input: unknown, warnings: string[]): DecodedInput {
         const args = stringArg(custom ? item.input : item.arguments)
         const part: CanonPart = { type: 'tool_call', id, name: item.name, argumentsJson: args }
         if (custom) part.custom = true
+        if (callSignature) part.signature = callSignature
+        callSignature = undefined
         callNames.set(id, item.name)
         assistantTurn().push(part)
         break

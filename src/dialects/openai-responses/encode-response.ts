@@ -4,7 +4,7 @@
 // signed thinking is carried in encrypted_content for clients that ask for it (carried-reasoning.ts).
 import type { CanonResponse } from '../../canonical/response'
 import type { ResponseContext } from '../dialect'
-import { packAnthropicReasoning, wantsCarriedReasoning } from './carried-reasoning'
+import { packAnthropicReasoning, packGeminiCallSignature, wantsCarriedReasoning } from './carried-reasoning'
 import { usageToResponses } from './convert-usage'
 import { outcomeForFinish } from './map-finish-reason'
 import { customCallItem, customInput, customToolNames, functionCallItem, messageItem, outputText, reasoningItem } from './output-items'
@@ -35,6 +35,8 @@ export function encodeResponse(res: CanonResponse, ctx: ResponseContext): Json {
         output.push(messageItem(ctx.newId('msg_'), [{ type: 'refusal', refusal: p.text }]))
         break
       case 'tool_call': {
+        // Gemini's signature on the call rides in a reasoning item just before it
+        if (carry && p.signature) output.push(reasoningItem(ctx.newId('rs_'), '', packGeminiCallSignature(p.signature)))
         const input = customInput(p.custom, p.name, p.argumentsJson, custom)
         if (input !== undefined) output.push(customCallItem(ctx.newId('ctc_'), p.id, p.name, input))
         else output.push(functionCallItem(ctx.newId('fc_'), p.id, p.name, p.argumentsJson || '{}'))

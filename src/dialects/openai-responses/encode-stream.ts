@@ -21,7 +21,7 @@ import type { CanonFinish } from '../../canonical/response'
 import { emptyUsage, mergeUsage, type CanonUsage } from '../../canonical/usage'
 import type { SseFrame } from '../../framing/sse'
 import type { ResponseContext, StreamTranslator } from '../dialect'
-import { packAnthropicReasoning, wantsCarriedReasoning } from './carried-reasoning'
+import { packAnthropicReasoning, packGeminiCallSignature, wantsCarriedReasoning } from './carried-reasoning'
 import { usageToResponses } from './convert-usage'
 import { errorFrames, failedError } from './encode-error'
 import { outcomeForFinish } from './map-finish-reason'
@@ -54,6 +54,8 @@ interface Slot {
   anthropic: boolean
   signature?: string
   redacted?: string
+  /** Gemini's signature on this call: carried in a reasoning item just before it */
+  callSignature?: string
   itemId: string
   /** -1 until output_item.added was sent */
   outputIndex: number
@@ -122,6 +124,7 @@ export class ResponsesStreamEncoder implements StreamTranslator<CanonEvent, SseF
         } else if (b.kind === 'tool_call') {
           const custom = b.custom === true || this.custom?.has(b.name) === true
           slot = newSlot(custom ? CUSTOM : FUNCTION, b.id || this.ctx.newId('call_'), b.name, b.custom === true)
+          if (this.carry && b.signature) slot.callSignature = b.signature
         }
         this.slots[ev.index] = slot
         if (!slot) return
@@ -211,6 +214,10 @@ export class ResponsesStreamEncoder implements StreamTranslator<CanonEvent, SseF
 
   /** output_item.added (+ its first part), then what accumulated while the slot waited */
   private open(slot: Slot, emit: Emit): void {
+    if (slot.callSignature !== undefined) {
+      this.carryCallSignature(slot.callSignature, emit)
+      slot.callSignature = undefined
+    }
     const k = this.nextOutput++
     slot.outputIndex = k
     slot.itemId = this.ctx.newId(slot.kind === MESSAGE ? 'msg_' : slot.kind === REASONING ? 'rs_' : slot.kind === FUNCTION ? 'fc_' : 'ctc_')
@@ -234,6 +241,15 @@ export class ResponsesStreamEncoder implements StreamTranslator<CanonEvent, SseF
         return
     }
     if (slot.text) this.emitDelta(slot, slot.text, emit)
+  }
+
+  /** a complete, summary-less reasoning item holding a Gemini call's signature, before the call */
+  private carryCallSignature(signature: string, emit: Emit): void {
+    const k = this.nextOutput++
+    const item = JSON.stringify(reasoningItem(this.ctx.newId('rs_'), '', packGeminiCallSignature(signature)))
+    this.frame('response.output_item.added', `,"output_index":${k},"item":${item}`, emit)
+    this.frame('response.output_item.done', `,"output_index":${k},"item":${item}`, emit)
+    this.done.push(item)
   }
 
   /** the current item is complete: its done events, then the next waiting slot */

@@ -31,10 +31,13 @@ describe('decodeStream: recorded fixtures', () => {
     expect(usage[0].usage).toEqual({ inputTokens: 9, outputTokens: 208, reasoningTokens: 185 })
   })
 
-  test('tool call (no id, signature, STOP on an empty-text chunk): tool_calls finish, no text block', () => {
-    const events = decodeAll(fixtureFrames('tool-call.chunks.txt'))
+  test('tool call (no id, signature, STOP on an empty-text chunk): tool_calls finish, no text block, the signature on the call', () => {
+    const frames = fixtureFrames('tool-call.chunks.txt')
+    const signature = JSON.parse(frames[0]!.data).candidates[0].content.parts[0].thoughtSignature
+    expect(signature).toStartWith('EqUCCqIC')
+    const events = decodeAll(frames)
     expect(events.slice(1, 4)).toEqual([
-      { type: 'block_start', index: 0, block: { kind: 'tool_call', id: 'call_b36LacjwM668nsEP2tbsgQQ_0', name: 'weather' } },
+      { type: 'block_start', index: 0, block: { kind: 'tool_call', id: 'call_b36LacjwM668nsEP2tbsgQQ_0', name: 'weather', signature } },
       { type: 'tool_args_delta', index: 0, json: '{"location":"San Francisco"}' },
       { type: 'block_stop', index: 0 },
     ])
@@ -44,10 +47,13 @@ describe('decodeStream: recorded fixtures', () => {
   })
 
   test('Vertex streamed arguments: two calls assembled from partialArgs; trafficType-only usage ignored', () => {
-    const events = decodeAll(fixtureFrames('vertex-stream-args-parallel.chunks.txt'))
+    const frames = fixtureFrames('vertex-stream-args-parallel.chunks.txt')
+    const signature = JSON.parse(frames[0]!.data).candidates[0].content.parts[0].thoughtSignature
+    const events = decodeAll(frames)
     const starts = of(events, 'block_start')
     expect(starts.map((s) => s.block)).toEqual([
-      { kind: 'tool_call', id: 'call_dqHOab6xGLzWodAPkPuViA4_0', name: 'getWeather' },
+      // Gemini signs the first call of a step only
+      { kind: 'tool_call', id: 'call_dqHOab6xGLzWodAPkPuViA4_0', name: 'getWeather', signature },
       { kind: 'tool_call', id: 'call_dqHOab6xGLzWodAPkPuViA4_1', name: 'getWeather' },
     ])
     expect(blockTexts(events)).toEqual({ 0: '{"location":"Boston"}', 1: '{"location":"San Francisco"}' })
@@ -90,7 +96,7 @@ describe('decodeStream: hand-made streams', () => {
       { type: 'text_delta', index: 1, text: 'Calling ' },
       { type: 'text_delta', index: 1, text: 'now.' },
       { type: 'block_stop', index: 1 },
-      { type: 'block_start', index: 2, block: { kind: 'tool_call', id: 'fc1', name: 'f' } },
+      { type: 'block_start', index: 2, block: { kind: 'tool_call', id: 'fc1', name: 'f', signature: 'sigF' } },
       { type: 'tool_args_delta', index: 2, json: '{"a":1}' },
       { type: 'block_stop', index: 2 },
       { type: 'usage', usage: { inputTokens: 12, cacheReadTokens: 4, outputTokens: 12, reasoningTokens: 7 } },

@@ -4,7 +4,7 @@
 import { describe, expect, test } from 'bun:test'
 import type { CanonEvent } from '../../../../src/canonical/event'
 import type { CanonResponse } from '../../../../src/canonical/response'
-import { dropCarriedReasoning, packAnthropicReasoning, unpackAnthropicReasoning, wantsCarriedReasoning } from '../../../../src/dialects/openai-responses/carried-reasoning'
+import { dropCarriedReasoning, packAnthropicReasoning, packGeminiCallSignature, unpackAnthropicReasoning, unpackGeminiCallSignature, wantsCarriedReasoning } from '../../../../src/dialects/openai-responses/carried-reasoning'
 import { decodeRequest } from '../../../../src/dialects/openai-responses/decode-request'
 import { encodeRequest } from '../../../../src/dialects/openai-responses/encode-request'
 import { encodeResponse } from '../../../../src/dialects/openai-responses/encode-response'
@@ -119,5 +119,55 @@ describe('carried Claude thinking', () => {
     const plain = (encodeResponse(res, testCtx(NOT_ASKING)) as Payload).output
     expect(plain.map((i: Payload) => i.type)).toEqual(['reasoning', 'message'])
     expect(JSON.stringify(plain)).not.toContain('SIG')
+  })
+})
+
+describe('carried Gemini call signatures', () => {
+  const CALL: CanonEvent[] = [
+    { type: 'start', id: 'g', model: 'gemini' },
+    { type: 'block_start', index: 0, block: { kind: 'tool_call', id: 'call_g_0', name: 'shell', signature: 'gsig==' } },
+    { type: 'tool_args_delta', index: 0, json: '{"cmd":"ls"}' },
+    { type: 'block_stop', index: 0 },
+    { type: 'finish', finish: 'tool_calls' },
+    { type: 'end' },
+  ]
+
+  test('round trip of the packed value', () => {
+    expect(unpackGeminiCallSignature(packGeminiCallSignature('a/b+c=='))).toBe('a/b+c==')
+    expect(unpackGeminiCallSignature(packAnthropicReasoning('t', 's')!)).toBeUndefined()
+  })
+
+  test('stream: a summary-less reasoning item just before the call; replayed, the signature is back on the call', () => {
+    const items = doneItems(CALL)
+    expect(items.map((i) => i.type)).toEqual(['reasoning', 'function_call'])
+    expect(items[0].summary).toEqual([])
+    const next = decodeRequest({
+      model: 'm',
+      input: [{ role: 'user', content: 'hi' }, ...items, { type: 'function_call_output', call_id: 'call_g_0', output: 'a.txt' }],
+      include: ['reasoning.encrypted_content'],
+    })
+    const assistant = next.messages.find((m) => m.role === 'assistant')!
+    expect(assistant.parts).toEqual([{ type: 'tool_call', id: 'call_g_0', name: 'shell', argumentsJson: '{"cmd":"ls"}', signature: 'gsig==' }])
+    // a packed item never goes to OpenAI as it is
+    expect(dropCarriedReasoning({ input: items }).input).toEqual([items[1]])
+  })
+
+  test('stream: no item for a client that did not ask', () => {
+    expect(doneItems(CALL, NOT_ASKING).map((i) => i.type)).toEqual(['function_call'])
+  })
+
+  test('non-streaming: the same item before the call', () => {
+    const res: CanonResponse = {
+      id: 'g',
+      model: 'gemini',
+      created: 1,
+      parts: [{ type: 'tool_call', id: 'c1', name: 'f', argumentsJson: '{}', signature: 'gsig' }],
+      finish: 'tool_calls',
+      usage: { inputTokens: 1, outputTokens: 1 },
+    }
+    const out = (encodeResponse(res, testCtx(ASKING)) as Payload).output
+    expect(out.map((i: Payload) => i.type)).toEqual(['reasoning', 'function_call'])
+    expect(unpackGeminiCallSignature(out[0].encrypted_content)).toBe('gsig')
+    expect((encodeResponse(res, testCtx(NOT_ASKING)) as Payload).output.map((i: Payload) => i.type)).toEqual(['function_call'])
   })
 })
