@@ -6,9 +6,10 @@
 // contiguous; text and thinking blocks open on their first non-empty content. message_delta
 // with a stop_reason completes the message (finish is emitted there, once); message_stop is the
 // terminal event. Usage counters are cumulative: kept raw and re-summed, never added up.
-import { withQuoted, type CanonEvent, type ErrorKind } from '../../canonical/event'
+import { withQuoted, type CanonEvent } from '../../canonical/event'
 import type { SseFrame } from '../../framing/sse'
 import type { StreamTranslator } from '../dialect'
+import { StreamDecoder } from '../stream-decoder'
 import { canonUsage, readUsage, type RawUsage } from './convert-usage'
 import { streamError } from './encode-error'
 import { finishFromAnthropic } from './map-finish-reason'
@@ -35,11 +36,7 @@ interface Slot {
 
 const SKIPPED: Slot = { kind: SKIP, canon: -1, open: false, gotArgs: false }
 
-export class AnthropicStreamDecoder implements StreamTranslator<SseFrame, CanonEvent> {
-  private started = false
-  /** message_stop, an error or bad JSON was seen: nothing more is read, end was emitted */
-  private done = false
-  private finished = false
+export class AnthropicStreamDecoder extends StreamDecoder {
   private hasToolCalls = false
   private nextBlock = 0
   /** upstream block index → slot */
@@ -57,14 +54,14 @@ export class AnthropicStreamDecoder implements StreamTranslator<SseFrame, CanonE
     try {
       ev = JSON.parse(data)
     } catch {
-      return this.fail(emit, 502, 'api_error', `upstream sent invalid JSON in its stream: ${data.slice(0, 200)}`)
+      return this.badJson(emit, data)
     }
     if (!isObject(ev)) return
     switch (ev.type) {
       case 'content_block_delta':
         return this.delta(ev, emit)
       case 'content_block_start':
-        if (!this.started) this.start(undefined, emit)
+        this.begin(emit)
         return this.blockStart(ev, emit)
       case 'content_block_stop': {
         const slot = typeof ev.index === 'number' ? this.slots[ev.index] : undefined
@@ -76,7 +73,7 @@ export class AnthropicStreamDecoder implements StreamTranslator<SseFrame, CanonE
         if (!this.started) this.start(isObject(ev.message) ? ev.message : undefined, emit)
         return
       case 'message_delta':
-        if (!this.started) this.start(undefined, emit)
+        this.begin(emit)
         return this.messageDelta(ev, emit)
       case 'message_stop':
         return this.terminate(emit)
@@ -90,16 +87,7 @@ export class AnthropicStreamDecoder implements StreamTranslator<SseFrame, CanonE
     }
   }
 
-  end(emit: Emit): void {
-    if (this.done) return
-    this.done = true
-    if (!this.started) this.start(undefined, emit)
-    this.closeAll(emit)
-    if (!this.finished) emit({ type: 'error', status: 502, kind: 'api_error', message: 'upstream stream ended before completion' })
-    emit({ type: 'end' })
-  }
-
-  private start(message: Json | undefined, emit: Emit): void {
+  protected start(message: Json | undefined, emit: Emit): void {
     this.started = true
     const ev: CanonEvent = { type: 'start', id: asString(message?.id) ?? '', model: asString(message?.model) ?? '' }
     if (message && isObject(message.usage)) {
@@ -211,7 +199,7 @@ export class AnthropicStreamDecoder implements StreamTranslator<SseFrame, CanonE
     emit({ type: 'block_stop', index: slot.canon })
   }
 
-  private closeAll(emit: Emit): void {
+  protected closeAll(emit: Emit): void {
     const slots = this.slots
     for (let i = 0; i < slots.length; i++) if (slots[i]?.open) this.stop(slots[i], emit)
   }
@@ -233,21 +221,13 @@ export class AnthropicStreamDecoder implements StreamTranslator<SseFrame, CanonE
   }
 
   private terminate(emit: Emit): void {
-    if (!this.started) this.start(undefined, emit)
+    this.begin(emit)
     this.closeAll(emit)
     if (!this.finished) {
       this.finished = true
       emit({ type: 'finish', finish: finishFromAnthropic(null, this.hasToolCalls) })
     }
     this.done = true
-    emit({ type: 'end' })
-  }
-
-  private fail(emit: Emit, status: number, kind: ErrorKind, message: string): void {
-    if (!this.started) this.start(undefined, emit)
-    this.closeAll(emit)
-    this.done = true
-    emit({ type: 'error', status, kind, message })
     emit({ type: 'end' })
   }
 }

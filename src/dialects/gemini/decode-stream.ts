@@ -13,9 +13,10 @@
 // to the next turn; other clients cannot, and Google's placeholder goes up instead).
 // finishReason completes the stream (finish once); usageMetadata carries running totals: a usage
 // event goes out whenever a count changed. end() without any finishReason is a dropped stream.
-import type { CanonEvent, ErrorKind } from '../../canonical/event'
+import type { CanonEvent } from '../../canonical/event'
 import type { SseFrame } from '../../framing/sse'
 import type { StreamTranslator } from '../dialect'
+import { StreamDecoder } from '../stream-decoder'
 import { canonUsage, readUsage, type RawUsage } from './convert-usage'
 import { readError } from './encode-error'
 import { finishFromGemini } from './map-finish-reason'
@@ -31,11 +32,7 @@ const TEXT = 1
 const THOUGHT = 2
 const TOOL = 3
 
-export class GeminiStreamDecoder implements StreamTranslator<SseFrame, CanonEvent> {
-  private started = false
-  /** end (or an error) was emitted: nothing more is read */
-  private done = false
-  private finished = false
+export class GeminiStreamDecoder extends StreamDecoder {
   private hasToolCalls = false
   private nextBlock = 0
   private openKind = NONE
@@ -70,7 +67,7 @@ export class GeminiStreamDecoder implements StreamTranslator<SseFrame, CanonEven
     try {
       chunk = JSON.parse(data)
     } catch {
-      return this.fail(emit, 502, 'api_error', `upstream sent invalid JSON in its stream: ${data.slice(0, 200)}`)
+      return this.badJson(emit, data)
     }
     if (!isObject(chunk)) return
     if (chunk.error !== undefined) {
@@ -96,17 +93,17 @@ export class GeminiStreamDecoder implements StreamTranslator<SseFrame, CanonEven
     }
   }
 
-  end(emit: Emit): void {
-    if (this.done) return
-    this.done = true
-    this.flushUsage(emit)
-    if (!this.started) this.start(undefined, emit)
-    this.close(emit)
-    if (!this.finished) emit({ type: 'error', status: 502, kind: 'api_error', message: 'upstream stream ended before completion' })
-    emit({ type: 'end' })
+  override end(emit: Emit): void {
+    // the last running usage a fast-path chunk carried, before the stream's last events
+    if (!this.done) this.flushUsage(emit)
+    super.end(emit)
   }
 
-  private start(chunk: Json | undefined, emit: Emit): void {
+  protected closeAll(emit: Emit): void {
+    this.close(emit)
+  }
+
+  protected start(chunk: Json | undefined, emit: Emit): void {
     this.started = true
     this.responseId = asString(chunk?.responseId) ?? ''
     const ev: CanonEvent = { type: 'start', id: this.responseId, model: asString(chunk?.modelVersion) ?? '' }
@@ -229,14 +226,6 @@ export class GeminiStreamDecoder implements StreamTranslator<SseFrame, CanonEven
       return
     }
     if (isObject(members) && readUsage(members.usageMetadata, this.raw)) emit({ type: 'usage', usage: canonUsage(this.raw) })
-  }
-
-  private fail(emit: Emit, status: number, kind: ErrorKind, message: string): void {
-    if (!this.started) this.start(undefined, emit)
-    this.close(emit)
-    this.done = true
-    emit({ type: 'error', status, kind, message })
-    emit({ type: 'end' })
   }
 }
 

@@ -5,10 +5,11 @@
 // their upstream `index` and stay open until finish_reason, since compatible servers may
 // interleave argument fragments of several calls. Only choice 0 is translated (n > 1 is not
 // fanned out here). A finish_reason chunk counts as completion even if `[DONE]` never follows.
-import { withQuoted, type CanonEvent, type ErrorKind } from '../../canonical/event'
+import { withQuoted, type CanonEvent } from '../../canonical/event'
 import { kindForStatus } from '../../errors'
 import type { SseFrame } from '../../framing/sse'
 import type { StreamTranslator } from '../dialect'
+import { StreamDecoder } from '../stream-decoder'
 import { usageFromChat } from './convert-usage'
 import { statusForError } from './encode-error'
 import { finishFromChat } from './map-finish-reason'
@@ -21,11 +22,7 @@ const NONE = 0
 const TEXT = 1
 const REASONING = 2
 
-export class ChatStreamDecoder implements StreamTranslator<SseFrame, CanonEvent> {
-  private started = false
-  /** [DONE], an error or bad JSON was seen: nothing more is read, end was emitted */
-  private done = false
-  private finished = false
+export class ChatStreamDecoder extends StreamDecoder {
   private nextBlock = 0
   private textKind = NONE
   private textBlock = -1
@@ -53,7 +50,7 @@ export class ChatStreamDecoder implements StreamTranslator<SseFrame, CanonEvent>
     try {
       chunk = JSON.parse(data)
     } catch {
-      return this.fail(emit, 502, 'api_error', `upstream sent invalid JSON in its stream: ${data.slice(0, 200)}`)
+      return this.badJson(emit, data)
     }
     if (!isObject(chunk)) return
     const err = chunk.error
@@ -84,16 +81,7 @@ export class ChatStreamDecoder implements StreamTranslator<SseFrame, CanonEvent>
     if (hasUsage) emit({ type: 'usage', usage: usageFromChat(usage) })
   }
 
-  end(emit: Emit): void {
-    if (this.done) return
-    this.done = true
-    if (!this.started) this.start(undefined, emit)
-    this.closeAll(emit)
-    if (!this.finished) emit({ type: 'error', status: 502, kind: 'api_error', message: 'upstream stream ended before completion' })
-    emit({ type: 'end' })
-  }
-
-  private start(chunk: Json | undefined, emit: Emit): void {
+  protected start(chunk: Json | undefined, emit: Emit): void {
     this.started = true
     const id = chunk && typeof chunk.id === 'string' ? chunk.id : ''
     const model = chunk && typeof chunk.model === 'string' ? chunk.model : ''
@@ -163,7 +151,7 @@ export class ChatStreamDecoder implements StreamTranslator<SseFrame, CanonEvent>
     emit({ type: 'block_stop', index: this.textBlock })
   }
 
-  private closeAll(emit: Emit): void {
+  protected closeAll(emit: Emit): void {
     this.closeText(emit)
     const open = this.openTools
     for (let i = 0; i < open.length; i++) emit({ type: 'block_stop', index: open[i] })
@@ -171,7 +159,7 @@ export class ChatStreamDecoder implements StreamTranslator<SseFrame, CanonEvent>
   }
 
   private terminate(emit: Emit): void {
-    if (!this.started) this.start(undefined, emit)
+    this.begin(emit)
     if (!this.finished) {
       // [DONE] without a finish_reason (some compatible servers): a normal stop
       this.closeAll(emit)
@@ -179,14 +167,6 @@ export class ChatStreamDecoder implements StreamTranslator<SseFrame, CanonEvent>
       emit({ type: 'finish', finish: finishFromChat(null, this.blockOf.length > 0) })
     }
     this.done = true
-    emit({ type: 'end' })
-  }
-
-  private fail(emit: Emit, status: number, kind: ErrorKind, message: string): void {
-    if (!this.started) this.start(undefined, emit)
-    this.closeAll(emit)
-    this.done = true
-    emit({ type: 'error', status, kind, message })
     emit({ type: 'end' })
   }
 }

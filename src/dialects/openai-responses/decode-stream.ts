@@ -8,10 +8,11 @@
 // whatever no delta delivered is emitted from the complete item. Built-in tool items
 // (web_search_call…), keep-alives and unknown events are skipped. The stream is complete at
 // response.completed / response.incomplete; response.failed and `error` become a canonical error.
-import { withQuoted, type CanonEvent, type ErrorKind } from '../../canonical/event'
+import { withQuoted, type CanonEvent } from '../../canonical/event'
 import { kindForStatus } from '../../errors'
 import type { SseFrame } from '../../framing/sse'
 import type { StreamTranslator } from '../dialect'
+import { StreamDecoder } from '../stream-decoder'
 import { usageFromResponses } from './convert-usage'
 import { statusForErrorCode } from './encode-error'
 import { finishFromResponses } from './map-finish-reason'
@@ -42,10 +43,7 @@ const joinTexts = (list: unknown, type: string): string => {
   return out
 }
 
-export class ResponsesStreamDecoder implements StreamTranslator<SseFrame, CanonEvent> {
-  private started = false
-  /** a terminal event, an error or bad JSON was seen: end was emitted, nothing more is read */
-  private done = false
+export class ResponsesStreamDecoder extends StreamDecoder {
   private nextBlock = 0
   private hasToolCalls = false
   /** output_index → item */
@@ -67,7 +65,7 @@ export class ResponsesStreamDecoder implements StreamTranslator<SseFrame, CanonE
     try {
       ev = JSON.parse(data)
     } catch {
-      return this.fail(emit, 502, 'api_error', `upstream sent invalid JSON in its stream: ${data.slice(0, 200)}`)
+      return this.badJson(emit, data)
     }
     if (!isObject(ev)) return
     const i = typeof ev.output_index === 'number' ? ev.output_index : -1
@@ -124,16 +122,7 @@ export class ResponsesStreamDecoder implements StreamTranslator<SseFrame, CanonE
     }
   }
 
-  end(emit: Emit): void {
-    if (this.done) return
-    this.done = true
-    this.start(undefined, emit)
-    this.closeAll(emit)
-    emit({ type: 'error', status: 502, kind: 'api_error', message: 'upstream stream ended before completion' })
-    emit({ type: 'end' })
-  }
-
-  private start(response: unknown, emit: Emit): void {
+  protected start(response: unknown, emit: Emit): void {
     if (this.started) return
     this.started = true
     const r = isObject(response) ? response : undefined
@@ -223,7 +212,7 @@ export class ResponsesStreamDecoder implements StreamTranslator<SseFrame, CanonE
     emit({ type: 'block_stop', index: state.block })
   }
 
-  private closeAll(emit: Emit): void {
+  protected closeAll(emit: Emit): void {
     for (const item of this.items) if (item) this.close(item, emit)
   }
 
@@ -246,14 +235,6 @@ export class ResponsesStreamDecoder implements StreamTranslator<SseFrame, CanonE
     const code = asString(e.code)
     const status = statusForErrorCode(code, asString(e.type))
     this.fail(emit, status, kindForStatus(status), asString(e.message) || code || 'upstream stream error')
-  }
-
-  private fail(emit: Emit, status: number, kind: ErrorKind, message: string): void {
-    this.start(undefined, emit)
-    this.closeAll(emit)
-    this.done = true
-    emit({ type: 'error', status, kind, message })
-    emit({ type: 'end' })
   }
 }
 
