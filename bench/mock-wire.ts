@@ -1,5 +1,5 @@
 // Wire bodies the mock upstream answers with, shaped like the recordings in
-// /work/shared/fixtures (openai-chat/text.json, text-usage-obfuscation.chunks.txt,
+// test/fixtures (openai-chat/text.json, text-usage-obfuscation.chunks.txt,
 // anthropic/text.json, text-basic.sse). Built once per (dialect, shape) and cached as bytes, so
 // the mock spends almost no CPU per request and every target sees identical upstream work.
 

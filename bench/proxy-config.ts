@@ -1,4 +1,4 @@
-// llm-proxy configs for the benchmark (YAML per /work/shared/spec/config.md): the plain one, and
+// llm-proxy configs for the benchmark (YAML per docs/config.md): the plain one, and
 // the one with auth, a rate limit and the sqlite usage ledger.
 
 export const BENCH_KEY = 'sk-bench-client-0000000000000000'

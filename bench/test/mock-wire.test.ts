@@ -5,8 +5,8 @@ import { anthropicJson, anthropicStream, openaiJson, openaiStream, shapeOf } fro
 
 const dec = new TextDecoder()
 const text = (b: Uint8Array) => dec.decode(b)
-// the shared reference material sits beside the project (../shared from its root)
-const fixture = (p: string) => readFileSync(join(import.meta.dir, '../../../shared/fixtures', p), 'utf8')
+// the recordings tests read live in test/fixtures (the repository stands alone)
+const fixture = (p: string) => readFileSync(join(import.meta.dir, '../../test/fixtures', p), 'utf8')
 
 describe('shapeOf', () => {
   test('reads chunks and delay from the model name; headers win; defaults and bounds', () => {

@@ -1,4 +1,4 @@
-// Canonical stream events (../shared/protocols/README.md §1.3). Guarantees renderers rely on:
+// Canonical stream events (docs/architecture.md, "The canonical form"). Guarantees renderers rely on:
 // `start` first and `end` last, exactly once each; block indexes count from 0 without gaps in
 // the order blocks open; every delta refers to an open block; `finish` once, after the last
 // `block_stop`; `usage` may come several times (later values win per field), before or after

@@ -1,5 +1,5 @@
 // The canonical request: every front dialect decodes into it, every upstream dialect encodes from it.
-// Shape follows ../shared/protocols/README.md §1.1 (the OpenAI conventions for totals).
+// Usage follows the OpenAI conventions for totals: input includes cached tokens, output includes reasoning.
 
 export type CacheHint = { ttl?: '5m' | '1h' | '30m' }
 

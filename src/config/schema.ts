@@ -1,4 +1,4 @@
-// TypeBox schema of the config FILE (../shared/spec/config.md), before defaults: strict, every
+// TypeBox schema of the config FILE (docs/config.md), before defaults: strict, every
 // object rejects unknown keys. `description` is what report.ts prints as "expected …".
 import { Type, type Static, type TLiteral, type TUnion } from '@sinclair/typebox'
 import { DURATION_PATTERN, SIZE_PATTERN } from './units'

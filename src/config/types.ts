@@ -1,6 +1,6 @@
 // The resolved configuration: what config/load.ts returns after parsing, interpolation,
 // validation, defaults, env and flags. Durations are milliseconds, sizes are bytes.
-// The user-facing contract is ../shared/spec/config.md.
+// The user-facing contract is docs/config.md.
 import type { DialectName } from '../dialects/dialect'
 
 export interface ServerConfig {
