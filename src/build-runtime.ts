@@ -18,7 +18,7 @@ import { createUsageStore } from './observe/usage-store'
 import type { Admission, ProxyContext } from './proxy/context'
 import { resolveModel, RoundRobinCounters } from './routing/resolve-model'
 import type { Runtime } from './runtime'
-import { CircuitBreakers, orderByHealth } from './upstream/circuit-breaker'
+import { CircuitBreakers, orderByHealth, type BreakerOptions } from './upstream/circuit-breaker'
 import { KeyPools } from './upstream/key-pool'
 import { backoffMs } from './upstream/retry'
 import type { FetchLike } from './upstream/send'
@@ -38,14 +38,34 @@ export interface Services {
   shared: SharedState
   /** the running config's providers, for the shared-bench sync */
   providers: readonly ProviderConfig[]
-  /** called once per finished generation request (serve.ts counts in-flight requests with it) */
+  /** called once per finished generation request (the gateway counts in-flight requests with it) */
   requestDone: () => void
+  clock: Clock
+  random: () => number
   close(): Promise<void>
 }
 
+/** Time as the gateway sees it: injected so tests can record or skip waits. */
+export interface Clock {
+  /** epoch ms */
+  now(): number
+  sleep(ms: number): Promise<void>
+}
+
+export const systemClock: Clock = { now: Date.now, sleep: (ms) => Bun.sleep(ms) }
+
+/** What the world provides: everything is optional and defaults to the real thing. */
 export interface ServiceOverrides {
+  /** the upstream fetch (tests replay recordings through it) */
   fetch?: FetchLike
+  /** where log lines go (default: stdout) */
   logSink?: (line: string) => void
+  clock?: Clock
+  random?: () => number
+  /** circuit-breaker tuning (e.g. a short cool-down) */
+  breaker?: BreakerOptions
+  /** called once per finished generation request */
+  requestDone?: () => void
 }
 
 /** The password of a `scheme://user:password@host` URL (Redis, Postgres). */
@@ -89,10 +109,12 @@ export async function createServices(cfg: Config, o: ServiceOverrides = {}): Pro
     limits: state.limits,
     counters: new RoundRobinCounters(),
     keyPools: new KeyPools(),
-    breakers: new CircuitBreakers(),
+    breakers: new CircuitBreakers(o.breaker),
     fetch: o.fetch ?? fetch,
     streams: streamTracker(metrics.activeStreams),
-    requestDone: () => {},
+    requestDone: o.requestDone ?? (() => {}),
+    clock: o.clock ?? systemClock,
+    random: o.random ?? Math.random,
     shared: state.shared,
     providers: cfg.providers,
     async close() {
@@ -126,24 +148,25 @@ export function buildRuntime(cfg: Config, s: Services, prev?: Runtime): Runtime 
     s.providers = cfg.providers
   }
   const authenticate = createAuthenticator(cfg.auth, { fetch: s.fetch })
+  const { clock, random } = s
   const noAdmission: Admission = { headers: {}, release() {} }
   const ctx: ProxyContext = {
     config: cfg,
     log: s.log,
     fetch: s.fetch,
     newId,
-    nowSeconds: () => Math.floor(Date.now() / 1000),
-    random: Math.random,
-    sleep: (ms) => Bun.sleep(ms),
+    nowSeconds: () => Math.floor(clock.now() / 1000),
+    random,
+    sleep: (ms) => clock.sleep(ms),
     resolve: cfg.state.redis
       ? async (requested, basePath) => {
-          const plan = resolveModel(cfg, requested, { basePath, counters: s.counters, random: Math.random })
+          const plan = resolveModel(cfg, requested, { basePath, counters: s.counters, random })
           if (!needsSharedPosition(plan.entry)) return plan
           // replicas share the rotation: the position comes from one counter in Redis
           const v = await s.shared.sharedCounter(`rr:${plan.entry.base_path ?? ''}:${plan.entry.pattern}`).catch(() => undefined)
-          return v === undefined ? plan : resolveModel(cfg, requested, { basePath, counters: new FixedPosition(v - 1), random: Math.random })
+          return v === undefined ? plan : resolveModel(cfg, requested, { basePath, counters: new FixedPosition(v - 1), random })
         }
-      : (requested, basePath) => resolveModel(cfg, requested, { basePath, counters: s.counters, random: Math.random }),
+      : (requested, basePath) => resolveModel(cfg, requested, { basePath, counters: s.counters, random }),
     authenticate: (request, url) => authenticate(request.headers, url),
     authorize(principal, requested, provider) {
       checkModelAllowed(principal, requested)
@@ -153,7 +176,7 @@ export function buildRuntime(cfg: Config, s: Services, prev?: Runtime): Runtime 
       if (!cfg.auth) return noAdmission
       let admitted
       try {
-        admitted = await s.limits.admit({ principal, estimatedTokens }, Date.now())
+        admitted = await s.limits.admit({ principal, estimatedTokens }, clock.now())
       } catch (err) {
         if (err instanceof LimitError) s.metrics.rateLimited.labels(err.scopeKind, err.limit).inc()
         throw err
@@ -162,35 +185,28 @@ export function buildRuntime(cfg: Config, s: Services, prev?: Runtime): Runtime 
       return {
         headers,
         release: (usage) => {
-          s.limits.release(ticket, usage, Date.now()).catch((err) => s.log.warn('limit release failed', { error: String(err) }))
+          s.limits.release(ticket, usage, clock.now()).catch((err) => s.log.warn('limit release failed', { error: String(err) }))
         },
       }
     },
-    upstreamKey: (provider) => s.keyPools.pool(provider).next(Date.now()),
-    reportAttempt(attempt, key, status, retryAfterMs) {
-      const now = Date.now()
-      const ok = status < 400
-      if (!ok) s.metrics.upstreamErrors.labels(attempt.provider.name, errorClass(status)).inc()
-      // the breaker tracks whether the target is up: key trouble (401/403/429) and client errors say it is
-      s.breakers.get(attempt.target).record(status < 500 && status !== 408, now)
-      if (!key) return
-      const pool = s.keyPools.pool(attempt.provider)
-      if (status === 401 || status === 403) {
-        pool.bench(key, 'auth')
-        if (cfg.state.redis) shareBench(s.shared, attempt.provider.name, key, 'auth', now, now)
-      } else if (status === 429) {
-        const until = now + (retryAfterMs ?? 30_000)
-        pool.bench(key, 'rate', until)
-        if (cfg.state.redis) shareBench(s.shared, attempt.provider.name, key, 'rate', until, now)
-      }
+    upstreamKey: (provider) => s.keyPools.pool(provider).next(clock.now()),
+    // acts on the outcome policy's verdict (upstream/outcome.ts); decides nothing itself
+    reportAttempt({ attempt, key, outcome, retryAfterMs }) {
+      const now = clock.now()
+      if (outcome.errorClass) s.metrics.upstreamErrors.labels(attempt.provider.name, outcome.errorClass).inc()
+      if (outcome.breaker !== 'none') s.breakers.get(attempt.target).record(outcome.breaker === 'success', now)
+      if (!key || !outcome.bench) return
+      const until = outcome.bench === 'rate' ? now + (retryAfterMs ?? 30_000) : undefined
+      s.keyPools.pool(attempt.provider).bench(key, outcome.bench, until)
+      if (cfg.state.redis) shareBench(s.shared, attempt.provider.name, key, outcome.bench, until ?? now, now)
     },
-    orderAttempts: (attempts) => orderByHealth(attempts, s.breakers, Date.now()),
-    backoffMs: (retry) => backoffMs(retry, Math.random),
+    orderAttempts: (attempts) => orderByHealth(attempts, s.breakers, clock.now()),
+    backoffMs: (retry) => backoffMs(retry, random),
     streamStarted: (record) => s.streams.start(record),
     finish: (record) => {
       s.streams.end(record)
       s.requestDone()
-      return finishRequest({ config: cfg, log: s.log, metrics: s.metrics, ledger: s.ledger, now: Date.now }, record)
+      return finishRequest({ config: cfg, log: s.log, metrics: s.metrics, ledger: s.ledger, now: clock.now }, record)
     },
   }
   return {
@@ -199,14 +215,6 @@ export function buildRuntime(cfg: Config, s: Services, prev?: Runtime): Runtime 
     modelVisible: (principal, id) => isModelAllowed(principal, id),
     metricsText: () => s.metrics.registry.render(),
   }
-}
-
-function errorClass(status: number): string {
-  if (status === 429) return 'rate_limit'
-  if (status === 401 || status === 403) return 'auth'
-  if (status === 408 || status === 504) return 'timeout'
-  if (status >= 500) return '5xx'
-  return '4xx'
 }
 
 /** What a reload changed, for its log line. */

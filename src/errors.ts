@@ -20,7 +20,8 @@ const KIND_BY_STATUS: Record<number, ErrorKind> = {
 export const kindForStatus = (status: number): ErrorKind =>
   KIND_BY_STATUS[status] ?? (status >= 500 ? 'api_error' : 'invalid_request')
 
-/** Statuses worth trying elsewhere (another key or target). */
+/** Statuses worth trying elsewhere (another key or target): the default of GatewayError.retryable.
+ *  Whether an attempt is retried is decided by upstream/outcome.ts alone, from this table. */
 export const RETRYABLE_STATUSES = new Set([408, 409, 429, 500, 502, 503, 504, 529])
 
 export interface GatewayErrorInit {

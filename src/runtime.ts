@@ -13,16 +13,19 @@ export interface Runtime {
   metricsText(): string
 }
 
+/** The gateway's mutable state: the runtime in force, its route table, and the counters. */
 export class RuntimeHolder {
   current: Runtime
   routes: Map<string, import('./server').RouteEntry> = new Map()
+  /** requests being dispatched (a stream counts until its handler returned) */
   inflight = 0
   /** generation requests not yet finished (streams included) */
   active = 0
   draining = false
-  readonly startedAt = Date.now()
+  readonly startedAt: number
 
-  constructor(rt: Runtime) {
+  constructor(rt: Runtime, startedAt = Date.now()) {
     this.current = rt
+    this.startedAt = startedAt
   }
 }

@@ -1,27 +1,19 @@
-// `llm-proxy serve`: start the HTTP server, reload on SIGHUP or a change of the config file,
-// drain in-flight requests on SIGTERM/SIGINT within the grace period, then exit 0.
+// `llm-proxy serve`: the gateway behind Bun.serve; reload on SIGHUP or a change of the config
+// file, drain in-flight requests on SIGTERM/SIGINT within the grace period, then exit 0.
 import { watch, type FSWatcher } from 'node:fs'
 import { basename, dirname } from 'node:path'
 import type { Config } from './config/types'
 import { ConfigError } from './config/load'
-import { buildRuntime, createServices, describeChanges } from './build-runtime'
-import { RuntimeHolder } from './runtime'
-import { buildRouteTable, createApp } from './server'
+import { createGateway } from './gateway'
 import { VERSION } from './version'
 
 export async function serve(config: Config, reload: () => Promise<Config>): Promise<number> {
-  const services = await createServices(config)
-  const holder = new RuntimeHolder(buildRuntime(config, services))
-  services.requestDone = () => {
-    holder.active = Math.max(0, holder.active - 1)
-  }
-  holder.routes = buildRouteTable(holder)
-  const app = createApp(holder)
-  const log = () => holder.current.ctx.log
+  const gateway = await createGateway(config)
+  const log = () => gateway.log
   const server = Bun.serve({
     hostname: config.server.host,
     port: config.server.port,
-    fetch: (req) => app.fetch(req),
+    fetch: (req) => gateway.fetch(req),
     // long reasoning pauses are covered by our own keep-alives; allow the maximum anyway
     idleTimeout: 255,
     maxRequestBodySize: config.server.max_body_size + 1024 * 1024,
@@ -47,10 +39,8 @@ export async function serve(config: Config, reload: () => Promise<Config>): Prom
         log().error('config reload rejected; keeping the running config', { reason: why, problems })
         return
       }
-      const prev = holder.current
-      holder.current = buildRuntime(next, services, prev)
-      holder.routes = buildRouteTable(holder)
-      log().info('config reloaded', { reason: why, ...describeChanges(prev.config, next) })
+      const changes = gateway.reload(next)
+      log().info('config reloaded', { reason: why, ...changes })
     }))
 
   process.on('SIGHUP', () => void doReload('SIGHUP'))
@@ -76,16 +66,15 @@ export async function serve(config: Config, reload: () => Promise<Config>): Prom
     const shutdown = async (signal: string) => {
       if (stopping) return
       stopping = true
-      holder.draining = true
       watcher?.close()
-      const grace = holder.current.config.server.shutdown_grace
-      log().info('shutting down: draining in-flight requests', { signal, in_flight: holder.active, grace_ms: grace })
+      const grace = gateway.config.server.shutdown_grace
+      log().info('shutting down: draining in-flight requests', { signal, in_flight: gateway.load.active, grace_ms: grace })
+      // new connections are refused at once; open ones finish (and /readyz on them says 503)
       server.stop(false)
-      const deadline = Date.now() + grace
-      while (holder.active > 0 && Date.now() < deadline) await Bun.sleep(25)
-      if (holder.active > 0) log().warn('grace period over; closing remaining requests', { in_flight: holder.active })
+      const left = await gateway.drain(grace)
+      if (left > 0) log().warn('grace period over; closing remaining requests', { in_flight: left })
       server.stop(true)
-      await services.close()
+      await gateway.close()
       resolve(0)
     }
     process.on('SIGTERM', () => void shutdown('SIGTERM'))

@@ -1,6 +1,6 @@
-// The HTTP edge: an Elysia app whose one catch-all route dispatches through a table rebuilt on
-// every config reload (base paths and model base_paths can change without a restart).
-import { Elysia } from 'elysia'
+// The router: one table of "METHOD path" → handler, rebuilt on every config reload (base paths and
+// model base_paths can change without a restart), and dispatch, which turns any error into an
+// answer in the client's dialect. The gateway (gateway.ts) owns the table; this file holds no state.
 import { DIALECTS, type DialectEntry } from './dialects'
 import { GatewayError, toGatewayError } from './errors'
 import { handleCountTokens } from './proxy/count-tokens'
@@ -144,6 +144,3 @@ export async function dispatch(holder: RuntimeHolder, request: Request): Promise
   }
 }
 
-export function createApp(holder: RuntimeHolder) {
-  return new Elysia({ name: 'llm-proxy' }).all('/*', ({ request }) => dispatch(holder, request), { parse: 'none' })
-}

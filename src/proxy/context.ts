@@ -2,6 +2,7 @@
 // collaborators (router, key pools, auth, limits, ledger, metrics); tests can build their own.
 import type { CanonUsage } from '../canonical/usage'
 import type { Config, ModelEntry, ProviderConfig } from '../config/types'
+import type { Outcome } from '../upstream/outcome'
 import type { FetchLike } from '../upstream/send'
 
 export interface Logger {
@@ -57,6 +58,15 @@ export interface RequestRecord {
   tried?: string[]
 }
 
+export interface AttemptReport {
+  attempt: Attempt
+  /** the key sent (undefined: none, or the failure came before one mattered) */
+  key: string | undefined
+  outcome: Outcome
+  /** the upstream's requested wait, for a rate-limited key */
+  retryAfterMs?: number
+}
+
 export interface ProxyContext {
   config: Config
   log: Logger
@@ -74,8 +84,8 @@ export interface ProxyContext {
   admit(principal: Principal, estimatedTokens: number): Promise<Admission>
   /** next upstream key of a provider (undefined: none configured) */
   upstreamKey(provider: ProviderConfig): string | undefined
-  /** an attempt's outcome, for key benching and circuit breakers */
-  reportAttempt(attempt: Attempt, key: string | undefined, status: number, retryAfterMs?: number): void
+  /** an attempt's classified outcome, for key benching, circuit breakers and metrics (acts, never decides) */
+  reportAttempt(report: AttemptReport): void
   /** attempts in the order to try them (open circuits last) */
   orderAttempts(attempts: Attempt[]): Attempt[]
   /** backoff before retrying the same target */

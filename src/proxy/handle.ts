@@ -2,9 +2,10 @@
 // routing, encoding and framing live in their own modules.
 import type { DialectEntry } from '../dialects'
 import { GatewayError, toGatewayError } from '../errors'
-import { runAttempt, type ErrorOutcome, type RequestState } from './attempt'
+import { runAttempt } from './attempt'
+import type { ErrorOutcome, RequestState } from './request-state'
 import type { Attempt, ProxyContext, RequestRecord } from './context'
-import { markCompleted } from './complete'
+import { RequestLifecycle } from './lifecycle'
 import { errorResponse } from './errors-reply'
 import { readJsonObject } from './read-body'
 import { requireField, requireModelField } from './validate-shape'
@@ -24,7 +25,7 @@ export async function handleGenerate(entry: DialectEntry, request: Request, url:
     stream: false,
     durationMs: 0,
   }
-  let state: RequestState | undefined
+  const life = new RequestLifecycle(ctx, rec, started)
   try {
     const principal = await ctx.authenticate(request, url)
     rec.principal = principal
@@ -35,33 +36,15 @@ export async function handleGenerate(entry: DialectEntry, request: Request, url:
     const plan = await ctx.resolve(requested, basePath)
     rec.modelRequested = plan.requested
     ctx.authorize(principal, plan.requested)
-    state = {
-      entry,
-      request,
-      url,
-      body,
-      plan,
-      principal,
-      rec,
-      started,
-      bodySize: size,
-      canonical: undefined,
-      admission: undefined,
-    }
-    state.admission = await ctx.admit(principal, estimateTokens(state))
+    const state: RequestState = { entry, request, url, body, plan, principal, life, bodySize: size, canonical: undefined }
+    life.admission = await ctx.admit(principal, estimateTokens(state))
     return await runPlan(state, ctx)
   } catch (err) {
     const g = toGatewayError(err)
     if (g.status >= 500 && !(err instanceof GatewayError)) ctx.log.error('request failed', { request_id: rec.requestId, error: String(err) })
-    rec.status = g.status
-    rec.error = g.message
-    rec.durationMs = performance.now() - started
-    // a failure after the response went out was already recorded; never finish twice
-    if (!state || markCompleted(state)) {
-      state?.admission?.release({ tokens: 0, costUsd: 0 })
-      ctx.finish(rec)
-    }
-    return errorResponse(front, g, { requestId: rec.requestId, attempts: rec.attempts, limitHeaders: state?.admission?.headers })
+    // a failure after the response went out was already recorded: finish() is then a no-op
+    life.finish({ status: g.status, error: g.message })
+    return errorResponse(front, g, { requestId: rec.requestId, attempts: rec.attempts, limitHeaders: life.admission?.headers })
   }
 }
 
@@ -69,8 +52,8 @@ export async function handleGenerate(entry: DialectEntry, request: Request, url:
 const estimateTokens = (state: RequestState): number => Math.ceil(state.bodySize / 4)
 
 async function runPlan(state: RequestState, ctx: ProxyContext): Promise<Response> {
-  const { rec } = state
-  const deadline = state.started + ctx.config.server.request_timeout
+  const { rec } = state.life
+  const deadline = state.life.started + ctx.config.server.request_timeout
   const attempts = allowedAttempts(state, ctx)
   // on the record from the start: a success after failed attempts reports them too (metrics)
   const tried: string[] = (rec.tried = [])
@@ -89,13 +72,13 @@ async function runPlan(state: RequestState, ctx: ProxyContext): Promise<Response
       last = outcome.error
       lastOutcome = outcome
       tried.push(`${attempt.target} (${outcome.error.status})`)
-      if (!outcome.error.retryable) return finalError(state, ctx, outcome, tried)
-      if (outcome.keyBound) {
+      if (!outcome.verdict.retryable) return finalError(state, outcome, tried)
+      if (outcome.verdict.keyBound) {
         // our key was refused: every other key of this provider once, at once (not a retry);
         // the pool skips the keys benched by the refusals
         if (++keysTried < keys) continue
         // a refused key stays refused; only a rate limit is worth waiting out
-        if (outcome.error.status !== 429) break
+        if (outcome.verdict.bench !== 'rate') break
       }
       // fail over without waiting; back off only on the last target
       if (hasNext || retry >= attempt.provider.max_retries) break
@@ -117,7 +100,7 @@ async function runPlan(state: RequestState, ctx: ProxyContext): Promise<Response
         retryable: false,
       })
     : new GatewayError(502, `no provider could be tried for model ${state.plan.requested}`, { code: 'no_route' })
-  return finalError(state, ctx, lastOutcome?.kind === 'error' ? { ...lastOutcome, error: err } : undefined, tried, err)
+  return finalError(state, lastOutcome ? { ...lastOutcome, error: err } : undefined, tried, err)
 }
 
 /** ctx.sleep, cut short when the client goes away (a request waiting out a Retry-After holds its limiter slot) */
@@ -149,22 +132,17 @@ function allowedAttempts(state: RequestState, ctx: ProxyContext): Attempt[] {
 }
 
 /** The error the client gets once no attempt is left: pass-through errors keep the upstream's own body. */
-function finalError(state: RequestState, ctx: ProxyContext, outcome: ErrorOutcome | undefined, tried: string[], err?: GatewayError): Response {
-  const { rec } = state
+function finalError(state: RequestState, outcome: ErrorOutcome | undefined, tried: string[], err?: GatewayError): Response {
+  const { life } = state
+  const { rec } = life
   const g = err ?? outcome!.error
-  rec.status = g.status
-  rec.error = g.message
   rec.tried = tried
-  rec.durationMs = performance.now() - state.started
-  if (outcome?.kind === 'error' && outcome.attempt) {
+  if (outcome) {
     rec.provider = outcome.attempt.provider.name
     rec.modelUpstream = outcome.attempt.model
   }
-  if (markCompleted(state)) {
-    state.admission?.release({ tokens: 0, costUsd: 0 })
-    ctx.finish(rec)
-  }
-  const info = { requestId: rec.requestId, provider: rec.provider, model: rec.modelUpstream, attempts: rec.attempts, limitHeaders: state.admission?.headers }
+  life.finish({ status: g.status, error: g.message })
+  const info = { requestId: rec.requestId, provider: rec.provider, model: rec.modelUpstream, attempts: rec.attempts, limitHeaders: life.admission?.headers }
   // the upstream's own answer when it is the whole story: one try, or an error the client caused
   if (outcome?.kind === 'error' && outcome.raw && (tried.length === 1 || !err)) return outcome.raw(info)
   return errorResponse(state.entry.dialect, g, info)

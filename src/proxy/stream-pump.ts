@@ -14,8 +14,8 @@ export interface PumpOutcome {
 export interface PumpOptions {
   /** the upstream body's reader (the first-output peek already holds it) */
   reader: ReadableStreamDefaultReader<Uint8Array>
-  /** bytes already read from it, translated and sent first */
-  prefix?: Uint8Array
+  /** client bytes the translator produced before the pump started (the peek), sent first */
+  translated?: Uint8Array
   translator: ChunkTranslator
   /** aborts the upstream fetch (client gone, idle timeout) */
   abort: (reason: string) => void
@@ -40,7 +40,6 @@ const endsEvent = (tail: number): boolean => (tail & 0xffff) === 0x0a0a || (tail
 
 export function pumpStream(o: PumpOptions): ReadableStream<Uint8Array> {
   const reader = o.reader
-  let prefix = o.prefix
   const started = performance.now()
   let lastUpstream = started
   let lastSent = started
@@ -143,11 +142,10 @@ export function pumpStream(o: PumpOptions): ReadableStream<Uint8Array> {
     {
       start(c) {
         controllerRef = c
-        // what the first-output peek read goes out with the headers, not a pull later
-        if (prefix) {
-          const p = prefix
-          prefix = undefined
-          deliver(c, p, false)
+        // what the first-output peek produced goes out with the headers, not a pull later
+        if (o.translated) {
+          firstChunkMs = 0
+          send(c, o.translated)
         }
       },
       async pull(c) {

@@ -29,6 +29,12 @@ export interface ChunkTranslator {
   readonly observed: StreamObservation
 }
 
+/** The translators the proxy makes also say when the first whole upstream event went through
+ *  (the first-output peek reads until then). */
+export interface OpeningTranslator extends ChunkTranslator {
+  readonly opened: boolean
+}
+
 const encoder = new TextEncoder()
 /** one options object for every decode call */
 const STREAM = { stream: true }
@@ -43,13 +49,14 @@ function observe(obs: StreamObservation, ev: CanonEvent): void {
 }
 
 /** Different dialects on each side: decode the upstream's events, re-encode them for the client. */
-export function translatingStream(upstream: Dialect, front: Dialect, ctx: ResponseContext): ChunkTranslator {
+export function translatingStream(upstream: Dialect, front: Dialect, ctx: ResponseContext): OpeningTranslator {
   const decoder = new TextDecoder()
   const dec = upstream.decodeStream()
   const enc: StreamTranslator<CanonEvent, SseFrame> = front.encodeStream(ctx)
   const observed: StreamObservation = { usage: { inputTokens: 0, outputTokens: 0 } }
   let out = ''
   let closed = false
+  let opened = false
   const emitFrame = (f: SseFrame) => {
     out += formatLine(f)
   }
@@ -57,7 +64,10 @@ export function translatingStream(upstream: Dialect, front: Dialect, ctx: Respon
     observe(observed, ev)
     enc.push(ev, emitFrame)
   }
-  const parser = new SseParser((frame) => dec.push(frame, emitEvent))
+  const parser = new SseParser((frame) => {
+    opened = true
+    dec.push(frame, emitEvent)
+  })
   const take = () => {
     const s = out
     out = ''
@@ -65,6 +75,9 @@ export function translatingStream(upstream: Dialect, front: Dialect, ctx: Respon
   }
   return {
     observed,
+    get opened() {
+      return opened
+    },
     chunk(bytes) {
       if (closed) return undefined
       parser.feed(decoder.decode(bytes, STREAM))
@@ -93,12 +106,15 @@ export function translatingStream(upstream: Dialect, front: Dialect, ctx: Respon
 /** Reads usage and errors off a same-dialect stream, for the ledger and the log. */
 class UsageTap {
   readonly observed: StreamObservation = { usage: { inputTokens: 0, outputTokens: 0 } }
+  /** a whole event went by (read or skipped) */
+  opened = false
   private readonly parser: SseParser
 
   constructor(private readonly dialect: Dialect) {
     const dec = dialect.decodeStream()
     const onEvent = (ev: CanonEvent) => observe(this.observed, ev)
     this.parser = new SseParser((frame) => {
+      this.opened = true
       const d = frame.data
       if (carriesUsage(d) || d.includes('"error"')) dec.push(frame, onEvent)
     })
@@ -111,6 +127,7 @@ class UsageTap {
 
   /** whole events, pre-filtered with two substring searches: true when they were read */
   look(events: string): boolean {
+    if (!this.opened && events.includes('data:')) this.opened = true
     if (!carriesUsage(events) && !events.includes('"error"')) return false
     this.parser.feed(events)
     return true
@@ -139,7 +156,7 @@ function lastBoundary(text: string): number {
  * Same dialect on both sides: bytes go out exactly as they came. The tap reads whole events, so
  * the many that carry neither usage nor an error are never split into lines, let alone parsed.
  */
-export function passthroughStream(dialect: Dialect): ChunkTranslator {
+export function passthroughStream(dialect: Dialect): OpeningTranslator {
   const decoder = new TextDecoder()
   const tap = new UsageTap(dialect)
   /** text of the event in progress (after the last blank line) */
@@ -172,6 +189,9 @@ export function passthroughStream(dialect: Dialect): ChunkTranslator {
   let closed = false
   return {
     observed: tap.observed,
+    get opened() {
+      return tap.opened
+    },
     chunk(bytes) {
       if (!closed) read(decoder.decode(bytes, STREAM))
       return bytes
@@ -200,7 +220,7 @@ export function passthroughStream(dialect: Dialect): ChunkTranslator {
  * once complete, so one is never half sent. A stream with CR line ends is forwarded untouched
  * (hiding needs LF event boundaries).
  */
-export function filteredPassthroughStream(dialect: Dialect, hide: (data: string) => boolean): ChunkTranslator {
+export function filteredPassthroughStream(dialect: Dialect, hide: (data: string) => boolean): OpeningTranslator {
   const decoder = new TextDecoder()
   const tap = new UsageTap(dialect)
   /** the event in progress, held until complete */
@@ -224,6 +244,9 @@ export function filteredPassthroughStream(dialect: Dialect, hide: (data: string)
   }
   return {
     observed: tap.observed,
+    get opened() {
+      return tap.opened
+    },
     chunk(bytes) {
       if (closed) return undefined
       const text = decoder.decode(bytes, STREAM)

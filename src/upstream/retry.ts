@@ -1,12 +1,6 @@
-// When to retry an upstream call, and how long to wait. Pure: the random source and the clock
-// are passed in.
-import { RETRYABLE_STATUSES } from '../errors'
-
-/** 408, 409, 429, 500, 502, 503, 504, 529: worth another try (another key, target or later) */
-export const isRetryableStatus = (status: number): boolean => RETRYABLE_STATUSES.has(status)
-
-/** 401, 403, 429: the failure belongs to the key we sent, so another key may succeed */
-export const isKeyBound = (status: number): boolean => status === 401 || status === 403 || status === 429
+// How long to wait before retrying an upstream call. Pure: the random source and the clock are
+// passed in. Whether to retry at all is the outcome policy's call (outcome.ts).
+export { isKeyBound, isRetryableStatus } from './outcome'
 
 export interface BackoffOptions {
   baseMs?: number

@@ -1,16 +1,13 @@
 // An llm-proxy on a random loopback port, built from a plain config object (as a YAML file would
-// parse), with the real server, runtime and services.
-import { buildRuntime, createServices, type Services } from '../../src/build-runtime'
+// parse): the real gateway (createGateway) behind Bun.serve, as `llm-proxy serve` runs it.
 import { resolveConfig } from '../../src/config/load'
 import type { Config } from '../../src/config/types'
-import type { Runtime } from '../../src/runtime'
-import { RuntimeHolder } from '../../src/runtime'
-import { buildRouteTable, createApp } from '../../src/server'
-import { CircuitBreakers, type BreakerOptions } from '../../src/upstream/circuit-breaker'
+import { createGateway, type Gateway, type GatewayDeps } from '../../src/gateway'
+import type { BreakerOptions } from '../../src/upstream/circuit-breaker'
 
 export interface TestProxy {
   url: string
-  holder: RuntimeHolder
+  gateway: Gateway
   logs: string[]
   /** swap in a new config the way a SIGHUP does (services, key pools and breakers are kept) */
   reload(raw: Record<string, any>, env?: Record<string, string>): void
@@ -24,38 +21,36 @@ export interface ProxyOverrides {
   breaker?: BreakerOptions
 }
 
-const resolve = (raw: Record<string, any>, env: Record<string, string>): Config =>
+/** a config object as the tests write it, resolved the way a config file is */
+export const testConfig = (raw: Record<string, any>, env: Record<string, string> = {}): Config =>
   resolveConfig(
     { usage: { store: 'none' }, logging: { level: 'debug' }, ...raw, server: { host: '127.0.0.1', port: 0, ...(raw.server ?? {}) } },
     env,
     {},
   )
 
-export async function startProxy(raw: Record<string, any>, env: Record<string, string> = {}, o: ProxyOverrides = {}): Promise<TestProxy> {
-  const cfg = resolve(raw, env)
+/** the gateway in-process, no socket: `gateway.fetch(new Request(…))` */
+export async function startGateway(raw: Record<string, any>, deps: GatewayDeps = {}, env: Record<string, string> = {}): Promise<{ gateway: Gateway; logs: string[] }> {
   const logs: string[] = []
-  const services: Services = await createServices(cfg, { logSink: (l) => logs.push(l) })
-  if (o.breaker) services.breakers = new CircuitBreakers(o.breaker)
-  const build = (c: Config, prev?: Runtime): Runtime => {
-    const rt = buildRuntime(c, services, prev)
-    if (o.sleep) rt.ctx.sleep = o.sleep
-    return rt
-  }
-  const holder = new RuntimeHolder(build(cfg))
-  holder.routes = buildRouteTable(holder)
-  const app = createApp(holder)
-  const server = Bun.serve({ hostname: '127.0.0.1', port: 0, fetch: (req) => app.fetch(req), idleTimeout: 60 })
+  const gateway = await createGateway(testConfig(raw, env), { logSink: (l) => logs.push(l), ...deps })
+  return { gateway, logs }
+}
+
+export async function startProxy(raw: Record<string, any>, env: Record<string, string> = {}, o: ProxyOverrides = {}): Promise<TestProxy> {
+  const deps: GatewayDeps = { breaker: o.breaker }
+  if (o.sleep) deps.clock = { now: Date.now, sleep: o.sleep }
+  const { gateway, logs } = await startGateway(raw, deps, env)
+  const server = Bun.serve({ hostname: '127.0.0.1', port: 0, fetch: (req) => gateway.fetch(req), idleTimeout: 60 })
   return {
     url: `http://127.0.0.1:${server.port}`,
-    holder,
+    gateway,
     logs,
     reload(next, nextEnv = env) {
-      holder.current = build(resolve(next, nextEnv), holder.current)
-      holder.routes = buildRouteTable(holder)
+      gateway.reload(testConfig(next, nextEnv))
     },
     stop() {
       server.stop(true)
-      void services.close()
+      void gateway.close()
     },
   }
 }

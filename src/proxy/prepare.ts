@@ -1,0 +1,77 @@
+// Step one of an attempt: the upstream request, as a plain object. Pure: the client's body and
+// headers, the target and the key in; URL, headers and body out, plus what the response step needs
+// to know (pass-through or translated, frames to hide). Nothing is sent here.
+import type { CanonRequest } from '../canonical/request'
+import type { DialectEntry } from '../dialects'
+import { applyTransformsToBody } from '../routing/apply-transforms'
+import { buildUpstreamRequest } from '../upstream/build-request'
+import type { Attempt } from './context'
+
+export interface PrepareInput {
+  /** the client's dialect (front door) and the target's */
+  front: DialectEntry
+  up: DialectEntry
+  attempt: Attempt
+  /** the client's JSON body, untouched */
+  body: Record<string, unknown>
+  /** the client's request decoded, with the target's transforms (called only when translating) */
+  canonical: () => CanonRequest
+  clientHeaders: Headers
+  clientQuery: URLSearchParams
+  /** the upstream key (the provider's, or the client's own on a pass-through provider) */
+  key: string | undefined
+  /** send a pass-through body without the proxy's own additions (the upstream refused them) */
+  asIs?: boolean
+}
+
+export interface PreparedRequest {
+  url: string
+  headers: Headers
+  body: string
+  /** same dialect on both sides: bytes pass through */
+  same: boolean
+  /** the canonical request, when translated (the response encoders may need it) */
+  canonical?: CanonRequest
+  /** pass-through stream frames the proxy asked for and the client did not */
+  hide?: (data: string) => boolean
+}
+
+export function prepareUpstream(i: PrepareInput): PreparedRequest {
+  const { attempt, up, front } = i
+  const { provider } = attempt
+  const same = up.dialect.name === front.dialect.name
+  let path: string
+  let body: Record<string, unknown>
+  let extraHeaders: Record<string, string> | undefined
+  let canonical: CanonRequest | undefined
+  let hide: PreparedRequest['hide']
+  if (same) {
+    path = up.upstreamPath
+    const transformed = attempt.entry ? applyTransformsToBody(front.dialect.name, i.body, attempt.entry) : i.body
+    body = { ...transformed, model: attempt.model }
+    if (up.adaptPassthrough && !i.asIs) {
+      const adapted = up.adaptPassthrough(body)
+      body = adapted.body
+      hide = adapted.hide
+    }
+  } else {
+    canonical = i.canonical()
+    const wire = up.dialect.encodeRequest(canonical, { model: attempt.model, defaultMaxTokens: provider.default_max_tokens })
+    path = wire.path
+    body = wire.body
+    extraHeaders = wire.headers
+  }
+  if (provider.cache && up.cacheMarkers) body = up.cacheMarkers(body, provider.cache)
+  const init = buildUpstreamRequest({
+    provider,
+    model: attempt.model,
+    path,
+    body: JSON.stringify(body),
+    key: i.key,
+    auth: up.auth,
+    clientHeaders: same ? i.clientHeaders : undefined,
+    clientQuery: same ? i.clientQuery : undefined,
+    extraHeaders,
+  })
+  return { ...init, same, canonical, hide }
+}

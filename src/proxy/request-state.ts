@@ -1,0 +1,57 @@
+// What one generation request carries through its attempts: the client's request as read once,
+// its plan, and its lifecycle (the record and finishing it).
+import type { CanonRequest } from '../canonical/request'
+import type { DialectEntry } from '../dialects'
+import type { GatewayError } from '../errors'
+import { applyTransforms } from '../routing/apply-transforms'
+import type { Outcome } from '../upstream/outcome'
+import type { Attempt, Plan, Principal } from './context'
+import type { RequestLifecycle } from './lifecycle'
+import type { RouteInfo } from './response-headers'
+
+export interface RequestState {
+  /** the front door: the client's dialect */
+  entry: DialectEntry
+  request: Request
+  url: URL
+  body: Record<string, unknown>
+  bodySize: number
+  plan: Plan
+  principal: Principal
+  life: RequestLifecycle
+  /** decoded once, lazily: pass-through attempts never need it */
+  canonical: CanonRequest | undefined
+}
+
+export interface ErrorOutcome {
+  kind: 'error'
+  error: GatewayError
+  attempt: Attempt
+  /** the outcome policy's verdict on it */
+  verdict: Outcome
+  /** the key sent, for benching */
+  key?: string
+  retryAfterMs?: number
+  /** the upstream's own error answer, for a same-dialect client */
+  raw?: (info: RouteInfo) => Response
+}
+
+export interface ResponseOutcome {
+  kind: 'response'
+  response: Response
+  verdict: Outcome
+  key?: string
+}
+
+export type AttemptOutcome = ResponseOutcome | ErrorOutcome
+
+/** The canonical request for one target: the client's request with the target's transforms. */
+export function canonicalFor(state: RequestState, attempt: Attempt): CanonRequest {
+  if (!state.canonical) state.canonical = state.entry.dialect.decodeRequest(state.body)
+  return attempt.entry ? applyTransforms(state.canonical, attempt.entry) : state.canonical
+}
+
+export function routeInfo(state: RequestState, attempt: Attempt): RouteInfo {
+  const rec = state.life.rec
+  return { requestId: rec.requestId, provider: attempt.provider.name, model: attempt.model, attempts: rec.attempts, limitHeaders: state.life.admission?.headers }
+}

@@ -1,0 +1,48 @@
+// An attempt answered in-process by a local provider (echo): its canonical events are encoded for
+// the client like an upstream's would be, with no fetch.
+import { foldEvents } from '../canonical/fold-events'
+import { echoRespond } from '../dialects/echo'
+import { GatewayError } from '../errors'
+import { classifyOutcome } from '../upstream/outcome'
+import type { Attempt, ProxyContext } from './context'
+import { canonicalFor, routeInfo, type AttemptOutcome, type RequestState } from './request-state'
+import { JSON_HEADERS, proxyHeaders, SSE_HEADERS } from './response-headers'
+import { encodeEvents } from './translate-stream'
+
+export function respondLocally(state: RequestState, attempt: Attempt, ctx: ProxyContext): AttemptOutcome {
+  const front = state.entry.dialect
+  const { life } = state
+  const req = canonicalFor(state, attempt)
+  const events = echoRespond({ ...req, model: attempt.model }, { newId: ctx.newId })
+  const failure = events.find((e) => e.type === 'error')
+  if (failure && failure.type === 'error') {
+    const error = new GatewayError(failure.status, failure.message, { kind: failure.kind })
+    return { kind: 'error', error, attempt, verdict: classifyOutcome({ failed: error }) }
+  }
+  const rctx = { model: state.plan.requested, newId: ctx.newId, now: ctx.nowSeconds, request: req }
+  const info = routeInfo(state, attempt)
+  life.rec.provider = attempt.provider.name
+  life.rec.modelUpstream = attempt.model
+  const verdict = classifyOutcome({ answered: 200 })
+  if (!life.rec.stream) {
+    const res = foldEvents(events, ctx.nowSeconds())
+    life.finish({ status: 200, usage: res.usage })
+    return { kind: 'response', verdict, response: new Response(JSON.stringify(front.encodeResponse(res, rctx)), { headers: proxyHeaders(JSON_HEADERS, info) }) }
+  }
+  const { chunks, observed } = encodeEvents(front, rctx, events)
+  let i = 0
+  const body = new ReadableStream<Uint8Array>({
+    pull(c) {
+      if (i < chunks.length) c.enqueue(chunks[i++])
+      else {
+        c.close()
+        life.finish({ status: 200, usage: observed.usage, ttftMs: 0 })
+      }
+    },
+    cancel() {
+      life.finish({ status: 200, usage: observed.usage, clientDisconnected: true })
+    },
+  })
+  life.streaming()
+  return { kind: 'response', verdict, response: new Response(body, { headers: proxyHeaders(SSE_HEADERS, info) }) }
+}

@@ -1,0 +1,153 @@
+// Step three of an attempt: the upstream answered 2xx; make the client's response. Streamed
+// answers go through one translator (peeked first, then pumped); whole answers are translated
+// once, or pass through as the same bytes. Each way ends the request through its lifecycle.
+import type { Dialect, ResponseContext } from '../dialects/dialect'
+import { GatewayError } from '../errors'
+import { classifyOutcome } from '../upstream/outcome'
+import type { SentUpstream } from '../upstream/send'
+import type { Attempt, ProxyContext } from './context'
+import { peekFirstOutput } from './peek'
+import type { PreparedRequest } from './prepare'
+import { routeInfo, type AttemptOutcome, type RequestState } from './request-state'
+import { JSON_HEADERS, proxyHeaders, SSE_HEADERS } from './response-headers'
+import { pumpStream, SSE_PING } from './stream-pump'
+import { filteredPassthroughStream, passthroughStream, translatingStream, type OpeningTranslator } from './translate-stream'
+
+const KEEP_ALIVE_MS = 15_000
+
+/** Everything the response step needs, in one object. */
+export interface Answered {
+  state: RequestState
+  ctx: ProxyContext
+  attempt: Attempt
+  /** the upstream's dialect */
+  up: Dialect
+  prepared: PreparedRequest
+  sent: SentUpstream
+  key: string | undefined
+  /** performance.now() when the fetch began */
+  fetchStarted: number
+}
+
+const responseContext = (a: Answered): ResponseContext => ({ model: a.state.plan.requested, newId: a.ctx.newId, now: a.ctx.nowSeconds, request: a.prepared.canonical })
+
+function translatorFor(a: Answered): OpeningTranslator {
+  const { prepared, up } = a
+  if (!prepared.same) return translatingStream(up, a.state.entry.dialect, responseContext(a))
+  return prepared.hide ? filteredPassthroughStream(up, prepared.hide) : passthroughStream(up)
+}
+
+function markRouted(a: Answered): void {
+  a.state.life.rec.provider = a.attempt.provider.name
+  a.state.life.rec.modelUpstream = a.attempt.model
+}
+
+export async function respond(a: Answered): Promise<AttemptOutcome> {
+  const body = a.sent.response.body
+  return a.state.life.rec.stream && body ? respondStream(a, body) : respondWhole(a)
+}
+
+async function respondStream(a: Answered, upstreamBody: ReadableStream<Uint8Array>): Promise<AttemptOutcome> {
+  const { state, ctx, attempt, sent } = a
+  const { life } = state
+  const provider = attempt.provider
+  const translator = translatorFor(a)
+  const budget = Math.max(1, Math.min(provider.first_byte_timeout, life.started + ctx.config.server.request_timeout - performance.now()))
+  const peeked = await peekFirstOutput({ body: upstreamBody, translator, timeoutMs: budget, abort: sent.abort })
+  if (peeked.firstError) {
+    const e = peeked.firstError
+    const error = new GatewayError(e.status, e.message, { kind: e.kind as GatewayError['kind'] })
+    return { kind: 'error', error, attempt, key: a.key, verdict: classifyOutcome({ firstEvent: e.status }) }
+  }
+  markRouted(a)
+  const headersAt = performance.now()
+  const out = pumpStream({
+    reader: peeked.reader,
+    translated: peeked.translated,
+    translator,
+    abort: sent.abort,
+    idleTimeoutMs: provider.idle_timeout,
+    keepAliveMs: KEEP_ALIVE_MS,
+    keepAlive: SSE_PING,
+    onDone: (o) =>
+      life.finish({
+        status: 200,
+        usage: o.observed.usage,
+        ttftMs: o.firstChunkMs !== undefined ? headersAt - life.started + o.firstChunkMs : undefined,
+        clientDisconnected: o.clientDisconnected,
+        error: o.observed.error?.message,
+        upstreamMs: headersAt - a.fetchStarted + (o.firstChunkMs ?? 0),
+      }),
+  })
+  const ct = a.prepared.same ? sent.response.headers.get('content-type') ?? SSE_HEADERS['content-type'] : SSE_HEADERS['content-type']
+  life.streaming()
+  const response = new Response(out, { status: 200, headers: proxyHeaders({ ...SSE_HEADERS, 'content-type': ct }, routeInfo(state, attempt)) })
+  return { kind: 'response', response, key: a.key, verdict: classifyOutcome({ answered: 200 }) }
+}
+
+async function respondWhole(a: Answered): Promise<AttemptOutcome> {
+  const { state, attempt, up } = a
+  const res = a.sent.response
+  const verdict = classifyOutcome({ answered: res.status })
+  const info = routeInfo(state, attempt)
+  // a chunked body flows through as it arrives; a body of known length is read whole (it is sent
+  // at once anyway) and forwarded as the same bytes: no stream machinery per request
+  if (a.prepared.same && res.body && !res.headers.has('content-length')) {
+    markRouted(a)
+    return { kind: 'response', verdict, key: a.key, response: tappedPassthrough(a, res.body) }
+  }
+  const text = await res.text()
+  const upstreamMs = performance.now() - a.fetchStarted
+  if (a.prepared.same) {
+    markRouted(a)
+    let usage
+    try {
+      usage = up.decodeResponse(JSON.parse(text)).usage
+    } catch {
+      usage = undefined
+    }
+    state.life.finish({ status: res.status, usage, upstreamMs })
+    const headers = proxyHeaders({ 'content-type': res.headers.get('content-type') ?? 'application/json' }, info)
+    return { kind: 'response', verdict, key: a.key, response: new Response(text, { status: res.status, headers }) }
+  }
+  let parsed: unknown
+  try {
+    parsed = JSON.parse(text)
+  } catch {
+    const error = new GatewayError(502, `provider ${attempt.provider.name} answered 200 with a body that is not JSON`, { code: 'bad_upstream_response', retryable: true })
+    return { kind: 'error', error, attempt, key: a.key, verdict: classifyOutcome({ failed: error }) }
+  }
+  const canon = up.decodeResponse(parsed)
+  markRouted(a)
+  state.life.finish({ status: 200, usage: canon.usage, upstreamMs })
+  const out = state.entry.dialect.encodeResponse(canon, responseContext(a))
+  return { kind: 'response', verdict, key: a.key, response: new Response(JSON.stringify(out), { headers: proxyHeaders(JSON_HEADERS, info) }) }
+}
+
+/** Same dialect, not streamed: bytes flow through as they arrive; usage is read from the copy at the end. */
+function tappedPassthrough(a: Answered, body: ReadableStream<Uint8Array>): Response {
+  const res = a.sent.response
+  const { life } = a.state
+  const chunks: Uint8Array[] = []
+  const tap = new TransformStream<Uint8Array, Uint8Array>({
+    transform(chunk, c) {
+      chunks.push(chunk)
+      c.enqueue(chunk)
+    },
+    flush() {
+      const upstreamMs = performance.now() - a.fetchStarted
+      let usage
+      try {
+        usage = a.up.decodeResponse(JSON.parse(Buffer.concat(chunks).toString('utf8'))).usage
+      } catch {
+        usage = undefined
+      }
+      life.finish({ status: res.status, usage, upstreamMs })
+    },
+    cancel() {
+      life.finish({ status: res.status, clientDisconnected: true })
+    },
+  } as Transformer<Uint8Array, Uint8Array>)
+  const headers = proxyHeaders({ 'content-type': res.headers.get('content-type') ?? 'application/json' }, routeInfo(a.state, a.attempt))
+  return new Response(body.pipeThrough(tap), { status: res.status, headers })
+}
