@@ -54,7 +54,7 @@ export async function peekFirstOutput(i: PeekInput): Promise<Peeked> {
   } finally {
     clearTimeout(timer)
   }
-  const firstError = translator.observed.error
+  const firstError = translator.openingError
   if (firstError) {
     i.abort('error before first output')
     reader.cancel().catch(() => {})

@@ -30,9 +30,11 @@ export interface ChunkTranslator {
 }
 
 /** The translators the proxy makes also say when the first whole upstream event went through
- *  (the first-output peek reads until then). */
+ *  (the first-output peek reads until then) and whether it was an error. */
 export interface OpeningTranslator extends ChunkTranslator {
   readonly opened: boolean
+  /** the stream's first event was an error (nothing worth sending came before it) */
+  readonly openingError: StreamError | undefined
 }
 
 const encoder = new TextEncoder()
@@ -64,9 +66,12 @@ export function translatingStream(upstream: Dialect, front: Dialect, ctx: Respon
     observe(observed, ev)
     enc.push(ev, emitFrame)
   }
+  let openingError: StreamError | undefined
   const parser = new SseParser((frame) => {
+    if (opened) return dec.push(frame, emitEvent)
     opened = true
     dec.push(frame, emitEvent)
+    openingError = observed.error
   })
   const take = () => {
     const s = out
@@ -77,6 +82,9 @@ export function translatingStream(upstream: Dialect, front: Dialect, ctx: Respon
     observed,
     get opened() {
       return opened
+    },
+    get openingError() {
+      return openingError
     },
     chunk(bytes) {
       if (closed) return undefined
@@ -108,15 +116,19 @@ class UsageTap {
   readonly observed: StreamObservation = { usage: { inputTokens: 0, outputTokens: 0 } }
   /** a whole event went by (read or skipped) */
   opened = false
+  /** the first event was an error */
+  openingError: StreamError | undefined
   private readonly parser: SseParser
 
   constructor(private readonly dialect: Dialect) {
     const dec = dialect.decodeStream()
     const onEvent = (ev: CanonEvent) => observe(this.observed, ev)
     this.parser = new SseParser((frame) => {
+      const first = !this.opened
       this.opened = true
       const d = frame.data
       if (carriesUsage(d) || d.includes('"error"')) dec.push(frame, onEvent)
+      if (first) this.openingError = this.observed.error
     })
   }
 
@@ -127,8 +139,11 @@ class UsageTap {
 
   /** whole events, pre-filtered with two substring searches: true when they were read */
   look(events: string): boolean {
-    if (!this.opened && events.includes('data:')) this.opened = true
-    if (!carriesUsage(events) && !events.includes('"error"')) return false
+    if (!carriesUsage(events) && !events.includes('"error"')) {
+      // skipped events: none of them is an error, the first one included
+      if (!this.opened && events.includes('data:')) this.opened = true
+      return false
+    }
     this.parser.feed(events)
     return true
   }
@@ -192,6 +207,9 @@ export function passthroughStream(dialect: Dialect): OpeningTranslator {
     get opened() {
       return tap.opened
     },
+    get openingError() {
+      return tap.openingError
+    },
     chunk(bytes) {
       if (!closed) read(decoder.decode(bytes, STREAM))
       return bytes
@@ -246,6 +264,9 @@ export function filteredPassthroughStream(dialect: Dialect, hide: (data: string)
     observed: tap.observed,
     get opened() {
       return tap.opened
+    },
+    get openingError() {
+      return tap.openingError
     },
     chunk(bytes) {
       if (closed) return undefined
