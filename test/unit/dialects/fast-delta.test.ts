@@ -3,8 +3,6 @@
 // recorded fixtures, hand-made variants and thousands of mutated frames; and whole fixture streams
 // decode to the same events whether their frames take the fast path or not.
 import { describe, expect, test } from 'bun:test'
-import { readdirSync, readFileSync } from 'node:fs'
-import { join } from 'node:path'
 import { DeltaFrameReader } from '../../../src/dialects/anthropic/read-delta-frame'
 import { decodeStream as anthropicDecoder } from '../../../src/dialects/anthropic/decode-stream'
 import { stringEnd, stringValue } from '../../../src/dialects/json-scan'
@@ -16,19 +14,15 @@ import { decodeStream as responsesDecoder } from '../../../src/dialects/openai-r
 import { ARGS_DELTA, DeltaEventReader, REASONING_DELTA, TEXT_DELTA } from '../../../src/dialects/openai-responses/read-delta-event'
 import type { CanonEvent } from '../../../src/canonical/event'
 import { parseSseText, type SseFrame } from '../../../src/framing/sse'
+import { fixtureFrames, fixtureNames, readFixture } from '../../helpers/fixtures'
 import { anthropicStream, openaiStream } from '../../../bench/mock-wire'
 import { runAll, unquoted } from '../../helpers/translators'
 
-const FIXTURES = join(import.meta.dir, '../../fixtures')
 
 /** every frame's data in a dialect's fixture folder (.sse and .chunks.txt) */
 function fixtureData(dir: string): string[] {
   const out: string[] = []
-  for (const name of readdirSync(join(FIXTURES, dir))) {
-    const text = readFileSync(join(FIXTURES, dir, name), 'utf8')
-    if (name.endsWith('.sse')) out.push(...parseSseText(text).map((f) => f.data))
-    else if (name.endsWith('.chunks.txt')) out.push(...text.split('\n').filter((l) => l.trim()))
-  }
+  for (const name of fixtureNames(dir)) if (name.endsWith('.sse') || name.endsWith('.chunks.txt')) out.push(...fixtureFrames(dir, name, { events: false }).map((f) => f.data))
   return out.filter((d) => d !== '[DONE]')
 }
 
@@ -131,7 +125,7 @@ describe('Chat: the plain delta chunk without JSON.parse', () => {
     for (const d of data) if (check(d)) taken++
     // the obfuscated OpenAI recording alone has dozens of plain text chunks
     expect(taken).toBeGreaterThan(60)
-    const plain = readFileSync(join(FIXTURES, 'openai-chat/text-usage-obfuscation.chunks.txt'), 'utf8').split('\n')
+    const plain = readFixture('openai-chat', 'text-usage-obfuscation.chunks.txt').split('\n')
     expect(reader.read(plain[1]!)).toBe(true)
     expect(reader.content).toBe('**')
   })
@@ -343,15 +337,7 @@ describe('whole streams decode the same with and without the fast paths', () => 
       return o === undefined ? f : { ...f, data: JSON.stringify(o, null, 1).replace(/\n/g, '') }
     })
 
-  const framesOf = (dir: string, name: string): SseFrame[] => {
-    const text = readFileSync(join(FIXTURES, dir, name), 'utf8')
-    if (name.endsWith('.sse')) return parseSseText(text)
-    const frames = text
-      .split('\n')
-      .filter((l) => l.trim())
-      .map((data) => ({ data }))
-    return dir === 'openai-chat' ? [...frames, { data: '[DONE]' }] : frames
-  }
+  const framesOf = (dir: string, name: string): SseFrame[] => fixtureFrames(dir, name, { events: false })
 
   for (const [dir, decoder] of [
     ['openai-chat', chatDecoder],
@@ -359,7 +345,7 @@ describe('whole streams decode the same with and without the fast paths', () => 
     ['openai-responses', responsesDecoder],
     ['gemini', geminiDecoder],
   ] as const)
-    for (const name of readdirSync(join(FIXTURES, dir)).filter((n) => n.endsWith('.sse') || n.endsWith('.chunks.txt')))
+    for (const name of fixtureNames(dir).filter((n) => n.endsWith('.sse') || n.endsWith('.chunks.txt')))
       test(`${dir}/${name}`, () => {
         const frames = framesOf(dir, name)
         const fast = unquoted(runAll(decoder(), frames))

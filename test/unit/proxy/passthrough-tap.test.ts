@@ -3,27 +3,14 @@
 // it must observe exactly what it observes when the stream arrives in one piece, and that must be
 // the usage the recording reports.
 import { describe, expect, test } from 'bun:test'
-import { readFileSync } from 'node:fs'
-import { join } from 'node:path'
 import { DIALECTS } from '../../../src/dialects'
 import type { DialectName } from '../../../src/dialects/dialect'
 import { isUsageOnlyChunk } from '../../../src/dialects/openai-chat/stream-usage'
 import { filteredPassthroughStream, passthroughStream, type StreamObservation } from '../../../src/proxy/translate-stream'
 
-const FIXTURES = join(import.meta.dir, '../../fixtures')
-const enc = new TextEncoder()
+import { fixtureWire as wire } from '../../helpers/fixtures'
 
-/** a recording as the SSE text its upstream sent */
-function wire(dir: string, name: string): string {
-  const text = readFileSync(join(FIXTURES, dir, name), 'utf8')
-  if (name.endsWith('.sse')) return text
-  const lines = text.split('\n').filter((l) => l.trim())
-  const events = lines.map((data) => {
-    const type = (JSON.parse(data) as { type?: unknown }).type
-    return typeof type === 'string' ? `event: ${type}\ndata: ${data}\n\n` : `data: ${data}\n\n`
-  })
-  return events.join('') + (dir === 'openai-chat' ? 'data: [DONE]\n\n' : '')
-}
+const enc = new TextEncoder()
 
 function run(dialect: DialectName, pieces: Uint8Array[]): StreamObservation {
   const t = passthroughStream(DIALECTS[dialect]!.dialect)

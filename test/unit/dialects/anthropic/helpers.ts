@@ -1,30 +1,20 @@
 // Shared test helpers for the anthropic dialect: fixtures as frames, translators run over arrays.
 import Anthropic from '@anthropic-ai/sdk'
-import { readFileSync } from 'node:fs'
-import { join } from 'node:path'
 import type { CanonEvent } from '../../../../src/canonical/event'
 import { decodeStream } from '../../../../src/dialects/anthropic/decode-stream'
 import { encodeStream } from '../../../../src/dialects/anthropic/encode-stream'
-import { parseSseText, type SseFrame } from '../../../../src/framing/sse'
+import type { SseFrame } from '../../../../src/framing/sse'
+import * as fixtures from '../../../helpers/fixtures'
 import { runAll, unquoted, sseText, testCtx } from '../../../helpers/translators'
 
-const FIXTURES = join(import.meta.dir, '../../../fixtures/anthropic')
-
-export const readFixture = (name: string): string => readFileSync(join(FIXTURES, name), 'utf8')
-export const readJsonFixture = (name: string): Record<string, unknown> => JSON.parse(readFixture(name))
+export const readFixture = (name: string): string => fixtures.readFixture('anthropic', name)
+export const readJsonFixture = (name: string): Record<string, unknown> => fixtures.readJsonFixture('anthropic', name)
 
 /**
  * `.sse` files are raw SSE; `.chunks.txt` are data payloads, one per line. Chunks get no `event:`
  * line unless `withEvents` (the decoder must dispatch on the JSON type either way).
  */
-export function fixtureFrames(name: string, withEvents = false): SseFrame[] {
-  const text = readFixture(name)
-  if (name.endsWith('.sse')) return parseSseText(text)
-  return text
-    .split('\n')
-    .filter((l) => l.trim())
-    .map((data) => (withEvents ? { event: (JSON.parse(data) as { type: string }).type, data } : { data }))
-}
+export const fixtureFrames = (name: string, withEvents = false): SseFrame[] => fixtures.fixtureFrames('anthropic', name, { events: withEvents })
 
 /** an Anthropic event frame with its `event:` line */
 export const frame = (o: { type: string } & Record<string, unknown>): SseFrame => ({ event: o.type, data: JSON.stringify(o) })

@@ -1,23 +1,16 @@
 // Shared test helpers for the gemini dialect: fixtures as frames, translators run over arrays.
-import { readFileSync } from 'node:fs'
-import { join } from 'node:path'
 import type { CanonEvent } from '../../../../src/canonical/event'
 import { decodeStream } from '../../../../src/dialects/gemini/decode-stream'
 import { encodeStream } from '../../../../src/dialects/gemini/encode-stream'
 import { type SseFrame } from '../../../../src/framing/sse'
+import * as fixtures from '../../../helpers/fixtures'
 import { runAll, unquoted, sseText, testCtx } from '../../../helpers/translators'
 
-const FIXTURES = join(import.meta.dir, '../../../fixtures/gemini')
-
-export const readFixture = (name: string): string => readFileSync(join(FIXTURES, name), 'utf8')
-export const readJsonFixture = (name: string): Record<string, unknown> => JSON.parse(readFixture(name))
+export const readFixture = (name: string): string => fixtures.readFixture('gemini', name)
+export const readJsonFixture = (name: string): Record<string, unknown> => fixtures.readJsonFixture('gemini', name)
 
 /** `.chunks.txt`: the `data:` payloads of an alt=sse stream, one per line */
-export const fixtureFrames = (name: string): SseFrame[] =>
-  readFixture(name)
-    .split('\n')
-    .filter((l) => l.trim())
-    .map((data) => ({ data }))
+export const fixtureFrames = (name: string): SseFrame[] => fixtures.fixtureFrames('gemini', name, { events: false })
 
 export const STREAM_FIXTURES = ['text-thought-signature.chunks.txt', 'reasoning-no-thoughts.chunks.txt', 'tool-call.chunks.txt', 'vertex-stream-args-parallel.chunks.txt', 'vertex-thought-parallel-calls.chunks.txt']
 

@@ -1,28 +1,16 @@
 // Shared test helpers for the openai-chat dialect: fixtures as frames, translators run over arrays.
-import { readFileSync } from 'node:fs'
-import { join } from 'node:path'
 import OpenAI from 'openai'
 import type { CanonEvent } from '../../../../src/canonical/event'
 import { decodeStream } from '../../../../src/dialects/openai-chat/decode-stream'
 import { encodeStream } from '../../../../src/dialects/openai-chat/encode-stream'
-import { parseSseText, type SseFrame } from '../../../../src/framing/sse'
+import type { SseFrame } from '../../../../src/framing/sse'
+import * as fixtures from '../../../helpers/fixtures'
 import { runAll, unquoted, sseText, testCtx } from '../../../helpers/translators'
 
-const FIXTURES = join(import.meta.dir, '../../../fixtures/openai-chat')
-
-export const readFixture = (name: string): string => readFileSync(join(FIXTURES, name), 'utf8')
+export const readFixture = (name: string): string => fixtures.readFixture('openai-chat', name)
 
 /** `.sse` files are raw SSE; `.chunks.txt` are data payloads, one per line (the [DONE] is re-added) */
-export function fixtureFrames(name: string): SseFrame[] {
-  const text = readFixture(name)
-  if (name.endsWith('.sse')) return parseSseText(text)
-  const frames: SseFrame[] = text
-    .split('\n')
-    .filter((l) => l.trim())
-    .map((data) => ({ data }))
-  frames.push({ data: '[DONE]' })
-  return frames
-}
+export const fixtureFrames = (name: string): SseFrame[] => fixtures.fixtureFrames('openai-chat', name, { events: false })
 
 export const chunk = (o: unknown): SseFrame => ({ data: JSON.stringify(o) })
 

@@ -1,6 +1,4 @@
 // Shared test helpers for the openai-responses dialect: fixtures as frames, translators run over arrays.
-import { readFileSync } from 'node:fs'
-import { join } from 'node:path'
 import OpenAI from 'openai'
 import type { CanonEvent } from '../../../../src/canonical/event'
 import type { CanonRequest } from '../../../../src/canonical/request'
@@ -8,20 +6,14 @@ import type { ResponseContext } from '../../../../src/dialects/dialect'
 import { decodeStream } from '../../../../src/dialects/openai-responses/decode-stream'
 import { encodeStream } from '../../../../src/dialects/openai-responses/encode-stream'
 import { type SseFrame } from '../../../../src/framing/sse'
+import * as fixtures from '../../../helpers/fixtures'
 import { runAll, unquoted, sseText, testCtx as sharedCtx } from '../../../helpers/translators'
 
-const FIXTURES = join(import.meta.dir, '../../../fixtures/openai-responses')
-
-export const readFixture = (name: string): string => readFileSync(join(FIXTURES, name), 'utf8')
-export const readJsonFixture = (name: string): Record<string, unknown> => JSON.parse(readFixture(name)) as Record<string, unknown>
+export const readFixture = (name: string): string => fixtures.readFixture('openai-responses', name)
+export const readJsonFixture = (name: string): Record<string, unknown> => fixtures.readJsonFixture('openai-responses', name)
 
 /** `.chunks.txt`: one data payload per line; the `event:` line (= type) is restored */
-export function fixtureFrames(name: string): SseFrame[] {
-  return readFixture(name)
-    .split('\n')
-    .filter((l) => l.trim())
-    .map((data) => ({ event: (JSON.parse(data) as { type: string }).type, data }))
-}
+export const fixtureFrames = (name: string): SseFrame[] => fixtures.fixtureFrames('openai-responses', name)
 
 /** the multi-step fixture holds several responses back to back: one frame list per response */
 export function splitResponses(frames: SseFrame[]): SseFrame[][] {
