@@ -198,7 +198,7 @@ export function buildRuntime(cfg: Config, s: Services, prev?: Runtime): Runtime 
       if (!key || !outcome.bench) return
       const until = outcome.bench === 'rate' ? now + (retryAfterMs ?? 30_000) : undefined
       s.keyPools.pool(attempt.provider).bench(key, outcome.bench, until)
-      if (cfg.state.redis) shareBench(s.shared, attempt.provider.name, key, outcome.bench, until ?? now, now)
+      if (cfg.state.redis) shareBench(s.shared, { provider: attempt.provider.name, key, reason: outcome.bench, untilMs: until ?? now, now })
     },
     orderAttempts: (attempts) => orderByHealth(attempts, s.breakers, clock.now()),
     backoffMs: (retry) => backoffMs(retry, random),

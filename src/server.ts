@@ -45,10 +45,11 @@ export function buildRouteTable(holder: RuntimeHolder): Map<string, RouteEntry> 
       table.set(`${method} ${base}${path}`, { method, handler, basePath: base || '/', errors, tracked })
     for (const entry of Object.values(DIALECTS)) {
       if (!entry) continue
-      for (const path of entry.routes) add('POST', path, entry, (req, url, bp) => handleGenerate(entry, req, url, bp, holder.current.ctx), true)
+      for (const path of entry.routes) add('POST', path, entry, (request, url, basePath) => handleGenerate(entry, { request, url, basePath }, holder.current.ctx), true)
     }
-    add('POST', '/v1/messages/count_tokens', anthropicEntry(), (req, url, bp) => handleCountTokens(anthropicEntry(), req, url, bp, holder.current.ctx))
-    add('POST', '/messages/count_tokens', anthropicEntry(), (req, url, bp) => handleCountTokens(anthropicEntry(), req, url, bp, holder.current.ctx))
+    const countTokens: Handler = (request, url, basePath) => handleCountTokens(anthropicEntry(), { request, url, basePath }, holder.current.ctx)
+    add('POST', '/v1/messages/count_tokens', anthropicEntry(), countTokens)
+    add('POST', '/messages/count_tokens', anthropicEntry(), countTokens)
     add('POST', '/api/event_logging/batch', anthropicEntry(), async (req) => {
       await req.body?.cancel().catch(() => {})
       return json({})

@@ -68,14 +68,14 @@ async function callUpstream(state: RequestState, attempt: Attempt, ctx: ProxyCon
     })
   let prepared = prepare(false)
   let fetchStarted = performance.now()
-  let sent = await send(state, attempt, ctx, prepared, fetchStarted)
+  let sent = await send({ state, attempt, ctx }, prepared, fetchStarted)
   // an older OpenAI-compatible server that refuses the stream_options the proxy added: once more
   // with the client's body as it was (the stream then goes unbilled, as it would without us)
   if (prepared.hide && (sent.response.status === 400 || sent.response.status === 422) && (await refusesStreamOptions(sent.response))) {
     sent.abort('stream_options refused')
     prepared = prepare(true)
     fetchStarted = performance.now()
-    sent = await send(state, attempt, ctx, prepared, fetchStarted)
+    sent = await send({ state, attempt, ctx }, prepared, fetchStarted)
   }
   const res = sent.response
   if (!res.ok) return upstreamFailure({ state, attempt, up, prepared, key, res })
@@ -92,7 +92,13 @@ async function callUpstream(state: RequestState, attempt: Attempt, ctx: ProxyCon
 
 const refusesStreamOptions = async (res: Response): Promise<boolean> => /stream_options|include_usage/.test(await res.clone().text().catch(() => ''))
 
-function send(state: RequestState, attempt: Attempt, ctx: ProxyContext, prepared: PreparedRequest, fetchStarted: number): Promise<SentUpstream> {
+interface AttemptCall {
+  state: RequestState
+  attempt: Attempt
+  ctx: ProxyContext
+}
+
+function send({ state, attempt, ctx }: AttemptCall, prepared: PreparedRequest, fetchStarted: number): Promise<SentUpstream> {
   const { provider } = attempt
   return sendUpstream(prepared, {
     fetch: ctx.fetch,

@@ -58,6 +58,14 @@ export interface RequestRecord {
   tried?: string[]
 }
 
+/** One HTTP request as a route handler gets it. */
+export interface Call {
+  request: Request
+  url: URL
+  /** the base path the route matched under ('/' for none) */
+  basePath: string
+}
+
 export interface AttemptReport {
   attempt: Attempt
   /** the key sent (undefined: none, or the failure came before one mattered) */

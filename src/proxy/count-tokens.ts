@@ -7,13 +7,13 @@ import { toGatewayError } from '../errors'
 import { countRequestTokens } from '../tokens/count-tokens'
 import { buildUpstreamRequest } from '../upstream/build-request'
 import { sendUpstream } from '../upstream/send'
-import type { ProxyContext } from './context'
+import type { Call, ProxyContext } from './context'
 import { errorResponse } from './errors-reply'
 import { readJsonObject } from './read-body'
 import { JSON_HEADERS, proxyHeaders } from './response-headers'
 import { requireField, requireModelField } from './validate-shape'
 
-export async function handleCountTokens(entry: DialectEntry, request: Request, url: URL, basePath: string, ctx: ProxyContext): Promise<Response> {
+export async function handleCountTokens(entry: DialectEntry, { request, url, basePath }: Call, ctx: ProxyContext): Promise<Response> {
   const requestId = ctx.newId('req_')
   const info = { requestId, attempts: 0 }
   try {
@@ -21,7 +21,7 @@ export async function handleCountTokens(entry: DialectEntry, request: Request, u
     const { body } = await readJsonObject(request, ctx.config.server.max_body_size)
     requireField(body, 'messages', ['array'])
     const requested = requireModelField(body)
-    const forwarded = await tryForward(entry, body, requested, request, url, basePath, ctx)
+    const forwarded = await tryForward({ entry, body, requested, request, url, basePath, ctx })
     if (forwarded) return forwarded
     const canon = entry.dialect.decodeRequest({ ...body, model: requested ?? 'unknown', max_tokens: 1 })
     return new Response(JSON.stringify({ input_tokens: countRequestTokens(canon) }), { headers: proxyHeaders(JSON_HEADERS, info) })
@@ -30,15 +30,17 @@ export async function handleCountTokens(entry: DialectEntry, request: Request, u
   }
 }
 
-async function tryForward(
-  entry: DialectEntry,
-  body: Record<string, unknown>,
-  requested: string | undefined,
-  request: Request,
-  url: URL,
-  basePath: string,
-  ctx: ProxyContext,
-): Promise<Response | undefined> {
+interface CountRequest {
+  entry: DialectEntry
+  body: Record<string, unknown>
+  requested: string | undefined
+  request: Request
+  url: URL
+  basePath: string
+  ctx: ProxyContext
+}
+
+async function tryForward({ entry, body, requested, request, url, basePath, ctx }: CountRequest): Promise<Response | undefined> {
   let attempt
   try {
     attempt = (await ctx.resolve(requested, basePath)).attempts[0]

@@ -4,7 +4,7 @@ import type { DialectEntry } from '../dialects'
 import { GatewayError, toGatewayError } from '../errors'
 import { runAttempt } from './attempt'
 import type { ErrorOutcome, RequestState } from './request-state'
-import type { Attempt, ProxyContext, RequestRecord } from './context'
+import type { Attempt, Call, ProxyContext, RequestRecord } from './context'
 import { RequestLifecycle } from './lifecycle'
 import { errorResponse } from './errors-reply'
 import { readJsonObject } from './read-body'
@@ -12,7 +12,7 @@ import { requireField, requireModelField } from './validate-shape'
 
 const MAX_RETRY_AFTER_MS = 30_000
 
-export async function handleGenerate(entry: DialectEntry, request: Request, url: URL, basePath: string, ctx: ProxyContext): Promise<Response> {
+export async function handleGenerate(entry: DialectEntry, { request, url, basePath }: Call, ctx: ProxyContext): Promise<Response> {
   const started = performance.now()
   const front = entry.dialect
   const rec: RequestRecord = {

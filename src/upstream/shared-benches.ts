@@ -13,7 +13,15 @@ const REFRESH_MS = 1000
 
 const slot = (provider: string, key: string) => `bench:${provider}:${sha256Hex(key).slice(0, 24)}`
 
-export function shareBench(shared: SharedState, provider: string, key: string, reason: 'auth' | 'rate', untilMs: number, now: number): void {
+export interface SharedBench {
+  provider: string
+  key: string
+  reason: 'auth' | 'rate'
+  untilMs: number
+  now: number
+}
+
+export function shareBench(shared: SharedState, { provider, key, reason, untilMs, now }: SharedBench): void {
   const ttl = reason === 'auth' ? AUTH_BENCH_TTL_MS : Math.max(1, untilMs - now)
   const until = reason === 'auth' ? now + AUTH_BENCH_TTL_MS : untilMs
   shared.benchState.set(slot(provider, key), `${reason}:${until}`, ttl).catch(() => {})
