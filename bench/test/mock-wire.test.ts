@@ -1,12 +1,12 @@
 import { describe, expect, test } from 'bun:test'
-import { readFileSync } from 'node:fs'
-import { join } from 'node:path'
+import { readFixture } from '../../test/helpers/fixtures'
 import { anthropicJson, anthropicStream, openaiJson, openaiStream, shapeOf } from '../mock-wire'
 
 const dec = new TextDecoder()
 const text = (b: Uint8Array) => dec.decode(b)
-// the recordings tests read live in test/fixtures (the repository stands alone)
-const fixture = (p: string) => readFileSync(join(import.meta.dir, '../../test/fixtures', p), 'utf8')
+
+/** a recording from test/fixtures, as 'dialect/name' */
+const fixture = (p: string) => readFixture(p.slice(0, p.indexOf('/')), p.slice(p.indexOf('/') + 1))
 
 describe('shapeOf', () => {
   test('reads chunks and delay from the model name; headers win; defaults and bounds', () => {
