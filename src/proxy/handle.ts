@@ -71,7 +71,7 @@ async function runPlan(state: RequestState, ctx: ProxyContext): Promise<Response
       if (outcome.kind === 'response') return outcome.response
       last = outcome.error
       lastOutcome = outcome
-      tried.push(`${attempt.target} (${outcome.error.status})`)
+      tried.push(`${attempt.target} (${outcome.verdict.clientStatus})`)
       if (!outcome.verdict.retryable) return finalError(state, outcome, tried)
       if (outcome.verdict.keyBound) {
         // our key was refused: every other key of this provider once, at once (not a retry);
