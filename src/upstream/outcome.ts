@@ -52,9 +52,6 @@ export function errorClassOf(status: number): Outcome['errorClass'] {
 /** the breaker tracks whether the target is up: key trouble (401/403/429) and client errors say it is */
 const breakerFor = (status: number): BreakerSignal => (status < 500 && status !== 408 ? 'success' : 'failure')
 
-/** failures raised before an answer that say the target is down */
-const TARGET_DOWN = new Set(['upstream_unreachable', 'upstream_timeout', 'bad_upstream_response'])
-
 export function classifyOutcome(input: OutcomeInput): Outcome {
   if ('answered' in input) {
     const status = input.answered
@@ -71,12 +68,8 @@ export function classifyOutcome(input: OutcomeInput): Outcome {
   }
   const err = input.failed
   if (!(err instanceof GatewayError)) return { retryable: false, keyBound: false, breaker: 'none', clientStatus: 500 }
-  const down = err.code !== undefined && TARGET_DOWN.has(err.code)
-  return {
-    retryable: down || (err.retryable && !NEVER_RETRIED.has(err.status)),
-    keyBound: false,
-    breaker: down ? 'failure' : 'none',
-    clientStatus: err.status,
-    errorClass: down ? errorClassOf(err.status) : undefined,
-  }
+  // a retryable failure (unreachable, silent, a body no decoder can read) says the target is down;
+  // the others (the client left, a request no encoder can send) say nothing about it
+  const retryable = err.retryable && !NEVER_RETRIED.has(err.status)
+  return { retryable, keyBound: false, breaker: retryable ? 'failure' : 'none', clientStatus: err.status, errorClass: retryable ? errorClassOf(err.status) : undefined }
 }

@@ -41,7 +41,8 @@ const ROWS: Row[] = [
   ['dialect the build cannot send to: never retried, the target is not down', { failed: err(501, 'dialect_unsupported', true) }, fail(501, { breaker: 'none' })],
   ['client went away', { failed: err(499, 'client_closed', false) }, fail(499, { breaker: 'none' })],
   ['a bad request found while encoding', { failed: err(400, 'invalid_request') }, fail(400, { breaker: 'none' })],
-  ['a local provider\'s retryable error', { failed: err(503) }, fail(503, { retryable: true, breaker: 'none' })],
+  ['a body no decoder can read (a decoder\'s 502)', { failed: err(502) }, fail(502, { retryable: true, breaker: 'failure', errorClass: '5xx' })],
+  ['a retry-hinted 501 thrown: still never retried', { failed: err(501, undefined, true) }, fail(501, { breaker: 'none' })],
   ['our own bug', { failed: new TypeError('x is undefined') }, fail(500, { breaker: 'none' })],
 ]
 
