@@ -3,6 +3,8 @@
 // key pools, circuit breakers) outlive config reloads; everything derived from the config is
 // rebuilt on each reload and swapped in atomically.
 import { createAuthenticator } from './auth'
+import { openKeyDirectory, type KeyDirectory } from './keys/key-directory'
+import { openKeyStore } from './keys/key-store'
 import { checkModelAllowed, checkProviderAllowed, isModelAllowed } from './auth/authorize'
 import type { Config, ProviderConfig } from './config/types'
 import { createState, type LimitStore, type SharedState } from './limits'
@@ -38,6 +40,8 @@ export interface Services {
   shared: SharedState
   /** the running config's providers, for the shared-bench sync */
   providers: readonly ProviderConfig[]
+  /** database keys (undefined with usage.store: none) */
+  directory?: KeyDirectory
   /** called once per finished generation request (the gateway counts in-flight requests with it) */
   requestDone: () => void
   clock: Clock
@@ -102,7 +106,9 @@ export async function createServices(cfg: Config, o: ServiceOverrides = {}): Pro
   const ledger = createUsageLedger(store, { logger: log })
   const state = createState(cfg, { warn: (m) => log.warn(m) })
   const metrics = createGatewayMetrics()
+  const directory = await openDirectory(cfg, log)
   const services: Services = {
+    directory,
     log,
     metrics,
     ledger,
@@ -119,6 +125,7 @@ export async function createServices(cfg: Config, o: ServiceOverrides = {}): Pro
     providers: cfg.providers,
     async close() {
       stopBenchSync()
+      await directory?.close()
       await ledger.close()
       await state.limits.close()
       await state.close()
@@ -130,6 +137,13 @@ export async function createServices(cfg: Config, o: ServiceOverrides = {}): Pro
   // with several replicas, a key benched on one is benched on all
   const stopBenchSync = cfg.state.redis ? syncBenches(state.shared, services.keyPools, () => services.providers) : () => {}
   return services
+}
+
+/** Database keys live beside the ledger; without a database there are only the config's keys. */
+async function openDirectory(cfg: Config, log: Logger): Promise<KeyDirectory | undefined> {
+  if (cfg.usage.store === 'none') return undefined
+  const store = await openKeyStore(cfg.usage.store)
+  return openKeyDirectory(store, { onError: (err) => log.warn('reading database keys failed; keeping the last ones read', { error: String(err) }) })
 }
 
 const ID_CHARS = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789'
@@ -147,7 +161,7 @@ export function buildRuntime(cfg: Config, s: Services, prev?: Runtime): Runtime 
     s.keyPools.retain(cfg.providers)
     s.providers = cfg.providers
   }
-  const authenticate = createAuthenticator(cfg.auth, { fetch: s.fetch })
+  const authenticate = createAuthenticator(cfg.auth, { fetch: s.fetch, directory: s.directory })
   const { clock, random } = s
   const noAdmission: Admission = { headers: {}, release() {} }
   const ctx: ProxyContext = {

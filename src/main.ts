@@ -5,9 +5,12 @@ import { runCheck } from './cli/check'
 import { runUsageCommand } from './cli/usage-report'
 import { ConfigError, loadConfig } from './config/load'
 import { serve } from './serve'
+import { KEYS_HELP, KeyConflict, KeyInputError, parseKeysArgs, runKeys } from './cli/keys-command'
+import { NoKeyStore } from './keys/key-store'
 import { VERSION } from './version'
 
 async function main(argv: string[]): Promise<number> {
+  if (argv[0] === 'keys') return keysMain(argv.slice(1))
   let command: string
   let flags: CliFlags
   try {
@@ -47,6 +50,29 @@ async function main(argv: string[]): Promise<number> {
     return 0
   }
   return await serve(config, load)
+}
+
+async function keysMain(argv: string[]): Promise<number> {
+  if (argv.length === 0 || argv.includes('--help') || argv.includes('-h')) {
+    process.stdout.write(KEYS_HELP + '\n')
+    return argv.length === 0 ? 2 : 0
+  }
+  try {
+    const a = parseKeysArgs(argv)
+    const config = await loadConfig({ flags: { config: a.config, env: a.env }, env: process.env, cwd: process.cwd() })
+    process.stdout.write(await runKeys(config, a))
+    return 0
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`llm-proxy: invalid configuration:\n${err.problems.map((p) => `  ${p}`).join('\n')}\n`)
+      return 2
+    }
+    if (err instanceof KeyInputError || err instanceof KeyConflict || err instanceof NoKeyStore) {
+      process.stderr.write(`llm-proxy keys: ${err.message}\n`)
+      return 2
+    }
+    throw err
+  }
 }
 
 main(process.argv.slice(2)).then(

@@ -13,6 +13,13 @@ const listed = (patterns: readonly string[]) => (patterns.length ? patterns.join
 /** 403 naming what the group may use when the requested model is not allowed. */
 export function checkModelAllowed(principal: Principal, requestedModel: string): void {
   const { models } = principal.groupConfig
+  const own = principal.keyModels
+  if (own && !matchAny(own, requestedModel))
+    throw new GatewayError(403, `model ${requestedModel} is not allowed for key ${principal.name}; allowed models: ${listed(own)}`, {
+      code: 'model_not_allowed',
+      param: 'model',
+      retryable: false,
+    })
   if (allowsAll(models) || matchAny(models, requestedModel)) return
   throw new GatewayError(403, `model ${requestedModel} is not allowed for ${who(principal)}; allowed models: ${listed(models)}`, {
     code: 'model_not_allowed',
@@ -32,11 +39,11 @@ export function checkProviderAllowed(principal: Principal, providerName: string)
 
 export const isModelAllowed = (principal: Principal, name: string): boolean => {
   const { models } = principal.groupConfig
+  if (principal.keyModels && !matchAny(principal.keyModels, name)) return false
   return allowsAll(models) || matchAny(models, name)
 }
 
 /** The names (e.g. for /v1/models) this principal may request. */
 export function filterModels(principal: Principal, names: readonly string[]): string[] {
-  if (allowsAll(principal.groupConfig.models)) return names.slice()
-  return names.filter((n) => matchAny(principal.groupConfig.models, n))
+  return names.filter((n) => isModelAllowed(principal, n))
 }

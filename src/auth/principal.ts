@@ -7,6 +7,8 @@ export interface Principal {
   /** the static key that matched (absent for anonymous and externally checked callers) */
   key?: KeyConfig
   groupConfig: GroupConfig
+  /** a database key's own model globs: they narrow the group's */
+  keyModels?: string[]
 }
 
 /** The group used when none is configured: everything allowed, no limits. */

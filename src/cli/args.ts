@@ -55,6 +55,9 @@ Usage:
                                                 name is routed
   llm-proxy usage [--config PATH] [--since 7d] [--by key|group|model|provider|day]
                                                 print the usage ledger
+  llm-proxy keys create|list|show|update|disable|enable|rotate|delete …
+                                                client keys in the database, no restart
+                                                (llm-proxy keys --help)
   llm-proxy version                             print the version
   llm-proxy help | --help | -h                  print this help
 

@@ -96,6 +96,7 @@ function checkConsistency(config: Config, problems: string[]): void {
   if (config.policy.mode === 'force_default' && config.policy.default_model === undefined)
     problems.push('policy.default_model: is required when policy.mode is force_default')
   const auth = config.auth
-  if (auth && auth.keys.length === 0 && !auth.check)
-    problems.push('auth: no keys and no check: no client could authenticate (remove auth: to require no key)')
+  // with a database, keys made by `llm-proxy keys create` or the admin API can let clients in
+  if (auth && auth.keys.length === 0 && !auth.check && config.usage.store === 'none')
+    problems.push('auth: no keys, no check and usage.store is none (no database keys): no client could authenticate (remove auth: to require no key)')
 }

@@ -412,9 +412,11 @@ describe('auth', () => {
   })
 
   test('auth that no client can pass is an error', () => {
-    expect(problemsOf({ ...demo, auth: { keys: [{ key: '${K:-}' }] } })).toEqual([
-      'auth: no keys and no check: no client could authenticate (remove auth: to require no key)',
+    expect(problemsOf({ ...demo, usage: { store: 'none' }, auth: { keys: [{ key: '${K:-}' }] } })).toEqual([
+      'auth: no keys, no check and usage.store is none (no database keys): no client could authenticate (remove auth: to require no key)',
     ])
+    // with a database, keys can be created at runtime (llm-proxy keys create)
+    expect(resolveConfig({ ...demo, auth: { groups: { dev: {} } } }, {}).auth?.keys).toEqual([])
   })
 })
 
