@@ -63,6 +63,7 @@ export function normalize(file: ConfigFile): Normalized {
     },
     usage: { store: file.usage?.store ?? 'sqlite:./llm-proxy.db' },
     state: { redis: file.state?.redis ?? '', on_error: file.state?.on_error ?? 'open' },
+    ...(file.otel ? { otel: file.otel } : {}),
     zero_config: false,
     debug: false,
   }

@@ -190,6 +190,16 @@ const State = Type.Object(
   strict,
 )
 
+const Otel = Type.Object(
+  {
+    endpoint: Opt(HttpUrl),
+    headers: Opt(StringMap),
+    sampling_ratio: Opt(Type.Number({ minimum: 0, maximum: 1 })),
+    service_name: Opt(Type.String({ minLength: 1 })),
+  },
+  strict,
+)
+
 export const ConfigFileSchema = Type.Object(
   {
     server: Opt(Server),
@@ -201,6 +211,7 @@ export const ConfigFileSchema = Type.Object(
     logging: Opt(Logging),
     usage: Opt(Usage),
     state: Opt(State),
+    otel: Opt(Otel),
   },
   strict,
 )

@@ -142,6 +142,8 @@ export interface Config {
   logging: LoggingConfig
   usage: { store: string }
   state: { redis: string; on_error: 'open' | 'closed' }
+  /** OpenTelemetry export as written (OTEL_* variables fill what it leaves out at start) */
+  otel?: { endpoint?: string; headers?: Record<string, string>; sampling_ratio?: number; service_name?: string }
   /** true when no config file was given (zero-config mode: providers from env, family routing) */
   zero_config: boolean
   /** where the config came from, for reload and `check` */
