@@ -107,6 +107,8 @@ export interface CanonRequest {
   metadata?: Record<string, string>
   stream: boolean
   n?: number
+  /** built-in (server-side) tools the client asked for by type, e.g. web_search_20250305, web_search_preview */
+  builtinTools?: string[]
   /** Responses: verbosity, prompt_cache_key, store… kept for same-family upstreams */
   extras?: Record<string, unknown>
 }

@@ -4,6 +4,10 @@ import { formatPath, type PathSegment } from './key-path'
 import { show, unknownName } from './report'
 import type { AliasFile, ModelsFile } from './schema'
 import type { ModelEntry, TargetConfig } from './types'
+import type { WhenFile } from '../routing/rule-conditions'
+import { frontDoorNames } from '../dialects'
+
+const FRONT_DOORS: readonly string[] = frontDoorNames()
 
 /** `models:` (or a `--routes` fragment) → ordered entries; targets must name a configured provider. */
 export function normalizeModels(
@@ -36,6 +40,13 @@ function normalizeAlias(
     return target
   })
   const fallbacks = a.fallbacks ?? []
+  const rules = a.rules ?? []
+  rules.forEach((r, i) => {
+    checkTarget(r.target, providers, [...path, 'rules', i, 'target'], problems)
+    checkWhen(r.when, [...path, 'rules', i, 'when'], problems)
+  })
+  const names = rules.map((r) => r.name)
+  names.forEach((n, i) => names.indexOf(n) !== i && problems.push(`${formatPath([...path, 'rules', i, 'name'])}: rule name ${show(n)} is used twice`))
   fallbacks.forEach((f, i) => checkTarget(f, providers, [...path, 'fallbacks', i], problems))
   return {
     pattern,
@@ -48,7 +59,19 @@ function normalizeAlias(
     ...(a.override !== undefined && { override: a.override }),
     ...(a.base_path !== undefined && { base_path: a.base_path.length > 1 ? a.base_path.replace(/\/+$/, '') : a.base_path }),
     hidden: a.hidden ?? false,
+    ...(rules.length > 0 && { rules }),
   }
+}
+
+/** `front:` must name a dialect clients can speak; a condition that can never hold is a typo. */
+function checkWhen(w: WhenFile, path: PathSegment[], problems: string[]): void {
+  if (w.front !== undefined)
+    for (const f of Array.isArray(w.front) ? w.front : [w.front])
+      if (!FRONT_DOORS.includes(f)) problems.push(`${formatPath([...path, 'front'])}: ${unknownName('front door', f, FRONT_DOORS)}`)
+  if (Object.keys(w).length === 0) problems.push(`${formatPath(path)}: an empty condition matches every request; write the target as the alias's own target instead`)
+  w.all?.forEach((x, i) => checkWhen(x, [...path, 'all', i], problems))
+  w.any?.forEach((x, i) => checkWhen(x, [...path, 'any', i], problems))
+  if (w.not) checkWhen(w.not, [...path, 'not'], problems)
 }
 
 function checkTarget(target: string, providers: readonly string[], path: PathSegment[], problems: string[]): void {

@@ -80,6 +80,40 @@ const Target = Type.Union(
   { description: '"provider/model" or { model, weight }' },
 )
 
+const OneOrMany = Type.Union([Type.String({ minLength: 1 }), Type.Array(Type.String({ minLength: 1 }), { minItems: 1 })], {
+  description: 'a string or a list of strings',
+})
+
+/** A routing rule's condition: every key given must hold; all/any/not combine maps. */
+export const WhenSchema = Type.Recursive(
+  (Self) =>
+    Type.Object(
+      {
+        model: Opt(OneOrMany),
+        input_tokens_gt: Opt(Type.Integer({ minimum: 0 })),
+        thinking: Opt(Type.Boolean()),
+        images: Opt(Type.Boolean()),
+        tools: Opt(Type.Boolean()),
+        web_search: Opt(Type.Boolean()),
+        front: Opt(OneOrMany),
+        header: Opt(StringMap),
+        metadata: Opt(StringMap),
+        group: Opt(OneOrMany),
+        key: Opt(OneOrMany),
+        all: Opt(Type.Array(Self, { minItems: 1 })),
+        any: Opt(Type.Array(Self, { minItems: 1 })),
+        not: Opt(Self),
+      },
+      strict,
+    ),
+  { $id: 'When' },
+)
+
+const Rule = Type.Object(
+  { name: Type.String({ minLength: 1, pattern: '^[A-Za-z0-9._-]+$', description: 'letters, digits, . _ -' }), when: WhenSchema, target: Type.String({ minLength: 1 }) },
+  strict,
+)
+
 const Alias = Type.Object(
   {
     strategy: Opt(Enum(STRATEGIES)),
@@ -92,6 +126,7 @@ const Alias = Type.Object(
     override: Opt(Type.Record(Type.String(), Type.Unknown())),
     base_path: Opt(PathPrefix),
     hidden: Opt(Type.Boolean()),
+    rules: Opt(Type.Array(Rule, { minItems: 1 })),
   },
   strict,
 )

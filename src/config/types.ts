@@ -64,6 +64,15 @@ export interface ModelEntry {
   override?: Record<string, unknown>
   base_path?: string
   hidden: boolean
+  /** content-aware routing: first matching rule's target wins, else the targets above */
+  rules?: RouteRule[]
+}
+
+export interface RouteRule {
+  name: string
+  when: import('../routing/rule-conditions').WhenFile
+  /** "provider/model" */
+  target: string
 }
 
 export interface PolicyConfig {

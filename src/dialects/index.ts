@@ -67,6 +67,9 @@ export const DIALECTS: Partial<Record<DialectName, DialectEntry>> = {
 /** dialects answered in-process, without an upstream */
 export const LOCAL_DIALECTS = new Set<DialectName>(['echo'])
 
+/** the dialects clients can speak (those with front-door routes) */
+export const frontDoorNames = (): string[] => (Object.keys(DIALECTS) as DialectName[]).filter((n) => (DIALECTS[n]?.routes.length ?? 0) > 0)
+
 export function dialectEntry(name: DialectName): DialectEntry | undefined {
   return DIALECTS[name]
 }

@@ -10,6 +10,7 @@ import { badRequest, GatewayError } from '../errors'
 import { globMatcher, isGlob, matchAny } from './glob'
 import { aliasKey, RoundRobinCounters } from './round-robin'
 import { pickFirst } from './strategy'
+import { compileWhen, type Condition, type RuleFacts } from './rule-conditions'
 
 export { RoundRobinCounters }
 
@@ -30,6 +31,8 @@ export interface Plan {
   resolvedName: string
   entry?: ModelEntry
   attempts: Attempt[]
+  /** the routing rule that chose the first target, and why it matched */
+  rule?: { name: string; why: string }
 }
 
 export interface ResolveOptions {
@@ -37,6 +40,8 @@ export interface ResolveOptions {
   basePath?: string
   counters: RoundRobinCounters
   random: () => number
+  /** what routing rules may look at; without it, rules are not evaluated (the alias's targets apply) */
+  facts?: RuleFacts
 }
 
 /** how many names a not-found message lists */
@@ -58,6 +63,13 @@ interface CompiledEntry {
   match: (name: string) => boolean
   targets: Target[]
   fallbacks: Target[]
+  rules: CompiledRule[]
+}
+
+interface CompiledRule {
+  name: string
+  when: Condition
+  target: Target
 }
 
 interface Table {
@@ -82,6 +94,10 @@ function table(cfg: Config): Table {
       match: globMatcher(entry.pattern),
       targets: entry.targets.map((x) => compile(x.model, x.weight)).filter((x): x is Target => x !== undefined),
       fallbacks: entry.fallbacks.map((f) => compile(f)).filter((x): x is Target => x !== undefined),
+      rules: (entry.rules ?? []).flatMap((r) => {
+        const target = compile(r.target)
+        return target ? [{ name: r.name, when: compileWhen(r.when), target }] : []
+      }),
     })
   }
   t = { entries, providers }
@@ -129,6 +145,10 @@ export function resolveModel(cfg: Config, requested: string | undefined, opts: R
         code: 'no_route',
         retryable: false,
       })
+    if (c.rules.length && opts.facts) {
+      const hit = firstRule(c, opts.facts)
+      if (hit) return { requested: asked, resolvedName: name, entry: c.entry, attempts: ruleAttempts(c, hit.rule, name), rule: { name: hit.rule.name, why: hit.why } }
+    }
     return { requested: asked, resolvedName: name, entry: c.entry, attempts: planAttempts(c, name, opts) }
   }
 
@@ -179,6 +199,36 @@ function planAttempts(c: CompiledEntry, name: string, opts: ResolveOptions): Att
   add(out, targets[first], name, entry)
   for (let i = 0; i < targets.length; i++) if (i !== first) add(out, targets[i], name, entry)
   for (const f of fallbacks) add(out, f, name, entry)
+  return out
+}
+
+/** The first rule whose condition holds (first match wins). */
+function firstRule(c: CompiledEntry, facts: RuleFacts): { rule: CompiledRule; why: string } | undefined {
+  for (const rule of c.rules) {
+    const v = rule.when(facts)
+    if (v.ok) return { rule, why: v.why }
+  }
+  return undefined
+}
+
+/** Every rule's verdict in order, for `check --resolve` (stops at the first match, as routing does). */
+export function explainRules(cfg: Config, requested: string, facts: RuleFacts, basePath?: string): Array<{ rule: string; target: string; matched: boolean; why: string }> {
+  const t = table(cfg)
+  const c = t.entries.find((e) => reachable(e.entry, basePath) && e.match(requested))
+  const out: Array<{ rule: string; target: string; matched: boolean; why: string }> = []
+  for (const rule of c?.rules ?? []) {
+    const v = rule.when(facts)
+    out.push({ rule: rule.name, target: `${rule.target.provider.name}/${rule.target.model}`, matched: v.ok, why: v.why })
+    if (v.ok) break
+  }
+  return out
+}
+
+/** A rule's target first; the alias's fallbacks still follow it when it fails. */
+function ruleAttempts(c: CompiledEntry, rule: CompiledRule, name: string): Attempt[] {
+  const out: Attempt[] = []
+  add(out, rule.target, name, c.entry)
+  for (const f of c.fallbacks) add(out, f, name, c.entry)
   return out
 }
 
