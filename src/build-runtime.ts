@@ -3,6 +3,10 @@
 // key pools, circuit breakers) outlive config reloads; everything derived from the config is
 // rebuilt on each reload and swapped in atomically.
 import { createAuthenticator } from './auth'
+import { resolveOtel } from './observe/otel/settings'
+import { createTracer, type Tracer } from './observe/otel/tracer'
+import { genAiSystem } from './observe/otel/gen-ai-system'
+import { VERSION } from './version'
 import { openKeyDirectory, type KeyDirectory } from './keys/key-directory'
 import { openKeyStore } from './keys/key-store'
 import { checkModelAllowed, checkProviderAllowed, isModelAllowed } from './auth/authorize'
@@ -40,6 +44,8 @@ export interface Services {
   shared: SharedState
   /** the running config's providers, for the shared-bench sync */
   providers: readonly ProviderConfig[]
+  /** OpenTelemetry export (undefined: no collector configured); replaced when a reload changes otel */
+  tracing?: { settings: string; tracer: Tracer }
   /** database keys (undefined with usage.store: none) */
   directory?: KeyDirectory
   /** called once per finished generation request (the gateway counts in-flight requests with it) */
@@ -125,6 +131,7 @@ export async function createServices(cfg: Config, o: ServiceOverrides = {}): Pro
     providers: cfg.providers,
     async close() {
       stopBenchSync()
+      await services.tracing?.tracer.close()
       await directory?.close()
       await ledger.close()
       await state.limits.close()
@@ -154,6 +161,26 @@ export function newId(prefix: string): string {
   return s
 }
 
+/** The tracer for this config's otel settings (and the OTEL_* environment), kept across reloads
+ *  that do not change them; a changed one flushes the old exporter in the background. */
+function tracerFor(cfg: Config, s: Services): Tracer | undefined {
+  const settings = resolveOtel(cfg.otel, process.env, VERSION)
+  const id = JSON.stringify(settings ?? null)
+  if (s.tracing?.settings === id) return s.tracing.tracer
+  void s.tracing?.tracer.close()
+  s.tracing = undefined
+  if (!settings) return undefined
+  for (const v of Object.values(settings.headers)) registerSecret(v)
+  const tracer = createTracer(settings, {
+    version: VERSION,
+    systemOf: genAiSystem,
+    fetch: s.fetch as typeof fetch,
+    onFailure: (reason) => s.log.warn('trace export failed; spans dropped (at most one warning a minute)', { collector: settings.url, reason }),
+  })
+  s.tracing = { settings: id, tracer }
+  return tracer
+}
+
 export function buildRuntime(cfg: Config, s: Services, prev?: Runtime): Runtime {
   if (prev) {
     registerSecrets(cfg)
@@ -162,6 +189,7 @@ export function buildRuntime(cfg: Config, s: Services, prev?: Runtime): Runtime 
     s.providers = cfg.providers
   }
   const authenticate = createAuthenticator(cfg.auth, { fetch: s.fetch, directory: s.directory })
+  const tracer = tracerFor(cfg, s)
   const { clock, random } = s
   const noAdmission: Admission = { headers: {}, release() {} }
   const ctx: ProxyContext = {
@@ -220,8 +248,11 @@ export function buildRuntime(cfg: Config, s: Services, prev?: Runtime): Runtime 
     finish: (record) => {
       s.streams.end(record)
       s.requestDone()
-      return finishRequest({ config: cfg, log: s.log, metrics: s.metrics, ledger: s.ledger, now: clock.now }, record)
+      const cost = finishRequest({ config: cfg, log: s.log, metrics: s.metrics, ledger: s.ledger, now: clock.now }, record)
+      tracer?.finish(record)
+      return cost
     },
+    tracer,
   }
   return {
     config: cfg,

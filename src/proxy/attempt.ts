@@ -14,6 +14,7 @@ import { prepareUpstream, type PreparedRequest } from './prepare'
 import { canonicalFor, type AttemptOutcome, type ErrorOutcome, type RequestState } from './request-state'
 import { respond } from './respond'
 import { respondLocally } from './respond-local'
+import type { AttemptSpan } from '../observe/otel/tracer'
 import { proxyHeaders, type RouteInfo } from './response-headers'
 
 export type { AttemptOutcome, ErrorOutcome, RequestState }
@@ -21,7 +22,9 @@ export type { AttemptOutcome, ErrorOutcome, RequestState }
 export async function runAttempt(state: RequestState, attempt: Attempt, ctx: ProxyContext): Promise<AttemptOutcome> {
   // local providers have no target health or keys to report
   if (LOCAL_DIALECTS.has(attempt.provider.dialect)) return settle(() => respondLocally(state, attempt, ctx), attempt)
-  const outcome = await settle(() => callUpstream(state, attempt, ctx), attempt)
+  const traced = traceAttempt(state, attempt, ctx)
+  const outcome = await settle(() => callUpstream(state, attempt, ctx, traced?.traceparent), attempt)
+  if (traced) endAttemptSpan(traced.span, outcome)
   ctx.reportAttempt({ attempt, key: outcome.key, outcome: outcome.verdict, retryAfterMs: outcome.kind === 'error' ? outcome.retryAfterMs : undefined })
   return outcome
 }
@@ -51,7 +54,37 @@ function upDialect(attempt: Attempt): DialectEntry {
   })
 }
 
-async function callUpstream(state: RequestState, attempt: Attempt, ctx: ProxyContext): Promise<AttemptOutcome> {
+/** With tracing on: this attempt's span, and the traceparent the upstream gets. */
+function traceAttempt(state: RequestState, attempt: Attempt, ctx: ProxyContext): { span: AttemptSpan; traceparent: string } | undefined {
+  const rec = state.life.rec
+  if (!ctx.tracer || !rec.trace) return undefined
+  const { provider } = attempt
+  const t = ctx.tracer.attempt(rec.trace, { provider: provider.name, model: attempt.model, dialect: provider.dialect, origin: originOf(provider.base_url) })
+  ;(rec.attemptSpans ??= []).push(t.span)
+  return t
+}
+
+function originOf(url: string | undefined): string | undefined {
+  try {
+    return url ? new URL(url).origin : undefined
+  } catch {
+    return undefined
+  }
+}
+
+function endAttemptSpan(span: AttemptSpan, outcome: AttemptOutcome): void {
+  if (outcome.kind === 'response') {
+    span.status = outcome.response.status
+    // a stream's span lasts until the request ends (set when the trace is built)
+    if (!(outcome.response.headers.get('content-type') ?? '').includes('event-stream')) span.endMs = Date.now()
+    return
+  }
+  span.endMs = Date.now()
+  span.status = outcome.error.status
+  span.error = outcome.error.message
+}
+
+async function callUpstream(state: RequestState, attempt: Attempt, ctx: ProxyContext, traceparent?: string): Promise<AttemptOutcome> {
   const up = upDialect(attempt)
   const key = upstreamKeyFor(state, attempt, ctx)
   const prepare = (asIs: boolean) =>
@@ -67,6 +100,7 @@ async function callUpstream(state: RequestState, attempt: Attempt, ctx: ProxyCon
       asIs,
     })
   let prepared = prepare(false)
+  if (traceparent) prepared.headers.set('traceparent', traceparent)
   let fetchStarted = performance.now()
   let sent = await send({ state, attempt, ctx }, prepared, fetchStarted)
   // an older OpenAI-compatible server that refuses the stream_options the proxy added: once more
@@ -74,6 +108,7 @@ async function callUpstream(state: RequestState, attempt: Attempt, ctx: ProxyCon
   if (prepared.hide && (sent.response.status === 400 || sent.response.status === 422) && (await refusesStreamOptions(sent.response))) {
     sent.abort('stream_options refused')
     prepared = prepare(true)
+    if (traceparent) prepared.headers.set('traceparent', traceparent)
     fetchStarted = performance.now()
     sent = await send({ state, attempt, ctx }, prepared, fetchStarted)
   }

@@ -4,6 +4,8 @@ import type { CanonUsage } from '../canonical/usage'
 import type { Config, ModelEntry, ProviderConfig } from '../config/types'
 import type { Outcome } from '../upstream/outcome'
 import type { FetchLike } from '../upstream/send'
+import type { AttemptSpan, Tracer } from '../observe/otel/tracer'
+import type { TraceContext } from '../observe/otel/trace-context'
 
 export interface Logger {
   debug(msg: string, fields?: Record<string, unknown>): void
@@ -56,6 +58,12 @@ export interface RequestRecord {
   clientDisconnected?: boolean
   error?: string
   tried?: string[]
+  /** how the answer ended (stop, length, tool_calls…), when one was seen */
+  finishReason?: string
+  /** set when tracing is on: the request's trace and its wall-clock start */
+  trace?: TraceContext
+  startedAtMs?: number
+  attemptSpans?: AttemptSpan[]
 }
 
 /** One HTTP request as a route handler gets it. */
@@ -102,4 +110,6 @@ export interface ProxyContext {
   finish(record: RequestRecord): number
   /** a streamed response is going out (its finish() ends it): the active-streams gauge */
   streamStarted?(record: RequestRecord): void
+  /** OpenTelemetry, when a collector is configured */
+  tracer?: Tracer
 }

@@ -25,6 +25,10 @@ export async function handleGenerate(entry: DialectEntry, { request, url, basePa
     stream: false,
     durationMs: 0,
   }
+  if (ctx.tracer) {
+    rec.trace = ctx.tracer.start(request.headers.get('traceparent'))
+    rec.startedAtMs = Date.now()
+  }
   const life = new RequestLifecycle(ctx, rec, started)
   try {
     const principal = await ctx.authenticate(request, url)

@@ -13,6 +13,8 @@ export interface Completion {
   error?: string
   /** time spent waiting on the upstream (excluded from the proxy's overhead) */
   upstreamMs?: number
+  /** the canonical finish reason seen in the answer */
+  finishReason?: string
 }
 
 type Observers = Pick<ProxyContext, 'finish' | 'streamStarted'>
@@ -54,6 +56,7 @@ export class RequestLifecycle {
     rec.ttftMs = c.ttftMs
     rec.clientDisconnected = c.clientDisconnected
     if (c.error) rec.error = c.error
+    if (c.finishReason) rec.finishReason = c.finishReason
     rec.durationMs = performance.now() - this.started
     if (c.upstreamMs !== undefined) rec.overheadMs = Math.max(0, rec.durationMs - c.upstreamMs)
     const costUsd = this.observers.finish(rec)

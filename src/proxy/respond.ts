@@ -77,6 +77,7 @@ async function respondStream(a: Answered, upstreamBody: ReadableStream<Uint8Arra
         clientDisconnected: o.clientDisconnected,
         error: o.observed.error?.message,
         upstreamMs: headersAt - a.fetchStarted + (o.firstChunkMs ?? 0),
+        finishReason: o.observed.finish,
       }),
   })
   const ct = a.prepared.same ? sent.response.headers.get('content-type') ?? SSE_HEADERS['content-type'] : SSE_HEADERS['content-type']
@@ -119,7 +120,7 @@ async function respondWhole(a: Answered): Promise<AttemptOutcome> {
   }
   const canon = up.decodeResponse(parsed)
   markRouted(a)
-  state.life.finish({ status: 200, usage: canon.usage, upstreamMs })
+  state.life.finish({ status: 200, usage: canon.usage, upstreamMs, finishReason: canon.finish })
   const out = state.entry.dialect.encodeResponse(canon, responseContext(a))
   return { kind: 'response', verdict, key: a.key, response: new Response(JSON.stringify(out), { headers: proxyHeaders(JSON_HEADERS, info) }) }
 }
