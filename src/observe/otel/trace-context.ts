@@ -28,13 +28,24 @@ export const formatTraceparent = (traceId: string, spanId: string, sampled: bool
   `00-${traceId}-${spanId}-${sampled ? '01' : '00'}`
 
 const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'))
+// one getRandomValues call per 4 KiB of ids instead of one per id (~1 µs each)
+const pool = new Uint8Array(4096)
+let used = pool.length
 
 /** `bytes` random bytes as lowercase hex (never all zero) */
 export function randomHex(bytes: 8 | 16): string {
-  const a = crypto.getRandomValues(new Uint8Array(bytes))
+  if (used + bytes > pool.length) {
+    crypto.getRandomValues(pool)
+    used = 0
+  }
   let s = ''
-  for (let i = 0; i < bytes; i++) s += HEX[a[i]]
-  return /[^0]/.test(s) ? s : randomHex(bytes)
+  let any = 0
+  for (let i = 0; i < bytes; i++) {
+    const b = pool[used++]
+    any |= b
+    s += HEX[b]
+  }
+  return any ? s : randomHex(bytes)
 }
 
 /**
