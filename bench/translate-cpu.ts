@@ -7,7 +7,7 @@
 // chunk). Run: `bun bench/translate-cpu.ts`.
 import type { CanonEvent } from '../src/canonical/event'
 import { newId } from '../src/build-runtime'
-import { DIALECTS } from '../src/dialects'
+import { dialectEntry } from '../src/dialects'
 import type { Dialect, DialectName } from '../src/dialects/dialect'
 import { encodeEvents, passthroughStream, translatingStream, type ChunkTranslator } from '../src/proxy/translate-stream'
 import { anthropicStream, openaiStream } from './mock-wire'
@@ -15,7 +15,7 @@ import { anthropicStream, openaiStream } from './mock-wire'
 const EVENTS = 2000
 // the server's own id generator: ids as long as in production (they are in every frame)
 const ctx = { model: 'claude-sonnet-4-5', newId, now: () => 1770933883 }
-const d = (n: DialectName): Dialect => DIALECTS[n]!.dialect
+const d = (n: DialectName): Dialect => dialectEntry(n)!
 
 interface Wire {
   frames: Uint8Array[]

@@ -1,12 +1,13 @@
 // The router: one table of "METHOD path" → handler, rebuilt on every config reload (base paths and
 // model base_paths can change without a restart), and dispatch, which turns any error into an
 // answer in the client's dialect. The gateway (gateway.ts) owns the table; this file holds no state.
-import { DIALECTS, type DialectEntry } from './dialects'
+import { frontDoors, frontFor } from './dialects'
+import type { Dialect } from './dialects/dialect'
 import { GatewayError, toGatewayError } from './errors'
 import { handleCountTokens } from './proxy/count-tokens'
 import { errorResponse } from './proxy/errors-reply'
 import { handleGenerate } from './proxy/handle'
-import { anthropicModelList, listModels, openaiModelList } from './proxy/models-list'
+import { listModels } from './proxy/models-list'
 import type { RuntimeHolder } from './runtime'
 import { VERSION } from './version'
 
@@ -16,17 +17,14 @@ export interface RouteEntry {
   method: string
   handler: Handler
   basePath: string
-  /** dialect whose error shape this route answers in */
-  errors: DialectEntry
+  /** dialect whose error shape this route answers in; none: the client's (frontFor), per request */
+  errors?: Dialect
   /** a generation request: counted in holder.active until the pipeline finishes it (streams included) */
   tracked?: boolean
 }
 
-const openaiEntry = () => DIALECTS['openai-chat']!
-const anthropicEntry = () => DIALECTS.anthropic!
-
 /** The error dialect for endpoints that belong to no dialect (models list, unknown paths). */
-const errorDialectFor = (request: Request): DialectEntry => (request.headers.has('anthropic-version') ? anthropicEntry() : openaiEntry())
+const errorDialectFor = (request: Request): Dialect => frontFor(request.headers)
 
 const json = (body: unknown, status = 200) => new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } })
 
@@ -41,34 +39,31 @@ export function buildRouteTable(holder: RuntimeHolder): Map<string, RouteEntry> 
   const bases = new Set(cfg.server.base_paths.map(normalizeBase))
   for (const e of cfg.models) if (e.base_path) bases.add(normalizeBase(e.base_path))
   for (const base of bases) {
-    const add = (method: string, path: string, errors: DialectEntry, handler: Handler, tracked = false) =>
+    const add = (method: string, path: string, errors: Dialect | undefined, handler: Handler, tracked = false) =>
       table.set(`${method} ${base}${path}`, { method, handler, basePath: base || '/', errors, tracked })
-    for (const entry of Object.values(DIALECTS)) {
-      if (!entry) continue
+    for (const entry of frontDoors()) {
       for (const path of entry.routes) add('POST', path, entry, (request, url, basePath) => handleGenerate(entry, { request, url, basePath }, holder.current.ctx), true)
+      const countTokens: Handler = (request, url, basePath) => handleCountTokens(entry, { request, url, basePath }, holder.current.ctx)
+      for (const path of entry.countTokens?.routes ?? []) add('POST', path, entry, countTokens)
+      for (const path of entry.sinkRoutes ?? [])
+        add('POST', path, entry, async (req) => {
+          await req.body?.cancel().catch(() => {})
+          return json({})
+        })
     }
-    const countTokens: Handler = (request, url, basePath) => handleCountTokens(anthropicEntry(), { request, url, basePath }, holder.current.ctx)
-    add('POST', '/v1/messages/count_tokens', anthropicEntry(), countTokens)
-    add('POST', '/messages/count_tokens', anthropicEntry(), countTokens)
-    add('POST', '/api/event_logging/batch', anthropicEntry(), async (req) => {
-      await req.body?.cancel().catch(() => {})
-      return json({})
-    })
-    add('GET', '/v1/models', openaiEntry(), (req, url, bp) => modelsHandler(holder, req, url, bp))
-    add('GET', '/models', openaiEntry(), (req, url, bp) => modelsHandler(holder, req, url, bp))
+    add('GET', '/v1/models', undefined, (req, url, bp) => modelsHandler(holder, req, url, bp))
+    add('GET', '/models', undefined, (req, url, bp) => modelsHandler(holder, req, url, bp))
   }
-  table.set('GET /health', { method: 'GET', basePath: '/', errors: openaiEntry(), handler: () => json(health(holder)) })
-  table.set('GET /healthz', { method: 'GET', basePath: '/', errors: openaiEntry(), handler: () => new Response('ok') })
+  table.set('GET /health', { method: 'GET', basePath: '/', handler: () => json(health(holder)) })
+  table.set('GET /healthz', { method: 'GET', basePath: '/', handler: () => new Response('ok') })
   table.set('GET /readyz', {
     method: 'GET',
     basePath: '/',
-    errors: openaiEntry(),
     handler: () => (holder.draining ? new Response('draining', { status: 503 }) : new Response('ready')),
   })
   table.set('GET /metrics', {
     method: 'GET',
     basePath: '/',
-    errors: openaiEntry(),
     handler: () => new Response(holder.current.metricsText(), { headers: { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' } }),
   })
   return table
@@ -97,7 +92,7 @@ function safeDecode(s: string): string {
 
 async function modelsHandler(holder: RuntimeHolder, request: Request, url: URL, basePath: string): Promise<Response> {
   const ctx = holder.current.ctx
-  const anthropic = request.headers.has('anthropic-version')
+  const front = frontFor(request.headers)
   const principal = await ctx.authenticate(request, url)
   let models = listModels(holder.current.config, basePath).filter((m) => holder.current.modelVisible(principal, m.id))
   const id = url.pathname.includes('/models/') ? safeDecode(url.pathname.slice(url.pathname.indexOf('/models/') + 8)) : undefined
@@ -105,10 +100,9 @@ async function modelsHandler(holder: RuntimeHolder, request: Request, url: URL, 
     const m = models.find((x) => x.id === id)
     if (!m) throw new GatewayError(404, `model ${id} is not available through this proxy`, { code: 'model_not_found' })
     models = [m]
-    const created = Math.floor(holder.startedAt / 1000)
-    return json(anthropic ? anthropicModelList(models, new Date(holder.startedAt).toISOString()).data[0] : openaiModelList(models, created).data[0])
+    return json(front.modelList!(models, holder.startedAt).data[0])
   }
-  return json(anthropic ? anthropicModelList(models, new Date(holder.startedAt).toISOString()) : openaiModelList(models, Math.floor(holder.startedAt / 1000)))
+  return json(front.modelList!(models, holder.startedAt))
 }
 
 export async function dispatch(holder: RuntimeHolder, request: Request): Promise<Response> {
@@ -129,7 +123,7 @@ export async function dispatch(holder: RuntimeHolder, request: Request): Promise
       : new GatewayError(404, `no endpoint at ${request.method} ${path}; this proxy serves /v1/chat/completions, /v1/responses, /v1/messages and /v1/models`, {
           code: 'not_found',
         })
-    return errorResponse(errors.dialect, err, { requestId: holder.current.ctx.newId('req_'), attempts: 0 })
+    return errorResponse(errors, err, { requestId: holder.current.ctx.newId('req_'), attempts: 0 })
   }
   holder.inflight++
   if (route.tracked) holder.active++
@@ -138,8 +132,8 @@ export async function dispatch(holder: RuntimeHolder, request: Request): Promise
   } catch (err) {
     const g = toGatewayError(err)
     if (!(err instanceof GatewayError)) holder.current.ctx.log.error('unhandled error', { path, error: String(err) })
-    const errors = route.errors === openaiEntry() ? errorDialectFor(request) : route.errors
-    return errorResponse(errors.dialect, g, { requestId: holder.current.ctx.newId('req_'), attempts: 0 })
+    const errors = route.errors ?? errorDialectFor(request)
+    return errorResponse(errors, g, { requestId: holder.current.ctx.newId('req_'), attempts: 0 })
   } finally {
     holder.inflight--
   }

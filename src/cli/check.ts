@@ -3,6 +3,7 @@
 import type { CliFlags } from './args'
 import type { Config } from '../config/types'
 import { maskSecret } from '../config/mask'
+import { registered } from '../dialects'
 import { GatewayError } from '../errors'
 import { resolveModel, RoundRobinCounters } from '../routing/resolve-model'
 
@@ -10,7 +11,7 @@ const pad = (s: string, n: number) => (s.length >= n ? s : s + ' '.repeat(n - s.
 
 function keysOf(p: Config['providers'][number]): string {
   if (p.passthrough) return 'passthrough (client key)'
-  if (p.dialect === 'echo') return '-'
+  if (registered(p.dialect)?.local) return '-'
   if (p.api_keys.length === 0) return 'none'
   return p.api_keys.map(maskSecret).join(', ')
 }

@@ -7,7 +7,6 @@ import type { ModelEntry, TargetConfig } from './types'
 import type { WhenFile } from '../routing/rule-conditions'
 import { frontDoorNames } from '../dialects'
 
-const FRONT_DOORS: readonly string[] = frontDoorNames()
 
 /** `models:` (or a `--routes` fragment) → ordered entries; targets must name a configured provider. */
 export function normalizeModels(
@@ -67,7 +66,7 @@ function normalizeAlias(
 function checkWhen(w: WhenFile, path: PathSegment[], problems: string[]): void {
   if (w.front !== undefined)
     for (const f of Array.isArray(w.front) ? w.front : [w.front])
-      if (!FRONT_DOORS.includes(f)) problems.push(`${formatPath([...path, 'front'])}: ${unknownName('front door', f, FRONT_DOORS)}`)
+      if (!frontDoorNames().includes(f)) problems.push(`${formatPath([...path, 'front'])}: ${unknownName('front door', f, frontDoorNames())}`)
   if (Object.keys(w).length === 0) problems.push(`${formatPath(path)}: an empty condition matches every request; write the target as the alias's own target instead`)
   w.all?.forEach((x, i) => checkWhen(x, [...path, 'all', i], problems))
   w.any?.forEach((x, i) => checkWhen(x, [...path, 'any', i], problems))

@@ -1,6 +1,6 @@
 // A validated config file → the resolved Config of types.ts: defaults filled in, maps turned into
 // ordered lists, durations and sizes in ms and bytes, cross-references checked. Pure.
-import type { DialectName } from '../dialects/dialect'
+import { registered } from '../dialects'
 import { formatPath, type PathSegment } from './key-path'
 import { normalizeAuth } from './normalize-auth'
 import { normalizeModels } from './normalize-models'
@@ -8,12 +8,8 @@ import type { ConfigFile, ProviderFile } from './schema'
 import type { Config, ProviderConfig } from './types'
 import { durationMs, sizeBytes } from './units'
 
-export const DEFAULT_BASE_URLS: Partial<Record<DialectName, string>> = {
-  'openai-chat': 'https://api.openai.com/v1',
-  'openai-responses': 'https://api.openai.com/v1',
-  anthropic: 'https://api.anthropic.com',
-  gemini: 'https://generativelanguage.googleapis.com',
-}
+/** each dialect's default base_url, from the registry */
+export const defaultBaseUrl = (dialect: string): string | undefined => registered(dialect)?.defaultBaseUrl
 
 export interface Normalized {
   config: Config
@@ -88,11 +84,11 @@ function normalizeProvider(name: string, p: ProviderFile, problems: string[]): P
   if (passthrough && keys.length > 1)
     problems.push(`${formatPath([...path, 'api_key'])}: "passthrough" cannot be combined with other keys`)
   const region = p.region || undefined
-  let base_url = p.base_url ?? DEFAULT_BASE_URLS[p.dialect]
-  if (p.dialect === 'bedrock') {
-    if (!region) problems.push(`${formatPath([...path, 'region'])}: is required for dialect bedrock`)
-    else base_url ??= `https://bedrock-runtime.${region}.amazonaws.com`
-  }
+  const dialect = registered(p.dialect)
+  let base_url = p.base_url ?? dialect?.defaultBaseUrl
+  // the dialect's own checks and defaults (e.g. a base_url derived from the region)
+  const own = dialect?.normalizeProvider?.({ base_url, region }, (key, message) => problems.push(`${formatPath([...path, key])}: ${message}`))
+  if (own?.base_url !== undefined) base_url = own.base_url
   return {
     name,
     dialect: p.dialect,

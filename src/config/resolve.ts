@@ -9,7 +9,7 @@ import { normalize } from './normalize'
 import { defaultGroup } from './normalize-auth'
 import { normalizeModels } from './normalize-models'
 import { reportErrors, show } from './report'
-import { ConfigFileSchema, LOG_LEVELS, ModelsSchema, type ConfigFile, type ModelsFile } from './schema'
+import { currentConfigSchema, LOG_LEVELS, ModelsSchema, type ConfigFile, type ModelsFile } from './schema'
 import type { Config, LoggingConfig } from './types'
 import { zeroConfigFile } from './zero-config'
 
@@ -25,8 +25,9 @@ export function resolveConfig(raw: unknown, env: Env, flags: CliFlags = {}, sour
 
   const { value, problems } = interpolate(tree, env)
   // env values are strings: let `port: ${PORT}` become a number where the schema wants one
-  const converted = coerceScalars(ConfigFileSchema, value)
-  problems.push(...reportErrors(ConfigFileSchema, converted))
+  const schema = currentConfigSchema()
+  const converted = coerceScalars(schema, value)
+  problems.push(...reportErrors(schema, converted))
   if (problems.length) throw new ConfigError(problems)
 
   const normalized = normalize(converted as ConfigFile)

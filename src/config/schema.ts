@@ -1,6 +1,7 @@
 // TypeBox schema of the config FILE (docs/config.md), before defaults: strict, every
 // object rejects unknown keys. `description` is what report.ts prints as "expected …".
 import { Type, type Static, type TLiteral, type TUnion } from '@sinclair/typebox'
+import { dialectNames, type DialectName } from '../dialects'
 import { DURATION_PATTERN, SIZE_PATTERN } from './units'
 
 const strict = { additionalProperties: false } as const
@@ -9,7 +10,8 @@ const Opt = Type.Optional
 const Enum = <const T extends readonly string[]>(values: T) =>
   Type.Union(values.map((v) => Type.Literal(v))) as TUnion<TLiteral<T[number]>[]>
 
-export const DIALECTS = ['openai-chat', 'openai-responses', 'anthropic', 'gemini', 'bedrock', 'echo'] as const
+/** the dialects this build can send to: the registry's keys (a config naming another is refused) */
+export const DIALECTS = dialectNames() as [DialectName, ...DialectName[]]
 export const STRATEGIES = ['round_robin', 'random', 'weighted', 'fallback'] as const
 export const POLICY_MODES = ['allow_user_pick', 'force_default', 'alias_only'] as const
 export const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const
@@ -44,9 +46,9 @@ const Server = Type.Object(
   strict,
 )
 
-const Provider = Type.Object(
+const providerSchema = (dialects: readonly DialectName[]) => Type.Object(
   {
-    dialect: Enum(DIALECTS),
+    dialect: Enum(dialects),
     base_url: Opt(HttpUrl),
     api_key: Opt(
       Type.Union([Type.String(), Type.Array(Type.String())], {
@@ -235,10 +237,10 @@ const Otel = Type.Object(
   strict,
 )
 
-export const ConfigFileSchema = Type.Object(
+const configFileSchema = (dialects: readonly DialectName[]) => Type.Object(
   {
     server: Opt(Server),
-    providers: Opt(Type.Record(Type.String(), Provider)),
+    providers: Opt(Type.Record(Type.String(), providerSchema(dialects))),
     models: Opt(ModelsSchema),
     policy: Opt(Policy),
     auth: Opt(Auth),
@@ -250,6 +252,18 @@ export const ConfigFileSchema = Type.Object(
   },
   strict,
 )
+
+const Provider = providerSchema(DIALECTS)
+export const ConfigFileSchema = configFileSchema(DIALECTS)
+
+let current = { names: DIALECTS.join(), schema: ConfigFileSchema }
+
+/** the config schema for the dialects registered now (a test may register one after load) */
+export function currentConfigSchema(): typeof ConfigFileSchema {
+  const names = dialectNames()
+  if (names.join() !== current.names) current = { names: names.join(), schema: configFileSchema(names as DialectName[]) }
+  return current.schema
+}
 
 export type ConfigFile = Static<typeof ConfigFileSchema>
 export type ProviderFile = Static<typeof Provider>

@@ -1,12 +1,17 @@
-// The contract every dialect folder fulfils. Pure: no fetch, no clock, no randomness except
-// through the context passed in. Nothing outside dialects/index.ts names a dialect.
+// The contract every dialect folder fulfils: ONE value per folder (`src/dialects/<name>/index.ts`)
+// holding everything the rest of the program knows about that dialect — its codecs, the front-door
+// routes it serves, how its upstreams are reached and keyed, how transforms edit its wire body,
+// its pass-through adaptations and its model-list shape. Pure: no fetch, no clock, no randomness
+// except through the context passed in. Nothing outside its folder and the registry line in
+// dialects/index.ts names a dialect (test/architecture enforces it).
 import type { CanonEvent } from '../canonical/event'
-import type { CanonRequest } from '../canonical/request'
+import type { CanonRequest, ReasoningOrigin } from '../canonical/request'
 import type { CanonResponse } from '../canonical/response'
 import type { GatewayError } from '../errors'
 import type { SseFrame } from '../framing/sse'
 
-export type DialectName = 'openai-chat' | 'openai-responses' | 'anthropic' | 'gemini' | 'bedrock' | 'echo'
+/** a registered dialect's name: the registry's keys (dialects/index.ts) */
+export type { DialectName } from './index'
 
 /** A stateful translator, one instance per stream. push() and end() call emit synchronously. */
 export interface StreamTranslator<I, O> {
@@ -21,6 +26,8 @@ export interface WireRequest {
   body: Record<string, unknown>
   /** extra headers the dialect needs (e.g. anthropic-version) */
   headers?: Record<string, string>
+  /** request fields the target cannot honour, dropped on the way (config/param names, e.g. "seed", "tools.web_search") */
+  dropped?: string[]
 }
 
 /** A pass-through body as it goes upstream, and what of the stream the client must not see. */
@@ -54,10 +61,58 @@ export interface ErrorReply {
   headers?: Record<string, string>
 }
 
-export interface Dialect {
-  name: DialectName
+/** How an upstream of this dialect takes a key when the provider config does not say. */
+export interface AuthDefault {
+  header: string
+  scheme: string
+}
+
+/** A models: entry's system transform (config `system:`), as a dialect applies it to its wire body. */
+export interface SystemEdit {
+  replace?: Record<string, string>
+  prepend?: string
+  append?: string
+}
+
+type Body = Record<string, unknown>
+
+/** How pass-through transforms (`params` / `override` / `system`) edit this dialect's wire body. */
+export interface WireEdits {
+  /** config key → wire key; null: this dialect has no such field (the key is dropped); absent: as written */
+  keys: Record<string, string | null>
+  /** wire keys that take a list: a lone string is wrapped */
+  listKeys?: string[]
+  /** where the output budget goes: the field the body already uses, else the preferred one */
+  maxTokensKey(body: Body): string
+  /** config keys that need more than a rename (e.g. reasoning_effort → reasoning.effort) */
+  special?: Record<string, (out: Body, value: unknown, force: boolean) => void>
+  /** applies a system transform: reads `body`, writes changed fields to `out` */
+  system(body: Body, out: Body, edit: SystemEdit): void
+}
+
+/** The pieces of a provider's config entry a dialect's hook may read (structural: config is above us). */
+export interface ProviderFacts {
+  base_url?: string
+  region?: string
+}
+
+/** The proxy's cache-marker pattern names (config `cache:`). */
+export type CachePattern = 'tools_only' | 'system_and_tools' | 'last_user_message' | 'last_2_user_messages' | 'last_3_user_messages'
+
+/** A field a request must have, and the JSON kinds it may be. */
+export type RequiredField = [field: string, kinds: Array<'array' | 'string' | 'object'>]
+
+/** A model as the proxy lists it (GET /v1/models). */
+export interface ListedModel {
+  id: string
+  owned_by: string
+}
+
+/** The codecs: how this dialect's wire maps to and from the canonical forms. */
+export interface Codecs {
   /** client body (already JSON-parsed, an object) → canonical; throws GatewayError(400) on bad input */
   decodeRequest(body: Record<string, unknown>): CanonRequest
+  /** canonical → this dialect's wire; what the target cannot honour is named in `dropped` */
   encodeRequest(req: CanonRequest, opts: EncodeOptions): WireRequest
   decodeResponse(body: unknown): CanonResponse
   encodeResponse(res: CanonResponse, ctx: ResponseContext): unknown
@@ -72,3 +127,66 @@ export interface Dialect {
   /** the SSE frame(s) announcing an error after the stream has started */
   streamErrorFrames(err: { status: number; kind: string; message: string }): SseFrame[]
 }
+
+/** Facts every registered dialect declares, remote or local. */
+interface DialectFacts {
+  /** its registry key: what a provider's `dialect:` names */
+  name: string
+  /** default base_url of a provider of this dialect (config `base_url` overrides it) */
+  defaultBaseUrl?: string
+  /** extra checks and defaults for a provider entry of this dialect (e.g. a base_url from a region) */
+  normalizeProvider?(p: ProviderFacts, problem: (key: string, message: string) => void): { base_url?: string }
+  /** OpenTelemetry's gen_ai.system for its upstreams (GenAI semantic conventions) */
+  genAiSystem?: string
+  /** zero-config discovery: a provider of this dialect is set up when one of `vars` is set */
+  discovery?: { provider: string; vars: string[]; families: string[] }
+}
+
+/** A dialect spoken on the wire: codecs plus the facts the gateway needs around them. */
+export interface Dialect extends DialectFacts, Codecs {
+  local?: undefined
+  /** the tag its reasoning parts carry (whose signatures / encrypted state they hold) */
+  reasoningOrigin: ReasoningOrigin
+  // ---- as a front door
+  /** client-facing POST paths this dialect serves (under every base path); [] = upstream only */
+  routes: string[]
+  /** body fields a request must have (checked before pass-through, which does not decode) */
+  required: RequiredField[]
+  /** true when a request on a dialect-less endpoint (models list, 404) is this dialect's client */
+  claims?(headers: Headers): boolean
+  /** the GET /v1/models answer in this dialect's shape (GET /v1/models/{id} answers `data[0]`) */
+  modelList?(models: ListedModel[], startedAtMs: number): { data: unknown[] }
+  /** token counting: routes it serves, and where a same-dialect upstream counts (under upstreamPath) */
+  countTokens?: { routes: string[]; upstreamSuffix: string }
+  /** routes whose body is accepted and discarded (client telemetry) */
+  sinkRoutes?: string[]
+  // ---- as an upstream
+  /** where a same-dialect (pass-through) request goes, relative to the provider's base_url */
+  upstreamPath: string
+  /** how its upstreams take a key when the provider config does not say */
+  auth: AuthDefault
+  /** how pass-through transforms edit this wire body; absent: transforms need the translated path */
+  wire?: WireEdits
+  /** adds prompt-cache markers to this dialect's wire body per a provider's `cache` pattern */
+  cacheMarkers?(body: Body, pattern: CachePattern): Body
+  /**
+   * adapts a pass-through body: strips what only the proxy may read (state it parked with the
+   * client), asks for what the ledger needs; `hide` names stream frames the client must not see
+   */
+  adaptPassthrough?(body: Body): PassthroughAdaptation
+  /** true when an upstream refused what adaptPassthrough added: the proxy retries with the body as-is */
+  refusedAdaptation?(status: number, bodyText: string): boolean
+}
+
+/** The events a local responder produces for one request. */
+export interface LocalContext {
+  newId: (prefix: string) => string
+}
+
+/** A provider answered in-process (no upstream, no key), for any front dialect. */
+export interface LocalDialect extends DialectFacts {
+  local: { respond(req: CanonRequest, ctx: LocalContext): CanonEvent[] }
+}
+
+/** One registry entry. */
+export type Registered = Dialect | LocalDialect

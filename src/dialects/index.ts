@@ -1,75 +1,65 @@
-// The registry: the only place that lists dialects. A new dialect is a folder and a line here.
-import type { ProviderConfig } from '../config/types'
-import type { AuthDefault } from '../upstream/build-request'
-import { addCacheMarkers } from '../routing/cache-markers'
+// The registry: the only place that lists dialects. A new dialect is a folder and one line here;
+// everything else (the DialectName type, the config enum, default base URLs, front-door routes,
+// zero-config discovery, the test matrix) is derived from it.
 import { anthropicDialect } from './anthropic'
-import type { Dialect, DialectName, PassthroughAdaptation } from './dialect'
+import type { Dialect, LocalDialect, Registered, WireEdits } from './dialect'
+import { echoDialect } from './echo'
 import { geminiDialect } from './gemini'
 import { openaiChatDialect } from './openai-chat'
 import { openaiResponsesDialect } from './openai-responses'
-import { askStreamUsage } from './openai-chat/stream-usage'
-import { dropCarriedReasoning } from './openai-responses/carried-reasoning'
 
-export interface DialectEntry {
-  dialect: Dialect
-  /** client-facing POST paths this dialect serves as a front door (under every base path) */
-  routes: string[]
-  /** where a same-dialect (pass-through) request goes, relative to the provider's base_url */
-  upstreamPath: string
-  /** how its upstreams take a key when the provider config does not say */
-  auth: AuthDefault
-  /** adds prompt-cache markers to this dialect's wire body per a provider's `cache` pattern */
-  cacheMarkers?: (body: Record<string, unknown>, pattern: NonNullable<ProviderConfig['cache']>) => Record<string, unknown>
-  /**
-   * adapts a pass-through body: strips what only the proxy may read (state it parked with the
-   * client), asks for what the ledger needs; `hide` names stream frames the client must not see
-   */
-  adaptPassthrough?: (body: Record<string, unknown>) => PassthroughAdaptation
-  /** body fields a request must have (checked before pass-through, which does not decode) */
-  required: Array<[field: string, kinds: Array<'array' | 'string' | 'object'>]>
+const BUILT_IN = {
+  'openai-chat': openaiChatDialect,
+  'openai-responses': openaiResponsesDialect,
+  anthropic: anthropicDialect,
+  gemini: geminiDialect,
+  echo: echoDialect,
+} satisfies Record<string, Registered>
+
+/** the built-in dialects' names (a dialect registered by a test is a DialectName too at run time) */
+export type DialectName = keyof typeof BUILT_IN
+
+/** the front door for requests that name no dialect (models list, unknown paths) */
+const DEFAULT_FRONT: DialectName = 'openai-chat'
+
+const registry = new Map<string, Registered>(Object.entries(BUILT_IN))
+
+/** Registers a dialect at run time: for tests that prove a dialect is a folder plus one line. */
+export function registerDialect(d: Registered): () => void {
+  if (registry.has(d.name)) throw new Error(`dialect ${d.name} is already registered`)
+  registry.set(d.name, d)
+  return () => void registry.delete(d.name)
 }
 
-export const DIALECTS: Partial<Record<DialectName, DialectEntry>> = {
-  'openai-chat': {
-    dialect: openaiChatDialect,
-    routes: ['/v1/chat/completions', '/chat/completions'],
-    upstreamPath: '/chat/completions',
-    auth: { header: 'authorization', scheme: 'Bearer' },
-    required: [['messages', ['array']]],
-    adaptPassthrough: askStreamUsage,
-  },
-  'openai-responses': {
-    dialect: openaiResponsesDialect,
-    routes: ['/v1/responses', '/responses'],
-    upstreamPath: '/responses',
-    auth: { header: 'authorization', scheme: 'Bearer' },
-    required: [['input', ['string', 'array']]],
-    adaptPassthrough: (body) => ({ body: dropCarriedReasoning(body) }),
-  },
-  anthropic: {
-    dialect: anthropicDialect,
-    routes: ['/v1/messages', '/messages'],
-    upstreamPath: '/v1/messages',
-    auth: { header: 'x-api-key', scheme: '' },
-    required: [['messages', ['array']]],
-    cacheMarkers: addCacheMarkers,
-  },
-  // upstream only for now: a Gemini front door needs pattern routes (model and stream are in the URL)
-  gemini: {
-    dialect: geminiDialect,
-    routes: [],
-    upstreamPath: '/v1beta/models',
-    auth: { header: 'x-goog-api-key', scheme: '' },
-    required: [['contents', ['array']]],
-  },
+/** every registered dialect, in registration order */
+export const dialects = (): Registered[] => [...registry.values()]
+
+/** every registered dialect's name, in registration order */
+export const dialectNames = (): string[] => [...registry.keys()]
+
+export const isLocal = (d: Registered): d is LocalDialect => d.local !== undefined
+
+/** the registered dialect of that name (local or wire), if any */
+export const registered = (name: string): Registered | undefined => registry.get(name)
+
+/** a dialect spoken on the wire, by name; undefined for unknown and local ones */
+export function dialectEntry(name: string): Dialect | undefined {
+  const d = registry.get(name)
+  return d && !isLocal(d) ? d : undefined
 }
 
-/** dialects answered in-process, without an upstream */
-export const LOCAL_DIALECTS = new Set<DialectName>(['echo'])
+/** dialects that serve client routes */
+export const frontDoors = (): Dialect[] => dialects().filter((d): d is Dialect => !isLocal(d) && d.routes.length > 0)
 
 /** the dialects clients can speak (those with front-door routes) */
-export const frontDoorNames = (): string[] => (Object.keys(DIALECTS) as DialectName[]).filter((n) => (DIALECTS[n]?.routes.length ?? 0) > 0)
+export const frontDoorNames = (): string[] => frontDoors().map((d) => d.name)
 
-export function dialectEntry(name: DialectName): DialectEntry | undefined {
-  return DIALECTS[name]
-}
+/** the dialect whose shape answers a request on an endpoint that belongs to no dialect */
+export const frontFor = (headers: Headers): Dialect =>
+  frontDoors().find((d) => d.claims?.(headers)) ?? (dialectEntry(DEFAULT_FRONT) as Dialect)
+
+/** how pass-through transforms edit this dialect's wire body, if it says */
+export const wireEdits = (name: string): WireEdits | undefined => dialectEntry(name)?.wire
+
+/** the built-in entries by name (tests reach codecs through it) */
+export const DIALECTS: { readonly [K in DialectName]: (typeof BUILT_IN)[K] } = BUILT_IN

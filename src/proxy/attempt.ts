@@ -3,7 +3,8 @@
 // response (respond.ts). Every way an attempt ends is classified once by the outcome policy and
 // reported once; nothing has reached the client when an error outcome is returned.
 import { extractClientKey, extractUpstreamKey } from '../auth/extract-key'
-import { dialectEntry, LOCAL_DIALECTS, type DialectEntry } from '../dialects'
+import { dialectEntry, isLocal, registered } from '../dialects'
+import type { Dialect } from '../dialects/dialect'
 import { GatewayError, toGatewayError } from '../errors'
 import { redact } from '../observe/redact'
 import { classifyOutcome } from '../upstream/outcome'
@@ -21,7 +22,8 @@ export type { AttemptOutcome, ErrorOutcome, RequestState }
 
 export async function runAttempt(state: RequestState, attempt: Attempt, ctx: ProxyContext): Promise<AttemptOutcome> {
   // local providers have no target health or keys to report
-  if (LOCAL_DIALECTS.has(attempt.provider.dialect)) return settle(() => respondLocally(state, attempt, ctx), attempt)
+  const target = registered(attempt.provider.dialect)
+  if (target && isLocal(target)) return settle(() => respondLocally(state, attempt, ctx, target), attempt)
   const traced = traceAttempt(state, attempt, ctx)
   const outcome = await settle(() => callUpstream(state, attempt, ctx, traced?.traceparent), attempt)
   if (traced) endAttemptSpan(traced.span, outcome)
@@ -45,7 +47,7 @@ function upstreamKeyFor(state: RequestState, attempt: Attempt, ctx: ProxyContext
   return ctx.config.auth ? extractUpstreamKey(h) : extractClientKey(h, state.url)
 }
 
-function upDialect(attempt: Attempt): DialectEntry {
+function upDialect(attempt: Attempt): Dialect {
   const up = dialectEntry(attempt.provider.dialect)
   if (up) return up
   throw new GatewayError(501, `provider ${attempt.provider.name} uses dialect ${attempt.provider.dialect}, which this build cannot send to yet`, {
@@ -103,10 +105,11 @@ async function callUpstream(state: RequestState, attempt: Attempt, ctx: ProxyCon
   if (traceparent) prepared.headers.set('traceparent', traceparent)
   let fetchStarted = performance.now()
   let sent = await send({ state, attempt, ctx }, prepared, fetchStarted)
-  // an older OpenAI-compatible server that refuses the stream_options the proxy added: once more
-  // with the client's body as it was (the stream then goes unbilled, as it would without us)
-  if (prepared.hide && (sent.response.status === 400 || sent.response.status === 422) && (await refusesStreamOptions(sent.response))) {
-    sent.abort('stream_options refused')
+  // a server that refuses what the proxy added to a pass-through body (an older OpenAI-compatible
+  // one and stream_options): once more with the client's body as it was (the stream then goes
+  // unbilled, as it would without us)
+  if (prepared.hide && (await refusedAdaptation(up, sent.response))) {
+    sent.abort('adaptation refused')
     prepared = prepare(true)
     if (traceparent) prepared.headers.set('traceparent', traceparent)
     fetchStarted = performance.now()
@@ -122,10 +125,11 @@ async function callUpstream(state: RequestState, attempt: Attempt, ctx: ProxyCon
     })
     return { kind: 'error', error, attempt, verdict: classifyOutcome({ failed: error }) }
   }
-  return respond({ state, ctx, attempt, up: up.dialect, prepared, sent, key, fetchStarted })
+  return respond({ state, ctx, attempt, up: up, prepared, sent, key, fetchStarted })
 }
 
-const refusesStreamOptions = async (res: Response): Promise<boolean> => /stream_options|include_usage/.test(await res.clone().text().catch(() => ''))
+const refusedAdaptation = async (up: Dialect, res: Response): Promise<boolean> =>
+  !res.ok && up.refusedAdaptation !== undefined && up.refusedAdaptation(res.status, await res.clone().text().catch(() => ''))
 
 interface AttemptCall {
   state: RequestState
@@ -146,7 +150,7 @@ function send({ state, attempt, ctx }: AttemptCall, prepared: PreparedRequest, f
 interface Refusal {
   state: RequestState
   attempt: Attempt
-  up: DialectEntry
+  up: Dialect
   prepared: PreparedRequest
   key: string | undefined
   res: Response
@@ -157,7 +161,7 @@ async function upstreamFailure(f: Refusal): Promise<ErrorOutcome> {
   const { attempt, res } = f
   // some upstreams quote the key they were sent in their error; it must not reach the client
   const text = redact(await res.text().catch(() => ''))
-  let error = f.up.dialect.decodeError(res.status, text, res.headers)
+  let error = f.up.decodeError(res.status, text, res.headers)
   // the dialect read numeric hints; an HTTP-date Retry-After needs the clock, which lives here
   const retryAfterMs = error.retryAfter !== undefined ? error.retryAfter * 1000 : parseRetryAfter(res.headers, Date.now())
   const verdict = classifyOutcome({ answered: res.status, retryHint: error.retryable, passthrough: attempt.provider.passthrough })

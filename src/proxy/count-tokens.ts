@@ -1,7 +1,7 @@
 // POST /v1/messages/count_tokens: forwarded when the model routes to an Anthropic provider,
 // otherwise counted locally with a real tokenizer. A routing or upstream failure falls back to
 // the local count: Claude Code calls this constantly and must never see it fail.
-import type { DialectEntry } from '../dialects'
+import type { Dialect } from '../dialects/dialect'
 import { dialectEntry } from '../dialects'
 import { toGatewayError } from '../errors'
 import { countRequestTokens } from '../tokens/count-tokens'
@@ -13,25 +13,25 @@ import { readJsonObject } from './read-body'
 import { JSON_HEADERS, proxyHeaders } from './response-headers'
 import { requireField, requireModelField } from './validate-shape'
 
-export async function handleCountTokens(entry: DialectEntry, { request, url, basePath }: Call, ctx: ProxyContext): Promise<Response> {
+export async function handleCountTokens(entry: Dialect, { request, url, basePath }: Call, ctx: ProxyContext): Promise<Response> {
   const requestId = ctx.newId('req_')
   const info = { requestId, attempts: 0 }
   try {
     await ctx.authenticate(request, url)
     const { body } = await readJsonObject(request, ctx.config.server.max_body_size)
-    requireField(body, 'messages', ['array'])
+    for (const [field, kinds] of entry.required) requireField(body, field, kinds)
     const requested = requireModelField(body)
     const forwarded = await tryForward({ entry, body, requested, request, url, basePath, ctx })
     if (forwarded) return forwarded
-    const canon = entry.dialect.decodeRequest({ ...body, model: requested ?? 'unknown', max_tokens: 1 })
+    const canon = entry.decodeRequest({ ...body, model: requested ?? 'unknown', max_tokens: 1 })
     return new Response(JSON.stringify({ input_tokens: countRequestTokens(canon) }), { headers: proxyHeaders(JSON_HEADERS, info) })
   } catch (err) {
-    return errorResponse(entry.dialect, toGatewayError(err), info)
+    return errorResponse(entry, toGatewayError(err), info)
   }
 }
 
 interface CountRequest {
-  entry: DialectEntry
+  entry: Dialect
   body: Record<string, unknown>
   requested: string | undefined
   request: Request
@@ -47,15 +47,15 @@ async function tryForward({ entry, body, requested, request, url, basePath, ctx 
   } catch {
     return undefined
   }
-  if (!attempt || attempt.provider.dialect !== entry.dialect.name) return undefined
+  if (!attempt || attempt.provider.dialect !== entry.name) return undefined
   const up = dialectEntry(attempt.provider.dialect)
-  if (!up) return undefined
+  if (!up?.countTokens) return undefined
   try {
     const key = attempt.provider.passthrough ? undefined : ctx.upstreamKey(attempt.provider)
     const init = buildUpstreamRequest({
       provider: attempt.provider,
       model: attempt.model,
-      path: `${up.upstreamPath}/count_tokens`,
+      path: `${up.upstreamPath}${up.countTokens.upstreamSuffix}`,
       body: JSON.stringify({ ...body, model: attempt.model }),
       key,
       auth: up.auth,

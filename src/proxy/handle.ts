@@ -1,6 +1,6 @@
 // The one pipeline for generation endpoints: Request → Response. Orchestration only: decoding,
 // routing, encoding and framing live in their own modules.
-import type { DialectEntry } from '../dialects'
+import type { Dialect } from '../dialects/dialect'
 import { GatewayError, toGatewayError } from '../errors'
 import { runAttempt } from './attempt'
 import type { ErrorOutcome, RequestState } from './request-state'
@@ -12,9 +12,9 @@ import { requireField, requireModelField } from './validate-shape'
 
 const MAX_RETRY_AFTER_MS = 30_000
 
-export async function handleGenerate(entry: DialectEntry, { request, url, basePath }: Call, ctx: ProxyContext): Promise<Response> {
+export async function handleGenerate(entry: Dialect, { request, url, basePath }: Call, ctx: ProxyContext): Promise<Response> {
   const started = performance.now()
-  const front = entry.dialect
+  const front = entry
   const rec: RequestRecord = {
     requestId: ctx.newId('req_'),
     method: request.method,
@@ -149,5 +149,5 @@ function finalError(state: RequestState, outcome: ErrorOutcome | undefined, trie
   const info = { requestId: rec.requestId, provider: rec.provider, model: rec.modelUpstream, attempts: rec.attempts, limitHeaders: life.admission?.headers }
   // the upstream's own answer when it is the whole story: one try, or an error the client caused
   if (outcome?.kind === 'error' && outcome.raw && (tried.length === 1 || !err)) return outcome.raw(info)
-  return errorResponse(state.entry.dialect, g, info)
+  return errorResponse(state.entry, g, info)
 }

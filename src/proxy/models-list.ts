@@ -1,11 +1,9 @@
-// GET /v1/models: what the caller may ask for, in OpenAI's or Anthropic's list shape.
+// GET /v1/models: what the caller may ask for (the list's shape is the client dialect's modelList).
 import type { Config } from '../config/types'
+import type { ListedModel } from '../dialects/dialect'
 import { isGlob } from '../routing/glob'
 
-export interface ListedModel {
-  id: string
-  owned_by: string
-}
+export type { ListedModel }
 
 /** Names a client can send: model-table keys per policy, then every provider's declared models. */
 export function listModels(cfg: Config, basePath: string): ListedModel[] {
@@ -27,13 +25,4 @@ export function listModels(cfg: Config, basePath: string): ListedModel[] {
   }
   if (cfg.policy.mode !== 'alias_only') for (const p of cfg.providers) for (const m of p.models) add(`${p.name}/${m}`, p.name)
   return out
-}
-
-export function openaiModelList(models: ListedModel[], created: number) {
-  return { object: 'list', data: models.map((m) => ({ id: m.id, object: 'model', created, owned_by: m.owned_by })) }
-}
-
-export function anthropicModelList(models: ListedModel[], createdIso: string) {
-  const data = models.map((m) => ({ type: 'model', id: m.id, display_name: m.id, created_at: createdIso }))
-  return { data, has_more: false, first_id: data[0]?.id ?? null, last_id: data.at(-1)?.id ?? null }
 }

@@ -2,15 +2,15 @@
 // headers, the target and the key in; URL, headers and body out, plus what the response step needs
 // to know (pass-through or translated, frames to hide). Nothing is sent here.
 import type { CanonRequest } from '../canonical/request'
-import type { DialectEntry } from '../dialects'
+import type { Dialect } from '../dialects/dialect'
 import { applyTransformsToBody } from '../routing/apply-transforms'
 import { buildUpstreamRequest } from '../upstream/build-request'
 import type { Attempt } from './context'
 
 export interface PrepareInput {
   /** the client's dialect (front door) and the target's */
-  front: DialectEntry
-  up: DialectEntry
+  front: Dialect
+  up: Dialect
   attempt: Attempt
   /** the client's JSON body, untouched */
   body: Record<string, unknown>
@@ -39,7 +39,7 @@ export interface PreparedRequest {
 export function prepareUpstream(i: PrepareInput): PreparedRequest {
   const { attempt, up, front } = i
   const { provider } = attempt
-  const same = up.dialect.name === front.dialect.name
+  const same = up.name === front.name
   let path: string
   let body: Record<string, unknown>
   let extraHeaders: Record<string, string> | undefined
@@ -47,7 +47,7 @@ export function prepareUpstream(i: PrepareInput): PreparedRequest {
   let hide: PreparedRequest['hide']
   if (same) {
     path = up.upstreamPath
-    const transformed = attempt.entry ? applyTransformsToBody(front.dialect.name, i.body, attempt.entry) : i.body
+    const transformed = attempt.entry ? applyTransformsToBody(front.name, i.body, attempt.entry) : i.body
     body = { ...transformed, model: attempt.model }
     if (up.adaptPassthrough && !i.asIs) {
       const adapted = up.adaptPassthrough(body)
@@ -56,7 +56,7 @@ export function prepareUpstream(i: PrepareInput): PreparedRequest {
     }
   } else {
     canonical = i.canonical()
-    const wire = up.dialect.encodeRequest(canonical, { model: attempt.model, defaultMaxTokens: provider.default_max_tokens })
+    const wire = up.encodeRequest(canonical, { model: attempt.model, defaultMaxTokens: provider.default_max_tokens })
     path = wire.path
     body = wire.body
     extraHeaders = wire.headers

@@ -1,7 +1,7 @@
 // What one generation request carries through its attempts: the client's request as read once,
 // its plan, and its lifecycle (the record and finishing it).
 import type { CanonRequest } from '../canonical/request'
-import type { DialectEntry } from '../dialects'
+import type { Dialect } from '../dialects/dialect'
 import type { GatewayError } from '../errors'
 import { applyTransforms } from '../routing/apply-transforms'
 import type { Outcome } from '../upstream/outcome'
@@ -11,7 +11,7 @@ import type { RouteInfo } from './response-headers'
 
 export interface RequestState {
   /** the front door: the client's dialect */
-  entry: DialectEntry
+  entry: Dialect
   request: Request
   url: URL
   body: Record<string, unknown>
@@ -47,7 +47,7 @@ export type AttemptOutcome = ResponseOutcome | ErrorOutcome
 
 /** The canonical request for one target: the client's request with the target's transforms. */
 export function canonicalFor(state: RequestState, attempt: Attempt): CanonRequest {
-  if (!state.canonical) state.canonical = state.entry.dialect.decodeRequest(state.body)
+  if (!state.canonical) state.canonical = state.entry.decodeRequest(state.body)
   return attempt.entry ? applyTransforms(state.canonical, attempt.entry) : state.canonical
 }
 

@@ -1,7 +1,7 @@
-// An attempt answered in-process by a local provider (echo): its canonical events are encoded for
+// An attempt answered in-process by a local provider (a registry entry with `local`, e.g. echo): its canonical events are encoded for
 // the client like an upstream's would be, with no fetch.
 import { foldEvents } from '../canonical/fold-events'
-import { echoRespond } from '../dialects/echo'
+import type { LocalDialect } from '../dialects/dialect'
 import { GatewayError } from '../errors'
 import { classifyOutcome } from '../upstream/outcome'
 import type { Attempt, ProxyContext } from './context'
@@ -9,11 +9,11 @@ import { canonicalFor, routeInfo, type AttemptOutcome, type RequestState } from 
 import { JSON_HEADERS, proxyHeaders, SSE_HEADERS } from './response-headers'
 import { encodeEvents } from './translate-stream'
 
-export function respondLocally(state: RequestState, attempt: Attempt, ctx: ProxyContext): AttemptOutcome {
-  const front = state.entry.dialect
+export function respondLocally(state: RequestState, attempt: Attempt, ctx: ProxyContext, target: LocalDialect): AttemptOutcome {
+  const front = state.entry
   const { life } = state
   const req = canonicalFor(state, attempt)
-  const events = echoRespond({ ...req, model: attempt.model }, { newId: ctx.newId })
+  const events = target.local.respond({ ...req, model: attempt.model }, { newId: ctx.newId })
   const failure = events.find((e) => e.type === 'error')
   if (failure && failure.type === 'error') {
     const error = new GatewayError(failure.status, failure.message, { kind: failure.kind })

@@ -33,7 +33,7 @@ const responseContext = (a: Answered): ResponseContext => ({ model: a.state.plan
 
 function translatorFor(a: Answered): OpeningTranslator {
   const { prepared, up } = a
-  if (!prepared.same) return translatingStream(up, a.state.entry.dialect, responseContext(a))
+  if (!prepared.same) return translatingStream(up, a.state.entry, responseContext(a))
   return prepared.hide ? filteredPassthroughStream(up, prepared.hide) : passthroughStream(up)
 }
 
@@ -121,7 +121,7 @@ async function respondWhole(a: Answered): Promise<AttemptOutcome> {
   const canon = up.decodeResponse(parsed)
   markRouted(a)
   state.life.finish({ status: 200, usage: canon.usage, upstreamMs, finishReason: canon.finish })
-  const out = state.entry.dialect.encodeResponse(canon, responseContext(a))
+  const out = state.entry.encodeResponse(canon, responseContext(a))
   return { kind: 'response', verdict, key: a.key, response: new Response(JSON.stringify(out), { headers: proxyHeaders(JSON_HEADERS, info) }) }
 }
 

@@ -3,7 +3,7 @@
 // socket, no mock server: what the client gets is what the recording decodes to.
 import { describe, expect, test } from 'bun:test'
 import type { CanonEvent } from '../../src/canonical/event'
-import { DIALECTS } from '../../src/dialects'
+import { DIALECTS, dialectEntry } from '../../src/dialects'
 import type { DialectName } from '../../src/dialects/dialect'
 import { fixtureFrames, fixtureWire, replayFetch } from '../helpers/fixtures'
 import { startGateway, testConfig } from '../helpers/proxy'
@@ -18,7 +18,7 @@ const RECORDINGS: Array<[DialectName, string]> = [
 
 /** the text a recording carries, as its own dialect's decoder reads it */
 function recordedText(dialect: DialectName, name: string): string {
-  const events = runAll(DIALECTS[dialect]!.dialect.decodeStream(), fixtureFrames(dialect, name)) as CanonEvent[]
+  const events = runAll(dialectEntry(dialect)!.decodeStream(), fixtureFrames(dialect, name)) as CanonEvent[]
   return events.map((e) => (e.type === 'text_delta' ? e.text : '')).join('')
 }
 

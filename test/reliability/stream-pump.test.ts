@@ -8,8 +8,8 @@ import { pumpStream, SSE_PING, type PumpOutcome } from '../../src/proxy/stream-p
 import { passthroughStream, translatingStream, type ChunkTranslator } from '../../src/proxy/translate-stream'
 
 const enc = new TextEncoder()
-const chat = DIALECTS['openai-chat']!.dialect
-const anthropic = DIALECTS.anthropic!.dialect
+const chat = DIALECTS['openai-chat']
+const anthropic = DIALECTS.anthropic
 
 /** an upstream body: each piece after its pause */
 function upstream(pieces: Array<[pauseMs: number, text: string]>, then: 'end' | 'hang' | 'error' = 'end'): { body: ReadableStream<Uint8Array>; cancelled: () => boolean } {

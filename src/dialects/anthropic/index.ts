@@ -7,6 +7,10 @@ import { decodeError, encodeError, streamErrorFrames } from './encode-error'
 import { encodeRequest } from './encode-request'
 import { encodeResponse } from './encode-response'
 import { encodeStream } from './encode-stream'
+import { addCacheMarkers } from './cache-markers'
+import { anthropicModelList, claimsAnthropic } from './model-list'
+import { ANTHROPIC_ORIGIN } from './origin'
+import { anthropicWireEdits } from './wire-edits'
 
 export const anthropicDialect: Dialect = {
   name: 'anthropic',
@@ -19,6 +23,21 @@ export const anthropicDialect: Dialect = {
   encodeError,
   decodeError,
   streamErrorFrames,
+  reasoningOrigin: ANTHROPIC_ORIGIN,
+  routes: ['/v1/messages', '/messages'],
+  required: [['messages', ['array']]],
+  claims: claimsAnthropic,
+  modelList: anthropicModelList,
+  countTokens: { routes: ['/v1/messages/count_tokens', '/messages/count_tokens'], upstreamSuffix: '/count_tokens' },
+  // Claude Code's telemetry: accepted and dropped
+  sinkRoutes: ['/api/event_logging/batch'],
+  upstreamPath: '/v1/messages',
+  auth: { header: 'x-api-key', scheme: '' },
+  defaultBaseUrl: 'https://api.anthropic.com',
+  genAiSystem: 'anthropic',
+  wire: anthropicWireEdits,
+  cacheMarkers: addCacheMarkers,
+  discovery: { provider: 'anthropic', vars: ['ANTHROPIC_API_KEY'], families: ['claude-*'] },
 }
 
 export type { AnthropicMessage } from './encode-response'

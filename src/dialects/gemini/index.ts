@@ -19,6 +19,15 @@ export const geminiDialect: Dialect = {
   encodeError,
   decodeError,
   streamErrorFrames,
+  reasoningOrigin: 'gemini',
+  // upstream only for now: a Gemini front door needs pattern routes (model and stream are in the URL)
+  routes: [],
+  required: [['contents', ['array']]],
+  upstreamPath: '/v1beta/models',
+  auth: { header: 'x-goog-api-key', scheme: '' },
+  defaultBaseUrl: 'https://generativelanguage.googleapis.com',
+  genAiSystem: 'gcp.gemini',
+  discovery: { provider: 'gemini', vars: ['GEMINI_API_KEY', 'GOOGLE_API_KEY'], families: ['gemini-*'] },
 }
 
 export type { GeminiResponse } from './encode-response'

@@ -7,6 +7,8 @@ import { decodeError, encodeError, streamErrorFrames } from './encode-error'
 import { encodeRequest } from './encode-request'
 import { encodeResponse } from './encode-response'
 import { encodeStream } from './encode-stream'
+import { dropCarriedReasoning } from './carried-reasoning'
+import { responsesWireEdits } from './wire-edits'
 
 export const openaiResponsesDialect: Dialect = {
   name: 'openai-responses',
@@ -19,6 +21,15 @@ export const openaiResponsesDialect: Dialect = {
   encodeError,
   decodeError,
   streamErrorFrames,
+  reasoningOrigin: 'openai',
+  routes: ['/v1/responses', '/responses'],
+  required: [['input', ['string', 'array']]],
+  upstreamPath: '/responses',
+  auth: { header: 'authorization', scheme: 'Bearer' },
+  defaultBaseUrl: 'https://api.openai.com/v1',
+  genAiSystem: 'openai',
+  wire: responsesWireEdits,
+  adaptPassthrough: (body) => ({ body: dropCarriedReasoning(body) }),
 }
 
 export type { ResponsesUsage } from './convert-usage'

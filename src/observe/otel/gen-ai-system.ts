@@ -1,10 +1,5 @@
-// gen_ai.system for an upstream dialect (the OpenTelemetry GenAI semantic conventions' names).
-const SYSTEMS: Record<string, string> = {
-  'openai-chat': 'openai',
-  'openai-responses': 'openai',
-  anthropic: 'anthropic',
-  gemini: 'gcp.gemini',
-  bedrock: 'aws.bedrock',
-}
+// gen_ai.system for an upstream dialect (the OpenTelemetry GenAI semantic conventions' names):
+// each dialect's registry entry says its own; the dialect's name otherwise.
+import { registered } from '../../dialects'
 
-export const genAiSystem = (dialect: string): string => SYSTEMS[dialect] ?? dialect
+export const genAiSystem = (dialect: string): string => registered(dialect)?.genAiSystem ?? dialect

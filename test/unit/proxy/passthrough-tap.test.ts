@@ -3,7 +3,7 @@
 // it must observe exactly what it observes when the stream arrives in one piece, and that must be
 // the usage the recording reports.
 import { describe, expect, test } from 'bun:test'
-import { DIALECTS } from '../../../src/dialects'
+import { DIALECTS, dialectEntry } from '../../../src/dialects'
 import type { DialectName } from '../../../src/dialects/dialect'
 import { isUsageOnlyChunk } from '../../../src/dialects/openai-chat/stream-usage'
 import { filteredPassthroughStream, passthroughStream, type StreamObservation } from '../../../src/proxy/translate-stream'
@@ -13,7 +13,7 @@ import { fixtureWire as wire } from '../../helpers/fixtures'
 const enc = new TextEncoder()
 
 function run(dialect: DialectName, pieces: Uint8Array[]): StreamObservation {
-  const t = passthroughStream(DIALECTS[dialect]!.dialect)
+  const t = passthroughStream(dialectEntry(dialect)!)
   for (const p of pieces) expect(t.chunk(p)).toBe(p)
   t.end()
   return t.observed
@@ -68,7 +68,7 @@ describe('pass-through tap', () => {
 })
 
 describe('pass-through with the proxy\'s own usage chunk hidden', () => {
-  const chat = DIALECTS['openai-chat']!.dialect
+  const chat = DIALECTS['openai-chat']
   const dec = new TextDecoder()
   function runFiltered(pieces: Uint8Array[]): { text: string; obs: StreamObservation } {
     const t = filteredPassthroughStream(chat, isUsageOnlyChunk)

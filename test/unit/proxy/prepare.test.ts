@@ -25,7 +25,7 @@ const input = (o: Partial<PrepareInput>): PrepareInput => {
     up: front,
     attempt: attempt('chat', 'gpt-up'),
     body: clientBody,
-    canonical: () => front.dialect.decodeRequest(clientBody),
+    canonical: () => front.decodeRequest(clientBody),
     clientHeaders: new Headers({ authorization: 'Bearer client-key', 'openai-beta': 'assistants=v2', 'user-agent': 'sdk/1' }),
     clientQuery: new URLSearchParams('api-version=1&key=secret'),
     key: 'sk-chat',
@@ -36,7 +36,7 @@ const input = (o: Partial<PrepareInput>): PrepareInput => {
 describe('prepareUpstream', () => {
   test('same dialect: the client body with the upstream model, usage asked for, client headers minus credentials', () => {
     let decoded = 0
-    const p = prepareUpstream(input({ canonical: () => (decoded++, DIALECTS['openai-chat']!.dialect.decodeRequest(clientBody)) }))
+    const p = prepareUpstream(input({ canonical: () => (decoded++, DIALECTS['openai-chat'].decodeRequest(clientBody)) }))
     expect(p.same).toBe(true)
     expect(p.url).toBe('http://chat.test/v1/chat/completions?api-version=1')
     expect(JSON.parse(p.body)).toEqual({ ...clientBody, model: 'gpt-up', stream_options: { include_usage: true } })

@@ -7,10 +7,10 @@
 // Anthropic allows 4 breakpoints; when a pattern wants more, the tools marker goes first, then
 // the system one (a later breakpoint's prefix already covers them). Empty text blocks are never
 // marked (Anthropic rejects that); such a message's previous block is marked instead.
-import type { ProviderConfig } from '../config/types'
+import type { CachePattern } from '../dialect'
 
 type Body = Record<string, unknown>
-export type CachePattern = NonNullable<ProviderConfig['cache']>
+export type { CachePattern }
 
 export const MAX_BREAKPOINTS = 4
 const EPHEMERAL = { type: 'ephemeral' } as const

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'bun:test'
-import { addCacheMarkers, countBreakpoints, MAX_BREAKPOINTS } from '../../../src/routing/cache-markers'
+import { addCacheMarkers, countBreakpoints, MAX_BREAKPOINTS } from '../../../../src/dialects/anthropic/cache-markers'
 
 const CC = { type: 'ephemeral' }
 type B = Record<string, unknown>
