@@ -7,7 +7,12 @@ export type ImageSource =
   | { kind: 'base64'; mediaType: string; data: string }
   | { kind: 'url'; url: string }
 
-export type ReasoningOrigin = 'anthropic' | 'openai' | 'gemini' | 'bedrock'
+/**
+ * Whose reasoning state a part holds (signatures and encrypted state only mean something to their
+ * producer): the `reasoningOrigin` a dialect declares on its registry entry (dialects/dialect.ts).
+ * Both OpenAI dialects share one; a new dialect brings its own.
+ */
+export type ReasoningOrigin = string
 
 export type CanonPart =
   | { type: 'text'; text: string; cache?: CacheHint }

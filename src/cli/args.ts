@@ -4,27 +4,14 @@
 import JSON5 from 'json5'
 import { didYouMean } from '../config/report'
 import { LOG_LEVELS, POLICY_MODES } from '../config/schema'
-import type { LoggingConfig, PolicyConfig } from '../config/types'
+import type { ConfigFlags } from '../config/flags'
 import { parseDuration } from '../config/units'
 
 export type Command = 'serve' | 'check' | 'usage' | 'version' | 'help'
 export const USAGE_GROUPINGS = ['key', 'group', 'model', 'provider', 'day'] as const
 export type UsageGrouping = (typeof USAGE_GROUPINGS)[number]
 
-export interface CliFlags {
-  config?: string
-  /** a .env file to load; "" disables .env loading */
-  env?: string
-  host?: string
-  port?: number
-  mode?: PolicyConfig['mode']
-  defaultModel?: string
-  /** replaces policy.allowed_models */
-  allowModels?: string[]
-  /** a parsed `models:` fragment, merged in front of the file's models */
-  routes?: Record<string, unknown>
-  exposeAliases?: boolean
-  logLevel?: LoggingConfig['level']
+export interface CliFlags extends ConfigFlags {
   /** check: show how this model name resolves */
   resolve?: string
   /** usage: window in ms */

@@ -2,7 +2,7 @@
 // the pure resolveConfig. Precedence: defaults < file < .env-or-real environment < flags, and
 // the real environment always beats a .env file.
 import { isAbsolute, join } from 'node:path'
-import type { CliFlags } from '../cli/args'
+import type { ConfigFlags } from './flags'
 import { ConfigError } from './config-error'
 import { parseDotenv } from './dotenv'
 import type { Env } from './interpolate'
@@ -15,7 +15,7 @@ export { maskSecret } from './mask'
 export { resolveConfig } from './resolve'
 
 export interface LoadOptions {
-  flags: CliFlags
+  flags: ConfigFlags
   /** default: process.env */
   env?: Env
   /** default: process.cwd(); relative paths resolve against it */

@@ -1,7 +1,7 @@
 // Parsed file (or nothing: zero-config) + environment + flags → the resolved Config. Pure: the
 // caller does the I/O. Precedence: defaults < file < LLM_PROXY_* env < flags. Every problem is
 // collected and thrown at once as a ConfigError.
-import type { CliFlags } from '../cli/args'
+import type { ConfigFlags } from './flags'
 import { coerceScalars } from './coerce'
 import { ConfigError } from './config-error'
 import { interpolate, type Env } from './interpolate'
@@ -17,7 +17,7 @@ import { zeroConfigFile } from './zero-config'
  * `raw` is the parsed config file; `undefined` means no file (zero-config: providers from
  * OPENAI_API_KEY, ANTHROPIC_API_KEY, GEMINI_API_KEY / GOOGLE_API_KEY).
  */
-export function resolveConfig(raw: unknown, env: Env, flags: CliFlags = {}, source?: string): Config {
+export function resolveConfig(raw: unknown, env: Env, flags: ConfigFlags = {}, source?: string): Config {
   const zero = raw === undefined
   const tree = zero ? zeroConfigFile(env) : (raw ?? {}) // an empty file is all defaults
   if (typeof tree !== 'object' || Array.isArray(tree))
@@ -74,7 +74,7 @@ function applyEnv(config: Config, env: Env, problems: string[]): void {
   }
 }
 
-function applyFlags(config: Config, flags: CliFlags, problems: string[]): void {
+function applyFlags(config: Config, flags: ConfigFlags, problems: string[]): void {
   if (flags.host !== undefined) config.server.host = flags.host
   if (flags.port !== undefined) config.server.port = flags.port
   if (flags.mode !== undefined) config.policy.mode = flags.mode

@@ -1,7 +1,7 @@
 // What happens once per finished request: cost from pricing, one log line, metrics, a ledger row.
 import type { Config } from '../config/types'
 import type { DialectName } from '../dialects/dialect'
-import type { RequestRecord } from '../proxy/context'
+import type { RequestRecord } from './request-record'
 import { countUsage, type GatewayMetrics } from './gateway-metrics'
 import type { Logger } from './logger'
 import { costUsd } from './pricing'

@@ -1,6 +1,5 @@
 // What the pipeline needs from the running process. runtime.ts builds it from a Config and the
 // collaborators (router, key pools, auth, limits, ledger, metrics); tests can build their own.
-import type { CanonUsage } from '../canonical/usage'
 import type { Config, ModelEntry, ProviderConfig } from '../config/types'
 import type { Outcome } from '../upstream/outcome'
 import type { FetchLike } from '../upstream/send'
@@ -38,33 +37,8 @@ export interface Admission {
   release(usage: { tokens: number; costUsd: number }): void
 }
 
-export interface RequestRecord {
-  requestId: string
-  method: string
-  path: string
-  front: string
-  principal?: Principal
-  modelRequested?: string
-  provider?: string
-  modelUpstream?: string
-  attempts: number
-  status: number
-  stream: boolean
-  usage?: CanonUsage
-  ttftMs?: number
-  durationMs: number
-  /** time spent in the proxy itself (total minus waiting on the upstream) */
-  overheadMs?: number
-  clientDisconnected?: boolean
-  error?: string
-  tried?: string[]
-  /** how the answer ended (stop, length, tool_calls…), when one was seen */
-  finishReason?: string
-  /** set when tracing is on: the request's trace and its wall-clock start */
-  trace?: TraceContext
-  startedAtMs?: number
-  attemptSpans?: AttemptSpan[]
-}
+export type { RequestRecord } from '../observe/request-record'
+import type { RequestRecord } from '../observe/request-record'
 
 /** One HTTP request as a route handler gets it. */
 export interface Call {

@@ -2,7 +2,8 @@
 import Anthropic from '@anthropic-ai/sdk'
 import OpenAI from 'openai'
 
-export type Front = 'openai-chat' | 'openai-responses' | 'anthropic'
+export const FRONT_DRIVERS = ['openai-chat', 'openai-responses', 'anthropic'] as const
+export type Front = (typeof FRONT_DRIVERS)[number]
 
 export interface Seen {
   text: string

@@ -4,15 +4,25 @@ import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import { startMock, type Mock, type Received, type Reply } from '../helpers/mock-upstream'
 import { startProxy, type TestProxy } from '../helpers/proxy'
 import { WIRE_WITH_GEMINI as WIRE, type Script } from '../helpers/wire'
-import { drive, type Front, type Turn } from './clients'
+import { dialectEntry, dialects, frontDoors, isLocal } from '../../src/dialects'
+import { drive, FRONT_DRIVERS, type Front, type Turn } from './clients'
 import { upstreamView } from './upstream-view'
 
-const FRONTS: Front[] = ['openai-chat', 'openai-responses', 'anthropic']
-const UPSTREAMS = ['openai-chat', 'openai-responses', 'anthropic', 'gemini'] as const
-type Up = (typeof UPSTREAMS)[number]
+// the dialect lists come from the registry: a new dialect joins the matrix by registering, and
+// the test below fails until it has a client driver, a mock upstream and a model here
+const FRONTS = frontDoors().map((d) => d.name as Front)
+const UPSTREAMS = dialects().filter((d) => !isLocal(d)).map((d) => d.name as Up)
+type Up = keyof typeof WIRE
 const MODEL: Record<Up, string> = { 'openai-chat': 'chat-model', 'openai-responses': 'resp-model', anthropic: 'ant-model', gemini: 'gem-model' }
-const dialectOfPath = (p: string): Up =>
-  p.endsWith('/chat/completions') ? 'openai-chat' : p.endsWith('/responses') ? 'openai-responses' : p.includes('/v1beta/models/') ? 'gemini' : 'anthropic'
+const dialectOfPath = (p: string): Up => UPSTREAMS.find((d) => p.includes(dialectEntry(d)!.upstreamPath))!
+
+test('every registered dialect has its place in the matrix', () => {
+  for (const f of FRONTS) expect(FRONT_DRIVERS).toContain(f)
+  for (const u of UPSTREAMS) {
+    expect(Object.keys(WIRE)).toContain(u)
+    expect(Object.keys(MODEL)).toContain(u)
+  }
+})
 
 let mock: Mock
 let proxy: TestProxy

@@ -11,6 +11,7 @@
 // Only the proxy reads these values: restored parts are never sent to an OpenAI upstream
 // (encode-input.ts keeps origin openai only), and pass-through bodies are stripped of them.
 import type { CanonPart, CanonRequest } from '../../canonical/request'
+import { ANTHROPIC_ORIGIN } from '../anthropic/origin'
 
 const PREFIX = 'llmproxy.anthropic.v1:'
 const GEMINI_CALL = 'llmproxy.gemini-call.v1:'
@@ -63,8 +64,8 @@ export function unpackAnthropicReasoning(encrypted: string): Reasoning | undefin
   if (!encrypted.startsWith(PREFIX)) return undefined
   try {
     const v = JSON.parse(Buffer.from(encrypted.slice(PREFIX.length), 'base64').toString('utf8')) as { t?: unknown; s?: unknown; r?: unknown }
-    if (typeof v.r === 'string' && v.r) return { type: 'reasoning', text: '', redacted: v.r, origin: 'anthropic' }
-    if (typeof v.s === 'string' && v.s) return { type: 'reasoning', text: typeof v.t === 'string' ? v.t : '', signature: v.s, origin: 'anthropic' }
+    if (typeof v.r === 'string' && v.r) return { type: 'reasoning', text: '', redacted: v.r, origin: ANTHROPIC_ORIGIN }
+    if (typeof v.s === 'string' && v.s) return { type: 'reasoning', text: typeof v.t === 'string' ? v.t : '', signature: v.s, origin: ANTHROPIC_ORIGIN }
   } catch {
     // damaged by the client: treat as absent
   }

@@ -10,6 +10,7 @@ import { outcomeForFinish } from './map-finish-reason'
 import { customCallItem, customInput, customToolNames, functionCallItem, messageItem, outputText, reasoningItem } from './output-items'
 import { echoFields } from './response-object'
 import type { Json } from './wire'
+import { ANTHROPIC_ORIGIN } from '../anthropic/origin'
 
 export function encodeResponse(res: CanonResponse, ctx: ResponseContext): Json {
   const custom = customToolNames(ctx.request)
@@ -21,7 +22,7 @@ export function encodeResponse(res: CanonResponse, ctx: ResponseContext): Json {
       case 'reasoning': {
         // OpenAI's own encrypted state is replayable, and Claude's thinking packed by us; any other
         // provider's signature is never sent
-        const encrypted = p.origin === 'openai' ? p.encrypted : carry && p.origin === 'anthropic' ? packAnthropicReasoning(p.text, p.signature, p.redacted) : undefined
+        const encrypted = p.origin === 'openai' ? p.encrypted : carry && p.origin === ANTHROPIC_ORIGIN ? packAnthropicReasoning(p.text, p.signature, p.redacted) : undefined
         if (!p.text && !encrypted) break
         output.push(reasoningItem((p.origin === 'openai' && p.itemId) || ctx.newId('rs_'), p.text, encrypted))
         break

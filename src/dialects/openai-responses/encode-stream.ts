@@ -27,6 +27,7 @@ import { errorFrames, failedError } from './encode-error'
 import { outcomeForFinish } from './map-finish-reason'
 import { customCallItem, customInput, customToolNames, functionCallItem, messageItem, outputText, reasoningItem } from './output-items'
 import { ResponseWriter } from './response-object'
+import { ANTHROPIC_ORIGIN } from '../anthropic/origin'
 
 type Emit = (f: SseFrame) => void
 
@@ -113,7 +114,7 @@ export class ResponsesStreamEncoder implements StreamTranslator<CanonEvent, SseF
         if (b.kind === 'text') slot = newSlot(MESSAGE, '', '', false)
         else if (b.kind === 'reasoning') {
           slot = newSlot(REASONING, '', '', false)
-          slot.anthropic = b.origin === 'anthropic'
+          slot.anthropic = b.origin === ANTHROPIC_ORIGIN
         } else if (b.kind === 'redacted_reasoning') {
           // no text to show: an item only when it can carry the block back
           if (this.carry) {

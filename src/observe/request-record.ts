@@ -1,0 +1,34 @@
+// What the proxy records about one request, for the finish step (log line, metrics, ledger).
+// Here, not in proxy/, because observe/ reads it and sits below the pipeline.
+import type { Principal } from '../auth/principal'
+import type { CanonUsage } from '../canonical/usage'
+import type { AttemptSpan } from './otel/tracer'
+import type { TraceContext } from './otel/trace-context'
+
+export interface RequestRecord {
+  requestId: string
+  method: string
+  path: string
+  front: string
+  principal?: Principal
+  modelRequested?: string
+  provider?: string
+  modelUpstream?: string
+  attempts: number
+  status: number
+  stream: boolean
+  usage?: CanonUsage
+  ttftMs?: number
+  durationMs: number
+  /** time spent in the proxy itself (total minus waiting on the upstream) */
+  overheadMs?: number
+  clientDisconnected?: boolean
+  error?: string
+  tried?: string[]
+  /** how the answer ended (stop, length, tool_calls…), when one was seen */
+  finishReason?: string
+  /** set when tracing is on: the request's trace and its wall-clock start */
+  trace?: TraceContext
+  startedAtMs?: number
+  attemptSpans?: AttemptSpan[]
+}
