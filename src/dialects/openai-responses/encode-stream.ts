@@ -52,7 +52,7 @@ interface Slot {
   stopped: boolean
   encrypted?: string
   /** Claude thinking (signature or redacted data), carried in encrypted_content when asked for */
-  anthropic: boolean
+  carried: boolean
   signature?: string
   redacted?: string
   /** Gemini's signature on this call: carried in a reasoning item just before it */
@@ -114,12 +114,12 @@ export class ResponsesStreamEncoder implements StreamTranslator<CanonEvent, SseF
         if (b.kind === 'text') slot = newSlot(MESSAGE, '', '', false)
         else if (b.kind === 'reasoning') {
           slot = newSlot(REASONING, '', '', false)
-          slot.anthropic = b.origin === ANTHROPIC_ORIGIN
+          slot.carried = b.origin === ANTHROPIC_ORIGIN
         } else if (b.kind === 'redacted_reasoning') {
           // no text to show: an item only when it can carry the block back
           if (this.carry) {
             slot = newSlot(REASONING, '', '', false)
-            slot.anthropic = true
+            slot.carried = true
             slot.redacted = b.data
           }
         } else if (b.kind === 'tool_call') {
@@ -149,7 +149,7 @@ export class ResponsesStreamEncoder implements StreamTranslator<CanonEvent, SseF
       }
       case 'reasoning_signature': {
         const slot = this.slots[ev.index]
-        if (this.carry && slot?.kind === REASONING && slot.anthropic) slot.signature = ev.signature
+        if (this.carry && slot?.kind === REASONING && slot.carried) slot.signature = ev.signature
         return
       }
       case 'start':
@@ -281,7 +281,7 @@ export class ResponsesStreamEncoder implements StreamTranslator<CanonEvent, SseF
         break
       }
       case REASONING: {
-        if (this.carry && slot.anthropic && !slot.encrypted) slot.encrypted = packAnthropicReasoning(slot.text, slot.signature, slot.redacted)
+        if (this.carry && slot.carried && !slot.encrypted) slot.encrypted = packAnthropicReasoning(slot.text, slot.signature, slot.redacted)
         if (slot.outputIndex < 0) {
           if (!slot.encrypted) return
           this.open(slot, emit)
@@ -345,7 +345,7 @@ export class ResponsesStreamEncoder implements StreamTranslator<CanonEvent, SseF
 const opensAtOnce = (slot: Slot): boolean => slot.kind === MESSAGE || slot.kind === FUNCTION || (slot.kind === REASONING && slot.text.length > 0)
 
 function newSlot(kind: number, callId: string, name: string, flagged: boolean): Slot {
-  return { kind, callId, name, flagged, text: '', stopped: false, anthropic: false, itemId: '', outputIndex: -1, prefix: '' }
+  return { kind, callId, name, flagged, text: '', stopped: false, carried: false, itemId: '', outputIndex: -1, prefix: '' }
 }
 
 export const encodeStream = (ctx: ResponseContext): StreamTranslator<CanonEvent, SseFrame> => new ResponsesStreamEncoder(ctx)
