@@ -37,6 +37,11 @@ export interface PassthroughAdaptation {
   hide?: (data: string) => boolean
 }
 
+/** What a decoder reports besides the request: fields it could not represent (dialects/dropped.ts names). */
+export interface DecodeContext {
+  dropped: string[]
+}
+
 export interface EncodeOptions {
   /** the upstream model name */
   model: string
@@ -111,7 +116,7 @@ export interface ListedModel {
 /** The codecs: how this dialect's wire maps to and from the canonical forms. */
 export interface Codecs {
   /** client body (already JSON-parsed, an object) → canonical; throws GatewayError(400) on bad input */
-  decodeRequest(body: Record<string, unknown>): CanonRequest
+  decodeRequest(body: Record<string, unknown>, ctx?: DecodeContext): CanonRequest
   /** canonical → this dialect's wire; what the target cannot honour is named in `dropped` */
   encodeRequest(req: CanonRequest, opts: EncodeOptions): WireRequest
   decodeResponse(body: unknown): CanonResponse

@@ -30,6 +30,7 @@ export interface GatewayMetrics {
   activeStreams: Gauge
   /** scope (key, group), limit (rpm, tpm, concurrency, budget) */
   rateLimited: Counter
+  droppedFields: Counter
   /** provider, state: number of keys in each state */
   keyBenchState: Gauge
   /** target, state: 1 for the current state, 0 for the others */
@@ -81,6 +82,10 @@ export function createGatewayMetrics(registry: Registry = createRegistry(), star
     fallbacks: registry.counter('llm_proxy_fallbacks_total', 'Requests that moved on to another target.', ['from_provider']),
     activeStreams: registry.gauge('llm_proxy_active_streams', 'Streaming responses in progress.'),
     rateLimited: registry.counter('llm_proxy_rate_limited_total', 'Requests refused by a rate limit or budget.', ['scope', 'limit']),
+    droppedFields: registry.counter('llm_proxy_dropped_fields_total', 'Request fields a dialect could not carry (decoded at the front door or encoded for the target), per request.', [
+      'dialect',
+      'field',
+    ]),
     keyBenchState: registry.gauge('llm_proxy_key_bench_state', 'Upstream keys per provider in each state.', ['provider', 'state']),
     circuitState: registry.gauge('llm_proxy_circuit_state', 'Circuit breaker state per target (1 = current).', ['target', 'state']),
   }

@@ -1,6 +1,7 @@
 // What happens once per finished request: cost from pricing, one log line, metrics, a ledger row.
 import type { Config } from '../config/types'
 import type { DialectName } from '../dialects/dialect'
+import { droppedLabel } from '../dialects/dropped'
 import type { RequestRecord } from './request-record'
 import { countUsage, type GatewayMetrics } from './gateway-metrics'
 import type { Logger } from './logger'
@@ -35,6 +36,12 @@ function countMoves(m: GatewayMetrics, r: RequestRecord): void {
   }
 }
 
+/** What the target could not honour: one info line per request, and the counter (bounded labels). */
+function reportDropped(d: FinishDeps, r: RequestRecord, dropped: NonNullable<RequestRecord['dropped']>): void {
+  for (const x of dropped) d.metrics.droppedFields.labels(x.dialect, droppedLabel(x.field)).inc()
+  d.log.info('request fields dropped', { id: r.requestId, model: r.modelRequested, fields: dropped.map((x) => `${x.dialect}:${x.field}`) })
+}
+
 export function finishRequest(d: FinishDeps, r: RequestRecord): number {
   const u = r.usage
   const provider = r.provider ?? ''
@@ -47,6 +54,7 @@ export function finishRequest(d: FinishDeps, r: RequestRecord): number {
   if (r.overheadMs !== undefined) m.overhead.labels(r.front).observe(r.overheadMs / 1000)
   if (u && provider) countUsage(m, provider, model, u, cost)
   if (r.attempts > 1) countMoves(m, r)
+  if (r.dropped) reportDropped(d, r, r.dropped)
   if (d.config.logging.requests && d.log.enabled('info')) {
     d.log.info('request', {
       id: r.requestId,

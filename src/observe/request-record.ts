@@ -31,4 +31,13 @@ export interface RequestRecord {
   trace?: TraceContext
   startedAtMs?: number
   attemptSpans?: AttemptSpan[]
+  /** request fields dropped on the way, per dialect that could not carry them (dialects/dropped.ts names) */
+  dropped?: Array<{ dialect: string; field: string }>
+}
+
+/** Notes fields a dialect dropped for this request (each dialect + field once). */
+export function noteDropped(r: RequestRecord, dialect: string, fields: string[] | undefined): void {
+  if (!fields?.length) return
+  const list = (r.dropped ??= [])
+  for (const field of fields) if (!list.some((d) => d.dialect === dialect && d.field === field)) list.push({ dialect, field })
 }

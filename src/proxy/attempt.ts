@@ -17,6 +17,7 @@ import { respond } from './respond'
 import { respondLocally } from './respond-local'
 import type { AttemptSpan } from '../observe/otel/tracer'
 import { proxyHeaders, type RouteInfo } from './response-headers'
+import { noteDropped } from '../observe/request-record'
 
 export type { AttemptOutcome, ErrorOutcome, RequestState }
 
@@ -103,6 +104,7 @@ async function callUpstream(state: RequestState, attempt: Attempt, ctx: ProxyCon
     })
   let prepared = prepare(false)
   if (traceparent) prepared.headers.set('traceparent', traceparent)
+  noteDropped(state.life.rec, up.name, prepared.dropped)
   let fetchStarted = performance.now()
   let sent = await send({ state, attempt, ctx }, prepared, fetchStarted)
   // a server that refuses what the proxy added to a pass-through body (an older OpenAI-compatible

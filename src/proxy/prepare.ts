@@ -34,6 +34,8 @@ export interface PreparedRequest {
   canonical?: CanonRequest
   /** pass-through stream frames the proxy asked for and the client did not */
   hide?: (data: string) => boolean
+  /** request fields the target dialect cannot carry (translated requests; dialects/dropped.ts names) */
+  dropped?: string[]
 }
 
 export function prepareUpstream(i: PrepareInput): PreparedRequest {
@@ -45,6 +47,7 @@ export function prepareUpstream(i: PrepareInput): PreparedRequest {
   let extraHeaders: Record<string, string> | undefined
   let canonical: CanonRequest | undefined
   let hide: PreparedRequest['hide']
+  let dropped: string[] | undefined
   if (same) {
     path = up.upstreamPath
     const transformed = attempt.entry ? applyTransformsToBody(front.name, i.body, attempt.entry) : i.body
@@ -60,6 +63,7 @@ export function prepareUpstream(i: PrepareInput): PreparedRequest {
     path = wire.path
     body = wire.body
     extraHeaders = wire.headers
+    dropped = wire.dropped
   }
   if (provider.cache && up.cacheMarkers) body = up.cacheMarkers(body, provider.cache)
   const init = buildUpstreamRequest({
@@ -73,5 +77,5 @@ export function prepareUpstream(i: PrepareInput): PreparedRequest {
     clientQuery: same ? i.clientQuery : undefined,
     extraHeaders,
   })
-  return { ...init, same, canonical, hide }
+  return { ...init, same, canonical, hide, ...(dropped && { dropped }) }
 }

@@ -8,6 +8,7 @@ import type { Outcome } from '../upstream/outcome'
 import type { Attempt, Plan, Principal } from './context'
 import type { RequestLifecycle } from './lifecycle'
 import type { RouteInfo } from './response-headers'
+import { noteDropped } from '../observe/request-record'
 
 export interface RequestState {
   /** the front door: the client's dialect */
@@ -47,7 +48,12 @@ export type AttemptOutcome = ResponseOutcome | ErrorOutcome
 
 /** The canonical request for one target: the client's request with the target's transforms. */
 export function canonicalFor(state: RequestState, attempt: Attempt): CanonRequest {
-  if (!state.canonical) state.canonical = state.entry.decodeRequest(state.body)
+  if (!state.canonical) {
+    // what the client sent that no canonical field holds is named for the log and metrics
+    const dropped: string[] = []
+    state.canonical = state.entry.decodeRequest(state.body, { dropped })
+    noteDropped(state.life.rec, state.entry.name, dropped)
+  }
   return attempt.entry ? applyTransforms(state.canonical, attempt.entry) : state.canonical
 }
 

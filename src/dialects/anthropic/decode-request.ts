@@ -7,10 +7,12 @@ import { cacheFrom } from './convert-content'
 import { decodeMessages, decodeSystem } from './decode-messages'
 import { missing, needObject, needString, optArray, optBoolean, optInteger, optNumber, optObject, optString, wrongType } from './validate'
 import { asString, isObject, type Json } from './wire'
+import { drop } from '../dropped'
+import type { DecodeContext } from '../dialect'
 
 const EFFORTS = new Set<string>(['low', 'medium', 'high', 'xhigh', 'max'])
 
-export function decodeRequest(body: Json): CanonRequest {
+export function decodeRequest(body: Json, ctx?: DecodeContext): CanonRequest {
   const model = body.model
   if (model === undefined || model === null || model === '') throw missing('model')
   if (typeof model !== 'string') throw wrongType('model', 'a valid string', model)
@@ -36,7 +38,8 @@ export function decodeRequest(body: Json): CanonRequest {
     req.stop = stop as string[]
   }
 
-  const tools = decodeTools(optArray(body, 'tools'))
+  const dropped = ctx?.dropped ?? []
+  const tools = decodeTools(optArray(body, 'tools'), dropped)
   if (tools.length) req.tools = tools
   decodeToolChoice(optObject(body, 'tool_choice'), req)
 
@@ -56,13 +59,16 @@ export function decodeRequest(body: Json): CanonRequest {
   return req
 }
 
-function decodeTools(list: unknown[] | undefined): CanonTool[] {
+function decodeTools(list: unknown[] | undefined, dropped: string[]): CanonTool[] {
   const out: CanonTool[] = []
   if (!list) return out
   for (let i = 0; i < list.length; i++) {
     const t = needObject(list[i], `tools.${i}`)
     // server tools (web_search_20250305, bash_20250124, tool search…) run at Anthropic only
-    if (t.type !== undefined && t.type !== null && t.type !== 'custom') continue
+    if (t.type !== undefined && t.type !== null && t.type !== 'custom') {
+      drop(dropped, 'tools.builtin')
+      continue
+    }
     const name = needString(t.name, `tools.${i}.name`)
     const schema = t.input_schema
     if (schema === undefined || schema === null) throw missing(`tools.${i}.input_schema`)

@@ -12,6 +12,7 @@ import type { EncodeOptions, WireRequest } from '../dialect'
 import { cacheTo } from './convert-content'
 import { encodeMessages, encodeSystem } from './encode-messages'
 import { hasKeys, type Json } from './wire'
+import { drop, withDropped } from '../dropped'
 
 export const ANTHROPIC_VERSION = '2023-06-01'
 const MIN_BUDGET = 1024
@@ -22,17 +23,29 @@ export function encodeRequest(req: CanonRequest, opts: EncodeOptions): WireReque
   let maxTokens = req.maxOutputTokens ?? opts.defaultMaxTokens
   const messages = encodeMessages(req.messages)
   const body: Json = { model: opts.model, max_tokens: maxTokens, messages }
+  const dropped: string[] = []
+  // no Messages field for these
+  if (req.seed !== undefined) drop(dropped, 'seed')
+  if (req.presencePenalty !== undefined) drop(dropped, 'presence_penalty')
+  if (req.frequencyPenalty !== undefined) drop(dropped, 'frequency_penalty')
+  if (req.n !== undefined && req.n !== 1) drop(dropped, 'n')
+  if (req.metadata) drop(dropped, 'metadata')
   const system = encodeSystem(req.system)
   if (system) body.system = system
   if (req.stream) body.stream = true
 
   const wanted = thinkingBudget(req.reasoning)
   const budget = wanted !== undefined && toolTurnKeepsThinking(messages) ? wanted : undefined
+  if (wanted !== undefined && budget === undefined) drop(dropped, 'reasoning')
   if (budget !== undefined) {
     body.thinking = { type: 'enabled', budget_tokens: budget }
     // the budget counts against max_tokens, which must exceed it: keep the asked-for answer room
     if (maxTokens <= budget) body.max_tokens = maxTokens = budget + maxTokens
     if (req.topP !== undefined && req.topP >= 0.95) body.top_p = Math.min(1, req.topP)
+    // thinking forbids these
+    if (req.temperature !== undefined) drop(dropped, 'temperature')
+    if (req.topK !== undefined) drop(dropped, 'top_k')
+    if (req.topP !== undefined && req.topP < 0.95) drop(dropped, 'top_p')
   } else {
     if (req.temperature !== undefined) body.temperature = Math.min(1, Math.max(0, req.temperature))
     if (req.topP !== undefined) body.top_p = req.topP
@@ -48,7 +61,8 @@ export function encodeRequest(req: CanonRequest, opts: EncodeOptions): WireReque
   if (req.user) body.metadata = { user_id: req.user }
   const format = req.responseFormat
   if (format?.type === 'json_schema') body.output_config = { format: { type: 'json_schema', schema: format.schema } }
-  return { path: '/v1/messages', body, headers: { 'anthropic-version': ANTHROPIC_VERSION } }
+  else if (format?.type === 'json_object') drop(dropped, 'response_format')
+  return withDropped({ path: '/v1/messages', body, headers: { 'anthropic-version': ANTHROPIC_VERSION } }, dropped)
 }
 
 /** With thinking on, Claude 400s when the last assistant turn calls tools without starting with

@@ -11,10 +11,12 @@ import { decodeContents, decodeSystem } from './decode-contents'
 import { bareModel } from './encode-request'
 import { needObject, optArray, optBoolean, optNumber, optObject, optString, wrongType } from './validate'
 import { asString, field, isObject, type Json } from './wire'
+import { drop } from '../dropped'
+import type { DecodeContext } from '../dialect'
 
 const LEVELS = new Set(['minimal', 'low', 'medium', 'high'])
 
-export function decodeRequest(body: Json): CanonRequest {
+export function decodeRequest(body: Json, ctx?: DecodeContext): CanonRequest {
   const contents = field(body, 'contents', 'contents')
   if (contents === undefined || contents === null) throw badRequest("Invalid value at 'contents': contents is required", 'contents')
   if (!Array.isArray(contents)) throw wrongType('contents', 'a list', contents)
@@ -23,7 +25,8 @@ export function decodeRequest(body: Json): CanonRequest {
   const model = asString(body.model)
   const req: CanonRequest = { model: model ? bareModel(model) : '', system, messages, stream: body.stream === true }
 
-  const tools = decodeTools(optArray(body, 'tools'))
+  const dropped = ctx?.dropped ?? []
+  const tools = decodeTools(optArray(body, 'tools'), dropped)
   if (tools.length) req.tools = tools
   const toolConfig = optObject(body, 'toolConfig', 'tool_config')
   const fcc = toolConfig && optObject(toolConfig, 'functionCallingConfig', 'function_calling_config', 'tool_config.function_calling_config')
@@ -34,13 +37,17 @@ export function decodeRequest(body: Json): CanonRequest {
   return req
 }
 
-function decodeTools(list: unknown[] | undefined): CanonTool[] {
+function decodeTools(list: unknown[] | undefined, dropped: string[]): CanonTool[] {
   const out: CanonTool[] = []
   if (!list) return out
   for (let i = 0; i < list.length; i++) {
     const t = needObject(list[i], `tools[${i}]`)
     const decls = optArray(t, 'functionDeclarations', 'function_declarations', `tools[${i}].function_declarations`)
-    if (!decls) continue
+    // googleSearch, codeExecution, urlContext…: Google runs them, no other upstream can
+    if (!decls) {
+      drop(dropped, 'tools.builtin')
+      continue
+    }
     for (let k = 0; k < decls.length; k++) {
       const path = `tools[${i}].function_declarations[${k}]`
       const d = needObject(decls[k], path)

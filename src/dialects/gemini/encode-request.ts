@@ -12,6 +12,7 @@ import type { CanonReasoning, CanonRequest, CanonTool, ToolChoice } from '../../
 import type { EncodeOptions, WireRequest } from '../dialect'
 import { encodeContents, encodeSystem } from './encode-contents'
 import { hasKeys, type Json } from './wire'
+import { drop, withDropped } from '../dropped'
 
 const MAX_STOP_SEQUENCES = 5
 /** thinking tokens per effort (2.5 Flash accepts up to 24576, Pro 32768) */
@@ -36,7 +37,18 @@ export function encodeRequest(req: CanonRequest, opts: EncodeOptions): WireReque
   }
   const gen = generationConfig(req)
   if (gen) body.generationConfig = gen
-  return { path: geminiPath(opts.model, req.stream), body }
+  return withDropped({ path: geminiPath(opts.model, req.stream), body }, droppedFor(req))
+}
+
+/** what has no Gemini field */
+function droppedFor(req: CanonRequest): string[] {
+  const dropped: string[] = []
+  if (req.n !== undefined && req.n !== 1) drop(dropped, 'n')
+  if (req.user) drop(dropped, 'user')
+  if (req.metadata) drop(dropped, 'metadata')
+  if (req.parallelToolCalls !== undefined) drop(dropped, 'parallel_tool_calls')
+  if ((req.stop?.length ?? 0) > MAX_STOP_SEQUENCES) drop(dropped, 'stop')
+  return dropped
 }
 
 function declaration(t: CanonTool): Json {

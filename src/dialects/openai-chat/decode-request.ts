@@ -6,6 +6,7 @@ import { decodeMessages } from './decode-messages'
 import { decodeToolChoice, decodeTools } from './decode-tools'
 import { oneOf, optArray, optBoolean, optInteger, optNumber, optObject, readUserAndMetadata } from './validate'
 import { isObject, type Json } from './wire'
+import type { DecodeContext } from '../dialect'
 
 const EFFORTS: readonly ReasoningEffort[] = ['none', 'minimal', 'low', 'medium', 'high', 'xhigh', 'max']
 
@@ -15,7 +16,7 @@ const EFFORTS: readonly ReasoningEffort[] = ['none', 'minimal', 'low', 'medium',
  */
 export const CHAT_EXTRAS = ['prompt_cache_key', 'verbosity', 'service_tier'] as const
 
-export function decodeRequest(body: Json): CanonRequest {
+export function decodeRequest(body: Json, ctx?: DecodeContext): CanonRequest {
   const model = body.model
   if (typeof model !== 'string' || !model) throw badRequest("Missing required parameter: 'model'.", 'model')
   const list = body.messages
@@ -25,7 +26,8 @@ export function decodeRequest(body: Json): CanonRequest {
   const { system, messages } = decodeMessages(list)
   const req: CanonRequest = { model, system, messages, stream: optBoolean(body, 'stream') ?? false }
 
-  const tools = decodeTools(optArray(body, 'tools'), optArray(body, 'functions'))
+  const dropped = ctx?.dropped ?? []
+  const tools = decodeTools(optArray(body, 'tools'), optArray(body, 'functions'), dropped)
   if (tools) req.tools = tools
   const choice = decodeToolChoice(body.tool_choice, body.function_call)
   if (choice) req.toolChoice = choice

@@ -4,6 +4,7 @@ import type { CanonTool, ToolChoice } from '../../canonical/request'
 import { badRequest } from '../../errors'
 import { needObject } from './validate'
 import { isObject, type Json } from './wire'
+import { drop } from '../dropped'
 
 /** a tool without parameters takes no arguments */
 export const EMPTY_SCHEMA: Record<string, unknown> = { type: 'object', properties: {} }
@@ -17,7 +18,7 @@ function functionTool(fn: Json, field: string): CanonTool {
 }
 
 /** tools of unknown types (built-ins of other products) are dropped, not rejected */
-export function decodeTools(tools: unknown[] | undefined, functions: unknown[] | undefined): CanonTool[] | undefined {
+export function decodeTools(tools: unknown[] | undefined, functions: unknown[] | undefined, dropped: string[] = []): CanonTool[] | undefined {
   const out: CanonTool[] = []
   if (tools) {
     for (let i = 0; i < tools.length; i++) {
@@ -31,7 +32,7 @@ export function decodeTools(tools: unknown[] | undefined, functions: unknown[] |
         const tool: CanonTool = { name: c.name, parameters: CUSTOM_INPUT_SCHEMA, custom: c.format === undefined ? {} : { format: c.format } }
         if (typeof c.description === 'string') tool.description = c.description
         out.push(tool)
-      }
+      } else drop(dropped, 'tools.builtin')
     }
   }
   if (functions) {

@@ -12,12 +12,14 @@ import { CHAT_EXTRAS } from './decode-request'
 import { EMPTY_SCHEMA } from './decode-tools'
 import { encodeMessages } from './encode-messages'
 import type { Json } from './wire'
+import { drop, withDropped } from '../dropped'
 
 /** OpenAI accepts at most 4 stop sequences */
 const MAX_STOP = 4
 
 export function encodeRequest(req: CanonRequest, opts: EncodeOptions): WireRequest {
   const body: Json = { model: opts.model, messages: encodeMessages(req) }
+  const dropped: string[] = []
   if (req.stream) {
     body.stream = true
     // usage only comes with include_usage; every front dialect needs it
@@ -26,7 +28,12 @@ export function encodeRequest(req: CanonRequest, opts: EncodeOptions): WireReque
   if (req.maxOutputTokens !== undefined) body.max_completion_tokens = req.maxOutputTokens
   if (req.temperature !== undefined) body.temperature = req.temperature
   if (req.topP !== undefined) body.top_p = req.topP
-  if (req.stop?.length) body.stop = req.stop.length > MAX_STOP ? req.stop.slice(0, MAX_STOP) : req.stop
+  if (req.topK !== undefined) drop(dropped, 'top_k')
+  if (req.metadata) drop(dropped, 'metadata')
+  if (req.stop?.length) {
+    body.stop = req.stop.length > MAX_STOP ? req.stop.slice(0, MAX_STOP) : req.stop
+    if (req.stop.length > MAX_STOP) drop(dropped, 'stop')
+  }
   if (req.seed !== undefined) body.seed = req.seed
   if (req.presencePenalty !== undefined) body.presence_penalty = req.presencePenalty
   if (req.frequencyPenalty !== undefined) body.frequency_penalty = req.frequencyPenalty
@@ -41,7 +48,7 @@ export function encodeRequest(req: CanonRequest, opts: EncodeOptions): WireReque
   }
   if (req.user) body.user = req.user
   if (req.extras) for (const k of CHAT_EXTRAS) if (typeof req.extras[k] === 'string') body[k] = req.extras[k]
-  return { path: '/chat/completions', body }
+  return withDropped({ path: '/chat/completions', body }, dropped)
 }
 
 function encodeTool(t: CanonTool): Json {

@@ -6,6 +6,7 @@ import type { CanonTool, ToolChoice } from '../../canonical/request'
 import { badRequest } from '../../errors'
 import { needObject } from './validate'
 import { isObject, type Json } from './wire'
+import { drop } from '../dropped'
 
 /** a tool without parameters takes no arguments */
 const EMPTY_SCHEMA: Record<string, unknown> = { type: 'object', properties: {} }
@@ -15,7 +16,7 @@ function requireName(t: Json, field: string): string {
   return t.name
 }
 
-export function decodeTools(tools: unknown[], warnings: string[]): CanonTool[] {
+export function decodeTools(tools: unknown[], warnings: string[], dropped: string[] = []): CanonTool[] {
   const out: CanonTool[] = []
   for (let i = 0; i < tools.length; i++) {
     const field = `tools[${i}]`
@@ -33,6 +34,7 @@ export function decodeTools(tools: unknown[], warnings: string[]): CanonTool[] {
       out.push(tool)
     } else {
       warnings.push(`dropped tool of type '${String(t.type)}': no equivalent outside OpenAI Responses`)
+      drop(dropped, 'tools.builtin')
     }
   }
   return out
@@ -40,7 +42,7 @@ export function decodeTools(tools: unknown[], warnings: string[]): CanonTool[] {
 
 const invalidChoice = () => badRequest("Invalid value for 'tool_choice': expected 'none', 'auto', 'required' or a named tool.", 'tool_choice')
 
-export function decodeToolChoice(choice: unknown, warnings: string[]): ToolChoice | undefined {
+export function decodeToolChoice(choice: unknown, warnings: string[], dropped: string[] = []): ToolChoice | undefined {
   if (choice === undefined || choice === null) return undefined
   if (choice === 'auto' || choice === 'none' || choice === 'required') return { type: choice }
   if (!isObject(choice)) throw invalidChoice()
@@ -49,6 +51,7 @@ export function decodeToolChoice(choice: unknown, warnings: string[]): ToolChoic
   if (choice.type === 'allowed_tools') return { type: choice.mode === 'required' ? 'required' : 'auto' }
   if (typeof choice.type === 'string') {
     warnings.push(`tool_choice '${choice.type}' names a dropped built-in tool: using 'auto'`)
+    drop(dropped, 'tool_choice')
     return { type: 'auto' }
   }
   throw invalidChoice()

@@ -14,6 +14,7 @@ import { partFromResponses } from './convert-content'
 import { needObject, wrongType } from './validate'
 import { isObject, type Json } from './wire'
 import { unpackAnthropicReasoning, unpackGeminiCallSignature } from './carried-reasoning'
+import { drop } from '../dropped'
 
 export interface DecodedInput {
   system: CanonPart[]
@@ -71,7 +72,7 @@ function reasoningPart(item: Json): CanonPart | undefined {
 
 const stringArg = (v: unknown): string => (typeof v === 'string' ? v : v === undefined || v === null ? '' : JSON.stringify(v))
 
-export function decodeInput(input: unknown, warnings: string[]): DecodedInput {
+export function decodeInput(input: unknown, warnings: string[], dropped: string[] = []): DecodedInput {
   const system: CanonPart[] = []
   const messages: CanonMessage[] = []
   if (typeof input === 'string') {
@@ -160,6 +161,7 @@ export function decodeInput(input: unknown, warnings: string[]): DecodedInput {
       }
       default:
         warnings.push(`skipped input item of type '${String(type)}': not translatable`)
+        drop(dropped, 'input.item')
     }
   }
   return { system, messages }

@@ -9,6 +9,7 @@ import { decodeToolChoice, decodeTools } from './convert-tools'
 import { decodeInput } from './decode-input'
 import { oneOf, optArray, optBoolean, optInteger, optNumber, optObject, optString, readUserAndMetadata } from './validate'
 import { isObject, type Json } from './wire'
+import type { DecodeContext } from '../dialect'
 
 const EFFORTS: readonly ReasoningEffort[] = ['none', 'minimal', 'low', 'medium', 'high', 'xhigh', 'max']
 const SUMMARIES = ['auto', 'concise', 'detailed'] as const
@@ -18,7 +19,7 @@ export const RESPONSES_EXTRAS = ['prompt_cache_key', 'prompt_cache_retention', '
 
 const STATELESS = 'is not supported by this proxy: it does not store responses. Send the full conversation in `input` (as with store: false).'
 
-export function decodeRequest(body: Json): CanonRequest {
+export function decodeRequest(body: Json, ctx?: DecodeContext): CanonRequest {
   const model = body.model
   if (typeof model !== 'string' || !model) throw badRequest("Missing required parameter: 'model'.", 'model')
   const input = body.input
@@ -29,17 +30,18 @@ export function decodeRequest(body: Json): CanonRequest {
   if (body.conversation !== undefined && body.conversation !== null) throw badRequest(`'conversation' ${STATELESS}`, 'conversation')
 
   const warnings: string[] = []
+  const dropped = ctx?.dropped ?? []
   const instructions = optString(body, 'instructions')
-  const decoded = decodeInput(input, warnings)
+  const decoded = decodeInput(input, warnings, dropped)
   const system = instructions ? [{ type: 'text' as const, text: instructions }, ...decoded.system] : decoded.system
   const req: CanonRequest = { model, system, messages: decoded.messages, stream: optBoolean(body, 'stream') ?? false }
 
   const tools = optArray(body, 'tools')
   if (tools) {
-    const decodedTools = decodeTools(tools, warnings)
+    const decodedTools = decodeTools(tools, warnings, dropped)
     if (decodedTools.length) req.tools = decodedTools
   }
-  const choice = decodeToolChoice(body.tool_choice, warnings)
+  const choice = decodeToolChoice(body.tool_choice, warnings, dropped)
   if (choice) req.toolChoice = choice
   const parallel = optBoolean(body, 'parallel_tool_calls')
   if (parallel !== undefined) req.parallelToolCalls = parallel

@@ -10,6 +10,7 @@ import type { EncodeOptions, WireRequest } from '../dialect'
 import { encodeTool, encodeToolChoice } from './convert-tools'
 import { encodeInput, encodeInstructions } from './encode-input'
 import type { Json } from './wire'
+import { drop, withDropped } from '../dropped'
 
 const MIN_OUTPUT_TOKENS = 16
 const MAX_USER_ID = 64
@@ -19,6 +20,14 @@ const STRING_EXTRAS = ['prompt_cache_key', 'prompt_cache_retention', 'service_ti
 
 export function encodeRequest(req: CanonRequest, opts: EncodeOptions): WireRequest {
   const body: Json = { model: opts.model }
+  const dropped: string[] = []
+  // no Responses field for these
+  if (req.stop?.length) drop(dropped, 'stop')
+  if (req.seed !== undefined) drop(dropped, 'seed')
+  if (req.presencePenalty !== undefined) drop(dropped, 'presence_penalty')
+  if (req.frequencyPenalty !== undefined) drop(dropped, 'frequency_penalty')
+  if (req.topK !== undefined) drop(dropped, 'top_k')
+  if (req.n !== undefined && req.n !== 1) drop(dropped, 'n')
   const instructions = encodeInstructions(req)
   if (instructions) body.instructions = instructions
   body.input = encodeInput(req.messages)
@@ -45,10 +54,11 @@ export function encodeRequest(req: CanonRequest, opts: EncodeOptions): WireReque
   if (wantsEncrypted) body.include = [ENCRYPTED]
 
   if (req.user && req.user.length <= MAX_USER_ID) body.user = req.user
+  else if (req.user) drop(dropped, 'user')
   if (req.metadata) body.metadata = req.metadata
   if (req.extras) for (const k of STRING_EXTRAS) if (typeof req.extras[k] === 'string') body[k] = req.extras[k]
   if (req.stream) body.stream = true
-  return { path: '/responses', body }
+  return withDropped({ path: '/responses', body }, dropped)
 }
 
 export function encodeFormat(f: ResponseFormat): Json {
