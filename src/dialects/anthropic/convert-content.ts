@@ -5,6 +5,7 @@ import type { CacheHint, CanonPart } from '../../canonical/request'
 import { badRequest } from '../../errors'
 import { needString, wrongType } from './validate'
 import { asString, isObject, type Json } from './wire'
+import { parseDataUrl } from '../data-url'
 
 /** `cache_control: {type:"ephemeral", ttl?}` → canonical hint */
 export function cacheFrom(cc: unknown): CacheHint | undefined {
@@ -92,16 +93,6 @@ function documentFromBlock(b: Json, field: string, out: CanonPart[]): void {
     default:
       throw badRequest(`${field}.source.type: Input should be 'base64', 'url', 'file', 'text' or 'content'`, `${field}.source.type`)
   }
-}
-
-/** `data:<type>;base64,<data>` → its parts */
-export function parseDataUrl(url: string): { mediaType: string; data: string } | undefined {
-  if (!url.startsWith('data:')) return undefined
-  const comma = url.indexOf(',')
-  if (comma === -1) return undefined
-  const meta = url.slice(5, comma)
-  if (!meta.endsWith(';base64')) return undefined
-  return { mediaType: meta.slice(0, -7) || 'application/octet-stream', data: url.slice(comma + 1) }
 }
 
 /** canonical text/image/file part → an Anthropic block (undefined: not expressible, dropped) */

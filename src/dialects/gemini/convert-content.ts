@@ -3,6 +3,7 @@
 // and, on recent models, public https URIs), with the MIME type guessed from the extension.
 import type { CanonPart } from '../../canonical/request'
 import { asString, field, isObject, type Json } from './wire'
+import { parseDataUrl } from '../data-url'
 
 const MIME_BY_EXT: Record<string, string> = {
   png: 'image/png',
@@ -37,16 +38,6 @@ export function guessMimeType(url: string, fallback: string): string {
   const dot = path.lastIndexOf('.')
   if (dot === -1 || dot < path.lastIndexOf('/')) return fallback
   return MIME_BY_EXT[path.slice(dot + 1).toLowerCase()] ?? fallback
-}
-
-/** `data:<type>;base64,<data>` → its parts */
-export function parseDataUrl(url: string): { mediaType: string; data: string } | undefined {
-  if (!url.startsWith('data:')) return undefined
-  const comma = url.indexOf(',')
-  if (comma === -1) return undefined
-  const meta = url.slice(5, comma)
-  if (!meta.endsWith(';base64')) return undefined
-  return { mediaType: meta.slice(0, -7) || 'application/octet-stream', data: url.slice(comma + 1) }
 }
 
 function fromUrl(url: string, mediaType: string | undefined, fallback: string): Json {

@@ -1,23 +1,7 @@
 // Chat content parts ⇄ canonical parts: images (data URLs), files and audio.
-import type { CanonPart, ImageSource } from '../../canonical/request'
+import type { CanonPart } from '../../canonical/request'
 import { asString, isObject, type Json } from './wire'
-
-/** `data:<type>;base64,<data>` → its parts; anything else is undefined */
-export function parseDataUrl(url: string): { mediaType: string; data: string } | undefined {
-  if (!url.startsWith('data:')) return undefined
-  const comma = url.indexOf(',')
-  if (comma === -1) return undefined
-  const meta = url.slice(5, comma)
-  if (!meta.endsWith(';base64')) return undefined
-  return { mediaType: meta.slice(0, -7) || 'application/octet-stream', data: url.slice(comma + 1) }
-}
-
-export const toDataUrl = (mediaType: string, data: string): string => `data:${mediaType};base64,${data}`
-
-export function imageSourceFromUrl(url: string): ImageSource {
-  const parsed = parseDataUrl(url)
-  return parsed ? { kind: 'base64', mediaType: parsed.mediaType, data: parsed.data } : { kind: 'url', url }
-}
+import { parseDataUrl, toDataUrl, imageSourceFromUrl } from '../data-url'
 
 const DETAILS = new Set(['auto', 'low', 'high'])
 

@@ -1,23 +1,7 @@
 // Responses input content parts ⇄ canonical parts: text, images (URL, data URL or file id), files.
-import type { CanonPart, ImageSource } from '../../canonical/request'
+import type { CanonPart } from '../../canonical/request'
 import { asString, type Json } from './wire'
-
-/** `data:<type>;base64,<data>` → its parts; anything else is undefined */
-export function parseDataUrl(url: string): { mediaType: string; data: string } | undefined {
-  if (!url.startsWith('data:')) return undefined
-  const comma = url.indexOf(',')
-  if (comma === -1) return undefined
-  const meta = url.slice(5, comma)
-  if (!meta.endsWith(';base64')) return undefined
-  return { mediaType: meta.slice(0, -7) || 'application/octet-stream', data: url.slice(comma + 1) }
-}
-
-export const toDataUrl = (mediaType: string, data: string): string => `data:${mediaType};base64,${data}`
-
-function imageSource(url: string): ImageSource {
-  const parsed = parseDataUrl(url)
-  return parsed ? { kind: 'base64', mediaType: parsed.mediaType, data: parsed.data } : { kind: 'url', url }
-}
+import { parseDataUrl, toDataUrl, imageSourceFromUrl } from '../data-url'
 
 const DETAILS = new Set(['auto', 'low', 'high'])
 /** an image known only by an OpenAI file id travels as a file part with this media type */
@@ -35,7 +19,7 @@ export function partFromResponses(p: Json): CanonPart | undefined {
       const fileId = asString(p.file_id)
       if (!url && fileId) return { type: 'file', fileId, mediaType: IMAGE_FILE }
       if (!url) return undefined
-      const part: CanonPart = { type: 'image', source: imageSource(url) }
+      const part: CanonPart = { type: 'image', source: imageSourceFromUrl(url) }
       if (typeof p.detail === 'string' && DETAILS.has(p.detail)) part.detail = p.detail as 'auto' | 'low' | 'high'
       return part
     }
