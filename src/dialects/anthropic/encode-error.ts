@@ -5,6 +5,7 @@ import type { ErrorKind } from '../../canonical/event'
 import { GatewayError, kindForStatus } from '../../errors'
 import type { SseFrame } from '../../framing/sse'
 import type { ErrorReply } from '../dialect'
+import { decodeErrorBody, noMessage } from '../error-body'
 import { retryAfterHeaders, retryAfterSeconds, shouldRetryHeader } from '../retry-headers'
 import { asString, isObject, type Json } from './wire'
 
@@ -83,7 +84,7 @@ export function errorFromBody(status: number, body: Json, headers?: Headers, sni
   } else message = asString(e) ?? asString(body.message) ?? asString(body.Message)
   status ||= (type && STATUS_BY_TYPE[type]) || 502
   const kind = (type && KIND_BY_TYPE[type]) || kindForStatus(status)
-  return new GatewayError(status, message || snippet || `upstream returned HTTP ${status}`, {
+  return new GatewayError(status, message || snippet || noMessage(status), {
     kind,
     retryAfter: retryAfterSeconds(headers),
     retryable: shouldRetryHeader(headers),
@@ -91,15 +92,7 @@ export function errorFromBody(status: number, body: Json, headers?: Headers, sni
 }
 
 export function decodeError(status: number, bodyText: string, headers: Headers): GatewayError {
-  let parsed: unknown
-  try {
-    parsed = JSON.parse(bodyText)
-  } catch {
-    // HTML error pages and plain text from proxies in front of the upstream
-  }
-  const snippet = bodyText.trim().slice(0, 500)
-  if (isObject(parsed)) return errorFromBody(status, parsed, headers, snippet)
-  return new GatewayError(status, snippet || `upstream returned HTTP ${status}`, { retryAfter: retryAfterSeconds(headers), retryable: shouldRetryHeader(headers) })
+  return decodeErrorBody(status, bodyText, headers, (parsed, snippet) => (isObject(parsed) ? errorFromBody(status, parsed, headers, snippet) : undefined))
 }
 
 

@@ -5,6 +5,7 @@ import type { ErrorKind } from '../../canonical/event'
 import { GatewayError, kindForStatus } from '../../errors'
 import type { SseFrame } from '../../framing/sse'
 import type { ErrorReply } from '../dialect'
+import { decodeErrorBody, noMessage } from '../error-body'
 import { retryAfterHeaders, retryAfterSeconds } from '../retry-headers'
 import { asNumber, asString, isObject, type Json } from './wire'
 
@@ -103,20 +104,12 @@ function parseDuration(v: unknown): number | undefined {
 }
 
 export function decodeError(status: number, bodyText: string, headers: Headers): GatewayError {
-  let parsed: unknown
-  try {
-    parsed = JSON.parse(bodyText)
-  } catch {
-    // HTML error pages and plain text from proxies in front of the upstream
-  }
-  // streamGenerateContent without alt=sse answers errors as a one-element array
-  if (Array.isArray(parsed)) parsed = parsed[0]
-  const snippet = bodyText.trim().slice(0, 500)
-  const header = retryAfterSeconds(headers)
-  if (isObject(parsed) && parsed.error !== undefined) {
-    const e = readError(parsed.error, status)
-    return new GatewayError(status, e.message || snippet || `upstream returned HTTP ${status}`, { kind: e.kind, retryAfter: header ?? e.retryAfter })
-  }
-  return new GatewayError(status, snippet || `upstream returned HTTP ${status}`, { retryAfter: header })
+  return decodeErrorBody(status, bodyText, headers, (parsed, snippet) => {
+    // streamGenerateContent without alt=sse answers errors as a one-element array
+    const body = Array.isArray(parsed) ? parsed[0] : parsed
+    if (!isObject(body) || body.error === undefined) return undefined
+    const e = readError(body.error, status)
+    return new GatewayError(status, e.message || snippet || noMessage(status), { kind: e.kind, retryAfter: retryAfterSeconds(headers) ?? e.retryAfter })
+  })
 }
 

@@ -4,6 +4,7 @@ import type { ErrorKind } from '../../canonical/event'
 import { GatewayError, kindForStatus } from '../../errors'
 import type { SseFrame } from '../../framing/sse'
 import type { ErrorReply } from '../dialect'
+import { decodeErrorBody, noMessage } from '../error-body'
 import { retryAfterHeaders, retryAfterSeconds, shouldRetryHeader } from '../retry-headers'
 import { asString, isObject, type Json } from './wire'
 
@@ -72,7 +73,7 @@ export function errorFromBody(status: number, body: Json, headers?: Headers, sni
     message = asString(e) ?? asString(body.message) ?? asString(body.detail)
   }
   status ||= 502
-  return new GatewayError(status, message || snippet || `upstream returned HTTP ${status}`, {
+  return new GatewayError(status, message || snippet || noMessage(status), {
     code,
     param,
     retryAfter: retryAfterSeconds(headers),
@@ -80,19 +81,9 @@ export function errorFromBody(status: number, body: Json, headers?: Headers, sni
   })
 }
 
+/** the OpenAI error shape, shared by Chat and Responses upstreams */
 export function decodeError(status: number, bodyText: string, headers: Headers): GatewayError {
-  let parsed: unknown
-  try {
-    parsed = JSON.parse(bodyText)
-  } catch {
-    // HTML error pages and plain text from proxies in front of the upstream
-  }
-  const snippet = bodyText.trim().slice(0, 500)
-  if (isObject(parsed)) return errorFromBody(status, parsed, headers, snippet)
-  return new GatewayError(status, snippet || `upstream returned HTTP ${status}`, {
-    retryAfter: retryAfterSeconds(headers),
-    retryable: shouldRetryHeader(headers),
-  })
+  return decodeErrorBody(status, bodyText, headers, (parsed, snippet) => (isObject(parsed) ? errorFromBody(status, parsed, headers, snippet) : undefined))
 }
 
 

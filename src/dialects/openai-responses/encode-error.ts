@@ -8,8 +8,7 @@ import type { ErrorKind } from '../../canonical/event'
 import { GatewayError, kindForStatus } from '../../errors'
 import type { SseFrame } from '../../framing/sse'
 import type { ErrorReply } from '../dialect'
-import { retryAfterHeaders, retryAfterSeconds, shouldRetryHeader } from '../retry-headers'
-import { asString, isObject, type Json } from './wire'
+import { retryAfterHeaders } from '../retry-headers'
 
 const TYPE_BY_KIND: Record<ErrorKind, string> = {
   invalid_request: 'invalid_request_error',
@@ -79,31 +78,7 @@ export function statusForErrorCode(code: string | undefined, type: string | unde
   return 502
 }
 
-export function decodeError(status: number, bodyText: string, headers: Headers): GatewayError {
-  let parsed: unknown
-  try {
-    parsed = JSON.parse(bodyText)
-  } catch {
-    // HTML error pages and plain text from proxies in front of the upstream
-  }
-  const snippet = bodyText.trim().slice(0, 500)
-  let message: string | undefined
-  let code: string | undefined
-  let param: string | undefined
-  if (isObject(parsed)) {
-    const e = parsed.error
-    if (isObject(e)) {
-      message = asString(e.message)
-      code = asString(e.code) ?? (typeof e.code === 'number' ? String(e.code) : undefined)
-      param = asString(e.param)
-    } else message = asString(e) ?? asString((parsed as Json).message) ?? asString((parsed as Json).detail)
-  }
-  return new GatewayError(status, message || snippet || `upstream returned HTTP ${status}`, {
-    code,
-    param,
-    retryAfter: retryAfterSeconds(headers),
-    retryable: shouldRetryHeader(headers),
-  })
-}
+// HTTP errors come in the Chat shape: one reader for both OpenAI dialects
+export { decodeError } from '../openai-chat/encode-error'
 
 
