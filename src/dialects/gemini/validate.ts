@@ -2,54 +2,32 @@
 // names it (Google's own errors say `Invalid value at '<field>'`). camelCase and snake_case
 // names are both accepted (proto3 JSON).
 import { badRequest } from '../../errors'
-import { field, isObject, type Json } from './wire'
+import { typeName, valueReaders, type Kind } from '../validate'
+import { field, type Json } from './wire'
 
-const typeName = (v: unknown) => (v === null ? 'null' : Array.isArray(v) ? 'array' : typeof v)
+const EXPECTED: Record<Kind, string> = {
+  number: 'a number',
+  integer: 'an integer',
+  string: 'a string',
+  boolean: 'a boolean',
+  object: 'an object',
+  list: 'a list',
+}
 
 export const wrongType = (name: string, expected: string, v: unknown) =>
   badRequest(`Invalid value at '${name}' (${expected} expected, got ${typeName(v)})`, name)
 
-function read(o: Json, camel: string, snake: string): unknown {
-  const v = field(o, camel, snake)
-  return v === null ? undefined : v
-}
+const r = valueReaders((path, kind, v) => wrongType(path, EXPECTED[kind], v))
 
-export function optNumber(o: Json, camel: string, snake = camel, path = camel): number | undefined {
-  const v = read(o, camel, snake)
-  if (v === undefined) return undefined
-  if (typeof v !== 'number' || !Number.isFinite(v)) throw wrongType(path, 'a number', v)
-  return v
-}
+/** readers of o[camel] ?? o[snake], reported under `path` */
+const at =
+  <T>(read: (v: unknown, path: string) => T | undefined) =>
+  (o: Json, camel: string, snake = camel, path = camel): T | undefined =>
+    read(field(o, camel, snake), path)
 
-export function optString(o: Json, camel: string, snake = camel, path = camel): string | undefined {
-  const v = read(o, camel, snake)
-  if (v === undefined) return undefined
-  if (typeof v !== 'string') throw wrongType(path, 'a string', v)
-  return v
-}
-
-export function optBoolean(o: Json, camel: string, snake = camel, path = camel): boolean | undefined {
-  const v = read(o, camel, snake)
-  if (v === undefined) return undefined
-  if (typeof v !== 'boolean') throw wrongType(path, 'a boolean', v)
-  return v
-}
-
-export function optObject(o: Json, camel: string, snake = camel, path = camel): Json | undefined {
-  const v = read(o, camel, snake)
-  if (v === undefined) return undefined
-  if (!isObject(v)) throw wrongType(path, 'an object', v)
-  return v
-}
-
-export function optArray(o: Json, camel: string, snake = camel, path = camel): unknown[] | undefined {
-  const v = read(o, camel, snake)
-  if (v === undefined) return undefined
-  if (!Array.isArray(v)) throw wrongType(path, 'a list', v)
-  return v
-}
-
-export function needObject(v: unknown, path: string): Json {
-  if (!isObject(v)) throw wrongType(path, 'an object', v)
-  return v
-}
+export const optNumber = at(r.number)
+export const optString = at(r.string)
+export const optBoolean = at(r.boolean)
+export const optObject = at(r.object)
+export const optArray = at(r.list)
+export const needObject = r.needObject
