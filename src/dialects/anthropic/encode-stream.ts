@@ -13,6 +13,7 @@ import type { CanonEvent } from '../../canonical/event'
 import type { CanonFinish } from '../../canonical/response'
 import { emptyUsage, mergeUsage, type CanonUsage } from '../../canonical/usage'
 import type { SseFrame } from '../../framing/sse'
+import { BlockLane } from '../block-lane'
 import type { ResponseContext, StreamTranslator } from '../dialect'
 import { streamErrorFrames } from './encode-error'
 import { messageId } from './encode-response'
@@ -53,9 +54,15 @@ export class AnthropicStreamEncoder implements StreamTranslator<CanonEvent, SseF
   private started = false
   private closed = false
   private readonly blocks: (Block | undefined)[] = []
-  /** the block on the wire, and the ones opened meanwhile (in opening order) */
-  private current: Block | undefined
-  private readonly queue: Block[] = []
+  /** one block on the wire at a time; blocks opened meanwhile wait, their content held */
+  private readonly lane = new BlockLane<Block>({
+    // tool calls and redacted blocks start at once; text and thinking on their first content
+    activate: (b, emit) => {
+      if (b.kind === TOOL || b.kind === REDACTED) this.open(b, emit)
+    },
+    write: (b, text, emit, quoted) => this.write(b, text, emit, quoted),
+    release: (b, emit) => this.stopWire(b, emit),
+  })
   private nextWire = 0
   private hasToolCalls = false
   private readonly usage: CanonUsage = emptyUsage()
@@ -71,17 +78,17 @@ export class AnthropicStreamEncoder implements StreamTranslator<CanonEvent, SseF
     switch (ev.type) {
       case 'text_delta': {
         const b = this.blocks[ev.index]
-        if (b?.kind === TEXT && ev.text) this.content(b, ev.text, emit, ev.quoted)
+        if (b?.kind === TEXT && ev.text) this.lane.content(b, ev.text, emit, ev.quoted)
         return
       }
       case 'reasoning_delta': {
         const b = this.blocks[ev.index]
-        if (b?.kind === THINKING && ev.text) this.content(b, ev.text, emit, ev.quoted)
+        if (b?.kind === THINKING && ev.text) this.lane.content(b, ev.text, emit, ev.quoted)
         return
       }
       case 'tool_args_delta': {
         const b = this.blocks[ev.index]
-        if (b?.kind === TOOL && ev.json) this.content(b, ev.json, emit, ev.quoted)
+        if (b?.kind === TOOL && ev.json) this.lane.content(b, ev.json, emit, ev.quoted)
         return
       }
       case 'reasoning_signature': {
@@ -93,9 +100,7 @@ export class AnthropicStreamEncoder implements StreamTranslator<CanonEvent, SseF
         return this.blockStart(ev, emit)
       case 'block_stop': {
         const b = this.blocks[ev.index]
-        if (!b || b.stopped) return
-        b.stopped = true
-        if (b === this.current) this.next(emit)
+        if (b) this.lane.stop(b, emit)
         return
       }
       case 'start':
@@ -109,7 +114,7 @@ export class AnthropicStreamEncoder implements StreamTranslator<CanonEvent, SseF
         return
       case 'finish':
         this.begin('', emit)
-        this.drain(emit)
+        this.lane.drain(emit)
         this.finished = true
         this.finish = ev.finish
         this.stopSequence = ev.stopSequence
@@ -173,28 +178,11 @@ export class AnthropicStreamEncoder implements StreamTranslator<CanonEvent, SseF
         break
     }
     this.blocks[ev.index] = b
-    if (this.current) this.queue.push(b)
-    else this.activate(b, emit)
+    this.lane.add(b, emit)
   }
 
-  /** `b` takes the wire: blocks without a lazy start go out at once, held content follows */
-  private activate(b: Block, emit: Emit): void {
-    this.current = b
-    if (b.kind === TOOL || b.kind === REDACTED) this.open(b, emit)
-    if (b.held) {
-      const text = b.held.length === 1 ? b.held[0] : b.held.join('')
-      b.held = undefined
-      this.content(b, text, emit)
-    }
-  }
-
-  /** `quoted`: the text's JSON literal, when the upstream's frame had it */
-  private content(b: Block, text: string, emit: Emit, quoted?: string): void {
-    if (b !== this.current) {
-      if (b.held) b.held.push(text)
-      else b.held = [text]
-      return
-    }
+  /** content of the block on the wire; `quoted`: the text's JSON literal, when the upstream's frame had it */
+  private write(b: Block, text: string, emit: Emit, quoted?: string): void {
     if (b.wire < 0) this.open(b, emit)
     const head = DELTA + b.wire
     if (b.kind === TEXT) emit({ event: 'content_block_delta', data: `${head},"delta":{"type":"text_delta","text":${quoted ?? JSON.stringify(text)}}}` })
@@ -231,33 +219,11 @@ export class AnthropicStreamEncoder implements StreamTranslator<CanonEvent, SseF
     emit({ event: 'content_block_stop', data: `{"type":"content_block_stop","index":${b.wire}}` })
   }
 
-  /** the current block stopped: stop it on the wire, hand the wire to the next waiting block */
-  private next(emit: Emit): void {
-    const cur = this.current
-    if (cur) this.stopWire(cur, emit)
-    this.current = undefined
-    while (this.queue.length) {
-      const b = this.queue.shift()!
-      this.activate(b, emit)
-      if (!b.stopped) return
-      this.stopWire(b, emit)
-      this.current = undefined
-    }
-  }
-
-  /** finish or end: every block goes out and stops, stopped upstream or not */
-  private drain(emit: Emit): void {
-    while (this.current) {
-      this.current.stopped = true
-      this.next(emit)
-    }
-  }
-
   private close(emit: Emit): void {
     if (this.closed) return
     this.closed = true
     this.begin('', emit)
-    this.drain(emit)
+    this.lane.drain(emit)
     const reason = finishToAnthropic(this.finish, this.hasToolCalls)
     const seq = reason === 'stop_sequence' && this.stopSequence !== undefined ? JSON.stringify(this.stopSequence) : 'null'
     const u = this.usage

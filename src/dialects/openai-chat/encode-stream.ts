@@ -12,6 +12,7 @@
 import type { CanonEvent } from '../../canonical/event'
 import { emptyUsage, mergeUsage, type CanonUsage } from '../../canonical/usage'
 import type { SseFrame } from '../../framing/sse'
+import { BlockLane } from '../block-lane'
 import type { ResponseContext, StreamTranslator } from '../dialect'
 import { usageToChat } from './convert-usage'
 import { streamErrorFrames } from './encode-error'
@@ -32,7 +33,7 @@ interface ToolSlot {
   /** `{"tool_calls":[{"index":k,"function":{"arguments":`, set once the call streams */
   prefix: string
   /** argument fragments held while another call streams */
-  held: string[]
+  held: string[] | undefined
   stopped: boolean
 }
 
@@ -49,9 +50,14 @@ export class ChatStreamEncoder implements StreamTranslator<CanonEvent, SseFrame>
   private nextTool = 0
   /** canonical block index → its tool call (undefined for text/reasoning blocks) */
   private readonly tools: (ToolSlot | undefined)[] = []
-  /** the call being streamed, and the ones opened meanwhile */
-  private current: ToolSlot | undefined
-  private readonly waiting: ToolSlot[] = []
+  /** one call streams at a time; calls opened meanwhile wait, their fragments held */
+  private readonly lane = new BlockLane<ToolSlot>({
+    activate: (slot, emit) => this.header(slot, emit),
+    write: (slot, json, emit, quoted) => this.args(slot, json, emit, quoted),
+    release: (slot, emit) => {
+      if (slot.custom) emit({ data: `${this.head}${slot.prefix}${CUSTOM_CLOSE}}}]}${TAIL}` })
+    },
+  })
   private readonly usage: CanonUsage = emptyUsage()
 
   constructor(ctx: ResponseContext) {
@@ -83,26 +89,21 @@ export class ChatStreamEncoder implements StreamTranslator<CanonEvent, SseFrame>
         return
       case 'tool_args_delta': {
         const slot = this.tools[ev.index]
-        if (!slot || !ev.json) return
-        if (slot === this.current) this.args(slot, ev.json, emit, ev.quoted)
-        else slot.held.push(ev.json)
+        if (slot && ev.json) this.lane.content(slot, ev.json, emit, ev.quoted)
         return
       }
       case 'block_start':
         this.role(emit, ev.block.kind === 'tool_call')
         if (ev.block.kind === 'tool_call') {
-          const slot: ToolSlot = { id: ev.block.id, name: ev.block.name, custom: ev.block.custom === true, prefix: '', held: [], stopped: false }
+          const slot: ToolSlot = { id: ev.block.id, name: ev.block.name, custom: ev.block.custom === true, prefix: '', held: undefined, stopped: false }
           this.tools[ev.index] = slot
           this.toolCount++
-          if (this.current) this.waiting.push(slot)
-          else this.stream(slot, emit)
+          this.lane.add(slot, emit)
         }
         return
       case 'block_stop': {
         const slot = this.tools[ev.index]
-        if (!slot) return
-        slot.stopped = true
-        if (slot === this.current) this.next(emit)
+        if (slot) this.lane.stop(slot, emit)
         return
       }
       case 'usage':
@@ -134,18 +135,12 @@ export class ChatStreamEncoder implements StreamTranslator<CanonEvent, SseFrame>
     emit({ data: `${this.head}{"role":"assistant","content":${toolFirst ? 'null' : '""'}}${TAIL}` })
   }
 
-  /** header chunk, held fragments; a call that already stopped hands over to the next at once */
-  private stream(slot: ToolSlot, emit: Emit): void {
+  /** the call takes the wire: its header chunk, with the Chat tool index */
+  private header(slot: ToolSlot, emit: Emit): void {
     const k = this.nextTool++
-    this.current = slot
     slot.prefix = `{"tool_calls":[{"index":${k},"function":{"arguments":`
     const header = `{"tool_calls":[{"index":${k},"id":${JSON.stringify(slot.id)},"type":"function","function":{"name":${JSON.stringify(slot.name)},"arguments":${slot.custom ? CUSTOM_OPEN : '""'}}}]}`
     emit({ data: `${this.head}${header}${TAIL}` })
-    if (slot.held.length) {
-      this.args(slot, slot.held.join(''), emit)
-      slot.held.length = 0
-    }
-    if (slot.stopped) this.next(emit)
   }
 
   private args(slot: ToolSlot, json: string, emit: Emit, quoted?: string): void {
@@ -153,21 +148,12 @@ export class ChatStreamEncoder implements StreamTranslator<CanonEvent, SseFrame>
     emit({ data: `${this.head}${slot.prefix}${args}}}]}${TAIL}` })
   }
 
-  /** the current call stopped: close it, stream the next waiting one */
-  private next(emit: Emit): void {
-    const slot = this.current
-    if (slot?.custom) emit({ data: `${this.head}${slot.prefix}${CUSTOM_CLOSE}}}]}${TAIL}` })
-    this.current = undefined
-    const waiting = this.waiting.shift()
-    if (waiting) this.stream(waiting, emit)
-  }
-
   private finish(reason: string, emit: Emit): void {
     if (this.finishSent) return
     this.finishSent = true
     this.role(emit)
     // calls whose block_stop never came are flushed as they are
-    while (this.current) this.next(emit)
+    this.lane.drain(emit)
     emit({ data: `${this.head}{},"finish_reason":"${reason}","logprobs":null}]}` })
   }
 
