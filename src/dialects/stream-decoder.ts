@@ -4,6 +4,7 @@
 import type { CanonEvent, ErrorKind } from '../canonical/event'
 import type { SseFrame } from '../framing/sse'
 import type { StreamTranslator } from './dialect'
+import { isObject, type Json } from './wire-json'
 
 type Emit = (e: CanonEvent) => void
 
@@ -46,5 +47,17 @@ export abstract class StreamDecoder implements StreamTranslator<SseFrame, CanonE
 
   protected badJson(emit: Emit, data: string): void {
     this.fail(emit, 502, 'api_error', `upstream sent invalid JSON in its stream: ${data.slice(0, 200)}`)
+  }
+
+  /** a frame's JSON object; undefined for anything else (bad JSON also fails the stream) */
+  protected parseObject(data: string, emit: Emit): Json | undefined {
+    let v: unknown
+    try {
+      v = JSON.parse(data)
+    } catch {
+      this.badJson(emit, data)
+      return undefined
+    }
+    return isObject(v) ? v : undefined
   }
 }

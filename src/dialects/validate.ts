@@ -9,6 +9,16 @@ export type Kind = 'number' | 'integer' | 'string' | 'boolean' | 'object' | 'lis
 /** the dialect's 400 for a value of the wrong kind */
 export type WrongType = (field: string, kind: Kind, value: unknown) => GatewayError
 
+/** the plain wording of each kind (Chat, Responses and Gemini say it this way; a dialect may override) */
+export const PLAIN_EXPECTED: Record<Kind, string> = {
+  number: 'a number',
+  integer: 'an integer',
+  string: 'a string',
+  boolean: 'a boolean',
+  object: 'an object',
+  list: 'a list',
+}
+
 export const typeName = (v: unknown): string => (v === null ? 'null' : Array.isArray(v) ? 'array' : typeof v)
 
 const IS: Record<Exclude<Kind, 'integer'>, (v: unknown) => boolean> = {

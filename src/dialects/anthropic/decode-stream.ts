@@ -50,13 +50,8 @@ export class AnthropicStreamDecoder extends StreamDecoder {
     if (data.length === 0 || data === '[DONE]') return
     // the plain delta frame, read in place (no JSON.parse)
     if (this.fast.read(data)) return this.deltaOf(this.fast.index, this.fast.type, this.fast.value, emit, this.fast.quoted)
-    let ev: unknown
-    try {
-      ev = JSON.parse(data)
-    } catch {
-      return this.badJson(emit, data)
-    }
-    if (!isObject(ev)) return
+    const ev = this.parseObject(data, emit)
+    if (!ev) return
     switch (ev.type) {
       case 'content_block_delta':
         return this.delta(ev, emit)

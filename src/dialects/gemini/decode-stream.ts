@@ -63,13 +63,8 @@ export class GeminiStreamDecoder extends StreamDecoder {
       return
     }
     this.flushUsage(emit)
-    let chunk: unknown
-    try {
-      chunk = JSON.parse(data)
-    } catch {
-      return this.badJson(emit, data)
-    }
-    if (!isObject(chunk)) return
+    const chunk = this.parseObject(data, emit)
+    if (!chunk) return
     if (chunk.error !== undefined) {
       const e = readError(chunk.error, 502)
       return this.fail(emit, e.status, e.kind, e.message || 'upstream stream error')

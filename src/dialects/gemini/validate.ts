@@ -2,22 +2,14 @@
 // names it (Google's own errors say `Invalid value at '<field>'`). camelCase and snake_case
 // names are both accepted (proto3 JSON).
 import { badRequest } from '../../errors'
-import { typeName, valueReaders, type Kind } from '../validate'
+import { PLAIN_EXPECTED, typeName, valueReaders } from '../validate'
 import { field, type Json } from './wire'
 
-const EXPECTED: Record<Kind, string> = {
-  number: 'a number',
-  integer: 'an integer',
-  string: 'a string',
-  boolean: 'a boolean',
-  object: 'an object',
-  list: 'a list',
-}
 
 export const wrongType = (name: string, expected: string, v: unknown) =>
   badRequest(`Invalid value at '${name}' (${expected} expected, got ${typeName(v)})`, name)
 
-const r = valueReaders((path, kind, v) => wrongType(path, EXPECTED[kind], v))
+const r = valueReaders((path, kind, v) => wrongType(path, PLAIN_EXPECTED[kind], v))
 
 /** readers of o[camel] ?? o[snake], reported under `path` */
 const at =

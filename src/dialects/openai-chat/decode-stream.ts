@@ -46,13 +46,8 @@ export class ChatStreamDecoder extends StreamDecoder {
       if (fast.content) this.textLike(TEXT, fast.content, emit, fast.contentQuoted)
       return
     }
-    let chunk: unknown
-    try {
-      chunk = JSON.parse(data)
-    } catch {
-      return this.badJson(emit, data)
-    }
-    if (!isObject(chunk)) return
+    const chunk = this.parseObject(data, emit)
+    if (!chunk) return
     const err = chunk.error
     if (err) {
       if (!this.started) this.start(chunk, emit)

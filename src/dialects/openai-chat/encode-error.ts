@@ -8,7 +8,8 @@ import { decodeErrorBody, noMessage } from '../error-body'
 import { retryAfterHeaders, retryAfterSeconds, shouldRetryHeader } from '../retry-headers'
 import { asString, isObject, type Json } from './wire'
 
-const TYPE_BY_KIND: Record<ErrorKind, string> = {
+/** OpenAI's error `type` per kind (Responses uses the same) */
+export const TYPE_BY_KIND: Record<ErrorKind, string> = {
   invalid_request: 'invalid_request_error',
   authentication: 'authentication_error',
   permission: 'permission_error',

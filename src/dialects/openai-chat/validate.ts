@@ -1,16 +1,9 @@
 // Strict readers for the client's request: a wrong type is a 400 that names the field.
 import { badRequest } from '../../errors'
-import { keyedReaders, typeName, valueReaders, type Kind } from '../validate'
+import { keyedReaders, PLAIN_EXPECTED, typeName, valueReaders, type Kind } from '../validate'
 import type { Json } from './wire'
 
-const EXPECTED: Record<Kind, string> = {
-  number: 'a number',
-  integer: 'an integer',
-  string: 'a string',
-  boolean: 'a boolean',
-  object: 'an object',
-  list: 'an array',
-}
+const EXPECTED: Record<Kind, string> = { ...PLAIN_EXPECTED, list: 'an array' }
 
 export const wrongType = (field: string, expected: string, v: unknown) =>
   badRequest(`Invalid type for '${field}': expected ${expected}, but got ${typeName(v)}.`, field)

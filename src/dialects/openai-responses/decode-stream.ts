@@ -61,13 +61,8 @@ export class ResponsesStreamDecoder extends StreamDecoder {
       if (fast.kind === REASONING_DELTA) return this.reasoning(fast.outputIndex, fast.delta, emit, fast.quoted)
       if (fast.kind === ARGS_DELTA) return this.args(fast.outputIndex, fast.delta, emit, fast.quoted)
     }
-    let ev: unknown
-    try {
-      ev = JSON.parse(data)
-    } catch {
-      return this.badJson(emit, data)
-    }
-    if (!isObject(ev)) return
+    const ev = this.parseObject(data, emit)
+    if (!ev) return
     const i = typeof ev.output_index === 'number' ? ev.output_index : -1
     switch (ev.type) {
       case 'response.output_text.delta':

@@ -9,18 +9,8 @@ import { GatewayError, kindForStatus } from '../../errors'
 import type { SseFrame } from '../../framing/sse'
 import type { ErrorReply } from '../dialect'
 import { retryAfterHeaders } from '../retry-headers'
+import { TYPE_BY_KIND } from '../openai-chat/encode-error'
 
-const TYPE_BY_KIND: Record<ErrorKind, string> = {
-  invalid_request: 'invalid_request_error',
-  authentication: 'authentication_error',
-  permission: 'permission_error',
-  not_found: 'not_found_error',
-  request_too_large: 'invalid_request_error',
-  rate_limit: 'rate_limit_error',
-  overloaded: 'server_error',
-  timeout: 'timeout_error',
-  api_error: 'server_error',
-}
 
 /** `response.error.code` values Codex and the SDK know (ResponseError.code) */
 const FAILED_CODE_BY_KIND: Partial<Record<ErrorKind, string>> = {
