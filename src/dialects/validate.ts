@@ -1,6 +1,7 @@
 // Strict readers for a client's request, shared by every front door: a known field of the wrong
 // type is a 400 that names it. Only the wording differs per dialect (each says it the way its own
 // API does), so a dialect passes its `wrongType` and gets the readers.
+import type { CanonRequest } from '../canonical/request'
 import type { GatewayError } from '../errors'
 import { isObject, type Json } from './wire-json'
 
@@ -75,5 +76,19 @@ export function keyedReaders(r: ValueReaders) {
     optObject: at(r.object),
     optArray: at(r.list),
     needObject: r.needObject,
+  }
+}
+
+type NumericField = 'maxOutputTokens' | 'temperature' | 'topP' | 'topK' | 'seed' | 'presencePenalty' | 'frequencyPenalty' | 'n'
+
+/** [wire key, canonical field, kind]: the first key present sets a field (later aliases are not read) */
+export type NumericSpec = readonly [key: string, field: NumericField, kind: 'number' | 'integer']
+
+/** numeric sampling fields by table, in order (so the first bad one is the one reported) */
+export function readNumbers(body: Json, req: CanonRequest, r: Pick<ReturnType<typeof keyedReaders>, 'optNumber' | 'optInteger'>, specs: readonly NumericSpec[]): void {
+  for (const [key, field, kind] of specs) {
+    if (req[field] !== undefined) continue
+    const v = kind === 'integer' ? r.optInteger(body, key) : r.optNumber(body, key)
+    if (v !== undefined) req[field] = v
   }
 }

@@ -9,8 +9,16 @@ import { missing, needObject, needString, optArray, optBoolean, optInteger, optN
 import { asString, isObject, type Json } from './wire'
 import { drop } from '../dropped'
 import type { DecodeContext } from '../dialect'
+import { readNumbers, type NumericSpec } from '../validate'
 
 const EFFORTS = new Set<string>(['low', 'medium', 'high', 'xhigh', 'max'])
+
+const SAMPLING: readonly NumericSpec[] = [
+  ['max_tokens', 'maxOutputTokens', 'integer'],
+  ['temperature', 'temperature', 'number'],
+  ['top_p', 'topP', 'number'],
+  ['top_k', 'topK', 'integer'],
+]
 
 export function decodeRequest(body: Json, ctx?: DecodeContext): CanonRequest {
   const model = body.model
@@ -24,14 +32,7 @@ export function decodeRequest(body: Json, ctx?: DecodeContext): CanonRequest {
   const messages = decodeMessages(list, system)
   const req: CanonRequest = { model, system, messages, stream: optBoolean(body, 'stream') ?? false }
 
-  const maxTokens = optInteger(body, 'max_tokens')
-  if (maxTokens !== undefined) req.maxOutputTokens = maxTokens
-  const temperature = optNumber(body, 'temperature')
-  if (temperature !== undefined) req.temperature = temperature
-  const topP = optNumber(body, 'top_p')
-  if (topP !== undefined) req.topP = topP
-  const topK = optInteger(body, 'top_k')
-  if (topK !== undefined) req.topK = topK
+  readNumbers(body, req, { optNumber, optInteger }, SAMPLING)
   const stop = optArray(body, 'stop_sequences')
   if (stop?.length) {
     for (let i = 0; i < stop.length; i++) if (typeof stop[i] !== 'string') throw wrongType(`stop_sequences.${i}`, 'a valid string', stop[i])

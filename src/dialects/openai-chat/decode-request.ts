@@ -7,6 +7,7 @@ import { decodeToolChoice, decodeTools } from './decode-tools'
 import { oneOf, optArray, optBoolean, optInteger, optNumber, optObject, readUserAndMetadata } from './validate'
 import { isObject, type Json } from './wire'
 import type { DecodeContext } from '../dialect'
+import { readNumbers, type NumericSpec } from '../validate'
 
 const EFFORTS: readonly ReasoningEffort[] = ['none', 'minimal', 'low', 'medium', 'high', 'xhigh', 'max']
 
@@ -15,6 +16,21 @@ const EFFORTS: readonly ReasoningEffort[] = ['none', 'minimal', 'low', 'medium',
  * same-family upstreams (see encode-request.ts).
  */
 export const CHAT_EXTRAS = ['prompt_cache_key', 'verbosity', 'service_tier'] as const
+
+const READERS = { optNumber, optInteger }
+// max_completion_tokens wins over the older max_tokens (which is then not read)
+const SAMPLING: readonly NumericSpec[] = [
+  ['max_completion_tokens', 'maxOutputTokens', 'integer'],
+  ['max_tokens', 'maxOutputTokens', 'integer'],
+  ['temperature', 'temperature', 'number'],
+  ['top_p', 'topP', 'number'],
+]
+const PENALTIES: readonly NumericSpec[] = [
+  ['seed', 'seed', 'integer'],
+  ['presence_penalty', 'presencePenalty', 'number'],
+  ['frequency_penalty', 'frequencyPenalty', 'number'],
+  ['n', 'n', 'integer'],
+]
 
 export function decodeRequest(body: Json, ctx?: DecodeContext): CanonRequest {
   const model = body.model
@@ -34,22 +50,10 @@ export function decodeRequest(body: Json, ctx?: DecodeContext): CanonRequest {
   const parallel = optBoolean(body, 'parallel_tool_calls')
   if (parallel !== undefined) req.parallelToolCalls = parallel
 
-  const maxTokens = optInteger(body, 'max_completion_tokens') ?? optInteger(body, 'max_tokens')
-  if (maxTokens !== undefined) req.maxOutputTokens = maxTokens
-  const temperature = optNumber(body, 'temperature')
-  if (temperature !== undefined) req.temperature = temperature
-  const topP = optNumber(body, 'top_p')
-  if (topP !== undefined) req.topP = topP
+  readNumbers(body, req, READERS, SAMPLING)
   const stop = decodeStop(body.stop)
   if (stop) req.stop = stop
-  const seed = optInteger(body, 'seed')
-  if (seed !== undefined) req.seed = seed
-  const presence = optNumber(body, 'presence_penalty')
-  if (presence !== undefined) req.presencePenalty = presence
-  const frequency = optNumber(body, 'frequency_penalty')
-  if (frequency !== undefined) req.frequencyPenalty = frequency
-  const n = optInteger(body, 'n')
-  if (n !== undefined) req.n = n
+  readNumbers(body, req, READERS, PENALTIES)
 
   const format = decodeResponseFormat(optObject(body, 'response_format'))
   if (format) req.responseFormat = format

@@ -10,6 +10,7 @@ import { decodeInput } from './decode-input'
 import { oneOf, optArray, optBoolean, optInteger, optNumber, optObject, optString, readUserAndMetadata } from './validate'
 import { isObject, type Json } from './wire'
 import type { DecodeContext } from '../dialect'
+import { readNumbers, type NumericSpec } from '../validate'
 
 const EFFORTS: readonly ReasoningEffort[] = ['none', 'minimal', 'low', 'medium', 'high', 'xhigh', 'max']
 const SUMMARIES = ['auto', 'concise', 'detailed'] as const
@@ -18,6 +19,12 @@ const SUMMARIES = ['auto', 'concise', 'detailed'] as const
 export const RESPONSES_EXTRAS = ['prompt_cache_key', 'prompt_cache_retention', 'service_tier', 'store', 'include', 'client_metadata', 'truncation'] as const
 
 const STATELESS = 'is not supported by this proxy: it does not store responses. Send the full conversation in `input` (as with store: false).'
+
+const SAMPLING: readonly NumericSpec[] = [
+  ['max_output_tokens', 'maxOutputTokens', 'integer'],
+  ['temperature', 'temperature', 'number'],
+  ['top_p', 'topP', 'number'],
+]
 
 export function decodeRequest(body: Json, ctx?: DecodeContext): CanonRequest {
   const model = body.model
@@ -46,12 +53,7 @@ export function decodeRequest(body: Json, ctx?: DecodeContext): CanonRequest {
   const parallel = optBoolean(body, 'parallel_tool_calls')
   if (parallel !== undefined) req.parallelToolCalls = parallel
 
-  const maxTokens = optInteger(body, 'max_output_tokens')
-  if (maxTokens !== undefined) req.maxOutputTokens = maxTokens
-  const temperature = optNumber(body, 'temperature')
-  if (temperature !== undefined) req.temperature = temperature
-  const topP = optNumber(body, 'top_p')
-  if (topP !== undefined) req.topP = topP
+  readNumbers(body, req, { optNumber, optInteger }, SAMPLING)
 
   const reasoning = decodeReasoning(optObject(body, 'reasoning'))
   if (reasoning) req.reasoning = reasoning
