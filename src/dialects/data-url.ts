@@ -13,6 +13,12 @@ export function parseDataUrl(url: string): { mediaType: string; data: string } |
 
 export const toDataUrl = (mediaType: string, data: string): string => `data:${mediaType};base64,${data}`
 
+/** OpenAI's `file_data`: a data URL, or bare base64 (tolerated) */
+export function fileData(value: string): { data: string; mediaType?: string } {
+  const parsed = parseDataUrl(value)
+  return parsed ? { data: parsed.data, mediaType: parsed.mediaType } : { data: value }
+}
+
 /** an image URL as a canonical source: inline bytes when it is a data URL */
 export function imageSourceFromUrl(url: string): ImageSource {
   const parsed = parseDataUrl(url)

@@ -12,6 +12,17 @@ export const asNumber = (v: unknown): number | undefined => (typeof v === 'numbe
 /** a JSON string literal of `s` without its quotes: safe to splice into hand-built JSON */
 export const jsonStringBody = (s: string): string => JSON.stringify(s).slice(1, -1)
 
+/** tool arguments text → an object ("" means {}; invalid JSON or a non-object → {}) */
+export function argumentsObject(json: string): Json {
+  if (json.length === 0) return {}
+  try {
+    const v = JSON.parse(json) as unknown
+    return isObject(v) ? v : {}
+  } catch {
+    return {}
+  }
+}
+
 export function hasKeys(o: Json | undefined): o is Json {
   if (!o) return false
   for (const _ in o) return true

@@ -10,6 +10,7 @@ import type { CacheHint, CanonMessage, CanonPart } from '../../canonical/request
 import { blockFromPart, cacheTo } from './convert-content'
 import { sanitizeToolId } from './tool-id'
 import { isObject, type Json } from './wire'
+import { argumentsObject } from '../wire-json'
 
 const NON_BLANK = /\S/
 
@@ -114,16 +115,8 @@ function toolResult(p: Extract<CanonPart, { type: 'tool_result' }>): Json {
   return block
 }
 
-/** tool arguments text → the `input` object ("" means {}; invalid JSON or a non-object → {}) */
-export function parseInput(json: string): Json {
-  if (json.length === 0) return {}
-  try {
-    const v = JSON.parse(json) as unknown
-    return isObject(v) ? v : {}
-  } catch {
-    return {}
-  }
-}
+/** tool arguments text → the `input` object */
+export const parseInput = argumentsObject
 
 /** a text block, unless blank; a blank block's cache hint moves to the previous block */
 function pushText(out: Json[], text: string, cache?: CacheHint): void {

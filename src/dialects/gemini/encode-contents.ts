@@ -18,6 +18,7 @@
 import type { CanonMessage, CanonPart } from '../../canonical/request'
 import { mediaToGemini } from './convert-content'
 import { isObject, type Json } from './wire'
+import { argumentsObject } from '../wire-json'
 
 /** Google's documented value that skips thought-signature validation (thought-signatures FAQ) */
 export const SKIP_SIGNATURE = 'skip_thought_signature_validator'
@@ -185,13 +186,5 @@ const rank = (part: Json, order: Map<string, number>): number => {
   return (typeof id === 'string' ? order.get(id) : undefined) ?? Number.MAX_SAFE_INTEGER
 }
 
-/** tool arguments text → the `args` object ("" means {}; invalid JSON or a non-object → {}) */
-export function parseArgs(json: string): Json {
-  if (json.length === 0) return {}
-  try {
-    const v = JSON.parse(json) as unknown
-    return isObject(v) ? v : {}
-  } catch {
-    return {}
-  }
-}
+/** tool arguments text → the `args` object */
+export const parseArgs = argumentsObject

@@ -1,7 +1,7 @@
 // Chat content parts ⇄ canonical parts: images (data URLs), files and audio.
 import type { CanonPart } from '../../canonical/request'
 import { asString, isObject, type Json } from './wire'
-import { parseDataUrl, toDataUrl, imageSourceFromUrl } from '../data-url'
+import { fileData, parseDataUrl, toDataUrl, imageSourceFromUrl } from '../data-url'
 
 const DETAILS = new Set(['auto', 'low', 'high'])
 
@@ -28,12 +28,11 @@ export function partFromChat(p: Json): CanonPart | undefined {
       const f = p.file
       if (!isObject(f)) return undefined
       const part: CanonPart = { type: 'file' }
-      const fileData = asString(f.file_data)
-      if (fileData) {
-        // OpenAI takes a data URL here; tolerate bare base64 too
-        const parsed = parseDataUrl(fileData)
-        part.data = parsed ? parsed.data : fileData
-        if (parsed) part.mediaType = parsed.mediaType
+      const data = asString(f.file_data)
+      if (data) {
+        const inline = fileData(data)
+        part.data = inline.data
+        if (inline.mediaType) part.mediaType = inline.mediaType
       }
       const fileId = asString(f.file_id)
       const filename = asString(f.filename)

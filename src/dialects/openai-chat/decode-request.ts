@@ -83,6 +83,18 @@ function decodeStop(v: unknown): string[] | undefined {
   throw badRequest("Invalid type for 'stop': expected a string or an array of strings.", 'stop')
 }
 
+/** an OpenAI json_schema format object (Chat's `json_schema`, Responses' `text.format`) */
+export function jsonSchemaFormat(js: Json): ResponseFormat {
+  const out: ResponseFormat = {
+    type: 'json_schema',
+    name: typeof js.name === 'string' ? js.name : 'response',
+    schema: isObject(js.schema) ? js.schema : {},
+  }
+  if (typeof js.strict === 'boolean') out.strict = js.strict
+  if (typeof js.description === 'string') out.description = js.description
+  return out
+}
+
 function decodeResponseFormat(f: Json | undefined): ResponseFormat | undefined {
   if (!f) return undefined
   if (f.type === 'text') return { type: 'text' }
@@ -90,14 +102,7 @@ function decodeResponseFormat(f: Json | undefined): ResponseFormat | undefined {
   if (f.type === 'json_schema') {
     const js = f.json_schema
     if (!isObject(js)) throw badRequest("Missing required parameter: 'response_format.json_schema'.", 'response_format.json_schema')
-    const out: ResponseFormat = {
-      type: 'json_schema',
-      name: typeof js.name === 'string' ? js.name : 'response',
-      schema: isObject(js.schema) ? js.schema : {},
-    }
-    if (typeof js.strict === 'boolean') out.strict = js.strict
-    if (typeof js.description === 'string') out.description = js.description
-    return out
+    return jsonSchemaFormat(js)
   }
   throw badRequest("Invalid value for 'response_format.type': expected 'text', 'json_object' or 'json_schema'.", 'response_format.type')
 }

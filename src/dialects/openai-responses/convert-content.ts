@@ -1,7 +1,7 @@
 // Responses input content parts ⇄ canonical parts: text, images (URL, data URL or file id), files.
 import type { CanonPart } from '../../canonical/request'
 import { asString, type Json } from './wire'
-import { parseDataUrl, toDataUrl, imageSourceFromUrl } from '../data-url'
+import { fileData, parseDataUrl, toDataUrl, imageSourceFromUrl } from '../data-url'
 
 const DETAILS = new Set(['auto', 'low', 'high'])
 /** an image known only by an OpenAI file id travels as a file part with this media type */
@@ -25,12 +25,11 @@ export function partFromResponses(p: Json): CanonPart | undefined {
     }
     case 'input_file': {
       const part: CanonPart = { type: 'file' }
-      const fileData = asString(p.file_data)
-      if (fileData) {
-        // OpenAI takes a data URL here; tolerate bare base64 too
-        const parsed = parseDataUrl(fileData)
-        part.data = parsed ? parsed.data : fileData
-        if (parsed) part.mediaType = parsed.mediaType
+      const data = asString(p.file_data)
+      if (data) {
+        const inline = fileData(data)
+        part.data = inline.data
+        if (inline.mediaType) part.mediaType = inline.mediaType
       }
       const fileId = asString(p.file_id)
       const url = asString(p.file_url)

@@ -11,6 +11,7 @@ import { oneOf, optArray, optBoolean, optInteger, optNumber, optObject, optStrin
 import { isObject, type Json } from './wire'
 import type { DecodeContext } from '../dialect'
 import { readNumbers, type NumericSpec } from '../validate'
+import { jsonSchemaFormat } from '../openai-chat/decode-request'
 
 const EFFORTS: readonly ReasoningEffort[] = ['none', 'minimal', 'low', 'medium', 'high', 'xhigh', 'max']
 const SUMMARIES = ['auto', 'concise', 'detailed'] as const
@@ -94,15 +95,6 @@ function decodeFormat(f: Json | undefined): ResponseFormat | undefined {
   if (!f) return undefined
   if (f.type === 'text') return { type: 'text' }
   if (f.type === 'json_object') return { type: 'json_object' }
-  if (f.type === 'json_schema') {
-    const out: ResponseFormat = {
-      type: 'json_schema',
-      name: typeof f.name === 'string' ? f.name : 'response',
-      schema: isObject(f.schema) ? f.schema : {},
-    }
-    if (typeof f.strict === 'boolean') out.strict = f.strict
-    if (typeof f.description === 'string') out.description = f.description
-    return out
-  }
+  if (f.type === 'json_schema') return jsonSchemaFormat(f)
   throw badRequest("Invalid value for 'text.format.type': expected 'text', 'json_object' or 'json_schema'.", 'text.format.type')
 }
