@@ -17,8 +17,9 @@ export interface LaneBlock {
 export interface LaneHooks<B extends LaneBlock> {
   /** `b` takes the wire (blocks that open eagerly go out here) */
   activate(b: B, emit: Emit): void
-  /** content of the block on the wire; `quoted`: its JSON literal, when the upstream frame had it */
-  write(b: B, text: string, emit: Emit, quoted?: string): void
+  /** content of the block on the wire; `quoted`: its JSON literal, when the upstream frame had it
+   *  (absent: the dialect keeps content itself and never calls content()) */
+  write?(b: B, text: string, emit: Emit, quoted?: string): void
   /** `b` leaves the wire */
   release(b: B, emit: Emit): void
 }
@@ -42,7 +43,7 @@ export class BlockLane<B extends LaneBlock> {
       else b.held = [text]
       return
     }
-    this.hooks.write(b, text, emit, quoted)
+    this.hooks.write?.(b, text, emit, quoted)
   }
 
   stop(b: B, emit: Emit): void {
@@ -65,11 +66,16 @@ export class BlockLane<B extends LaneBlock> {
     if (b.held) {
       const text = b.held.length === 1 ? b.held[0] : b.held.join('')
       b.held = undefined
-      this.hooks.write(b, text, emit)
+      this.hooks.write?.(b, text, emit)
     }
   }
 
-  /** the current block stopped: release it, hand the wire to the next waiting block */
+  /** the current block is complete: release it, hand the wire to the next waiting block (a dialect
+   *  that completes a stopped block later, on the next event, calls this itself) */
+  handOver(emit: Emit): void {
+    this.next(emit)
+  }
+
   private next(emit: Emit): void {
     const cur = this.current
     if (cur) this.hooks.release(cur, emit)

@@ -28,6 +28,7 @@ import { outcomeForFinish } from './map-finish-reason'
 import { customCallItem, customInput, customToolNames, functionCallItem, messageItem, outputText, reasoningItem } from './output-items'
 import { ResponseWriter } from './response-object'
 import { ANTHROPIC_ORIGIN } from '../anthropic/origin'
+import { BlockLane } from '../block-lane'
 
 type Emit = (f: SseFrame) => void
 
@@ -50,6 +51,8 @@ interface Slot {
   /** everything received so far */
   text: string
   stopped: boolean
+  /** unused: a slot keeps its content in `text` (BlockLane's LaneBlock) */
+  held: undefined
   encrypted?: string
   /** Claude thinking (signature or redacted data), carried in encrypted_content when asked for */
   carried: boolean
@@ -76,10 +79,15 @@ export class ResponsesStreamEncoder implements StreamTranslator<CanonEvent, SseF
   private sawEnd = false
   /** canonical block index → slot (undefined: a block with no Responses item, e.g. redacted) */
   private readonly slots: (Slot | undefined)[] = []
-  private current: Slot | undefined
+  /** one item streams at a time; items opened meanwhile wait, their content accumulating in `text` */
+  private readonly lane = new BlockLane<Slot>({
+    activate: (slot, emit) => {
+      if (opensAtOnce(slot)) this.open(slot, emit)
+    },
+    release: (slot, emit) => this.close(slot, emit),
+  })
   /** the current slot is a tool call whose block stopped: completed at the next proof of life */
   private held = false
-  private readonly waiting: Slot[] = []
   private nextOutput = 0
   /** completed items as JSON text, for the terminal event's `output` */
   private readonly done: string[] = []
@@ -97,7 +105,7 @@ export class ResponsesStreamEncoder implements StreamTranslator<CanonEvent, SseF
     if (this.closed) return
     if (this.held && ev.type !== 'block_stop' && ev.type !== 'error') {
       this.held = false
-      this.next(emit)
+      this.lane.handOver(emit)
     }
     switch (ev.type) {
       case 'text_delta':
@@ -128,18 +136,16 @@ export class ResponsesStreamEncoder implements StreamTranslator<CanonEvent, SseF
           if (this.carry && b.signature) slot.callSignature = b.signature
         }
         this.slots[ev.index] = slot
-        if (!slot) return
-        if (this.current) this.waiting.push(slot)
-        else this.begin(slot, emit)
+        if (slot) this.lane.add(slot, emit)
         return
       }
       case 'block_stop': {
         const slot = this.slots[ev.index]
         if (!slot) return
         slot.stopped = true
-        if (slot !== this.current) return
+        if (slot !== this.lane.current) return
         if (slot.kind === FUNCTION || slot.kind === CUSTOM) this.held = true
-        else this.next(emit)
+        else this.lane.handOver(emit)
         return
       }
       case 'reasoning_encrypted': {
@@ -195,7 +201,7 @@ export class ResponsesStreamEncoder implements StreamTranslator<CanonEvent, SseF
   private delta(slot: Slot | undefined, text: string, emit: Emit, quoted?: string): void {
     if (!slot || !text) return
     slot.text += text
-    if (slot !== this.current || slot.kind === CUSTOM) return
+    if (slot !== this.lane.current || slot.kind === CUSTOM) return
     if (slot.outputIndex < 0) this.open(slot, emit)
     else this.emitDelta(slot, text, emit, quoted)
   }
@@ -205,12 +211,6 @@ export class ResponsesStreamEncoder implements StreamTranslator<CanonEvent, SseF
     if (slot.kind === MESSAGE) this.frame('response.output_text.delta', `${slot.prefix}"content_index":0,"delta":${delta},"logprobs":[]`, emit)
     else if (slot.kind === REASONING) this.frame('response.reasoning_summary_text.delta', `${slot.prefix}"summary_index":0,"delta":${delta}`, emit)
     else this.frame('response.function_call_arguments.delta', `${slot.prefix}"delta":${delta}`, emit)
-  }
-
-  /** a new block becomes the current item */
-  private begin(slot: Slot, emit: Emit): void {
-    this.current = slot
-    if (opensAtOnce(slot)) this.open(slot, emit)
   }
 
   /** output_item.added (+ its first part), then what accumulated while the slot waited */
@@ -251,22 +251,6 @@ export class ResponsesStreamEncoder implements StreamTranslator<CanonEvent, SseF
     this.frame('response.output_item.added', `,"output_index":${k},"item":${item}`, emit)
     this.frame('response.output_item.done', `,"output_index":${k},"item":${item}`, emit)
     this.done.push(item)
-  }
-
-  /** the current item is complete: its done events, then the next waiting slot */
-  private next(emit: Emit): void {
-    for (;;) {
-      const slot = this.current
-      if (slot) {
-        this.current = undefined
-        this.close(slot, emit)
-      }
-      const waiting = this.waiting.shift()
-      if (!waiting) return
-      this.current = waiting
-      if (opensAtOnce(waiting)) this.open(waiting, emit)
-      if (!waiting.stopped) return
-    }
   }
 
   private close(slot: Slot, emit: Emit): void {
@@ -319,8 +303,7 @@ export class ResponsesStreamEncoder implements StreamTranslator<CanonEvent, SseF
     // cut off (no finish, no end): open items may be truncated, so they are not completed
     if (this.finish === undefined && !this.sawEnd) return this.fail({ status: 502, kind: 'api_error', message: DROPPED }, emit)
     // blocks whose block_stop never came are closed as they are
-    for (const s of this.waiting) s.stopped = true
-    if (this.current || this.waiting.length) this.next(emit)
+    this.lane.drain(emit)
     this.closed = true
     const outcome = outcomeForFinish(this.finish)
     const type = outcome.status === 'completed' ? 'response.completed' : outcome.status === 'incomplete' ? 'response.incomplete' : 'response.failed'
@@ -345,7 +328,7 @@ export class ResponsesStreamEncoder implements StreamTranslator<CanonEvent, SseF
 const opensAtOnce = (slot: Slot): boolean => slot.kind === MESSAGE || slot.kind === FUNCTION || (slot.kind === REASONING && slot.text.length > 0)
 
 function newSlot(kind: number, callId: string, name: string, flagged: boolean): Slot {
-  return { kind, callId, name, flagged, text: '', stopped: false, carried: false, itemId: '', outputIndex: -1, prefix: '' }
+  return { kind, callId, name, flagged, text: '', stopped: false, held: undefined, carried: false, itemId: '', outputIndex: -1, prefix: '' }
 }
 
 export const encodeStream = (ctx: ResponseContext): StreamTranslator<CanonEvent, SseFrame> => new ResponsesStreamEncoder(ctx)
