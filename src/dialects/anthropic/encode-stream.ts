@@ -19,6 +19,7 @@ import { streamErrorFrames } from './encode-error'
 import { messageId } from './encode-response'
 import { finishToAnthropic } from './map-finish-reason'
 import { jsonStringBody } from './wire'
+import { StreamEncoder } from '../stream-encoder'
 
 type Emit = (f: SseFrame) => void
 
@@ -50,9 +51,9 @@ const STOP: SseFrame = { event: 'message_stop', data: '{"type":"message_stop"}' 
 const CUSTOM_OPEN = JSON.stringify('{"input":"')
 const CUSTOM_CLOSE = JSON.stringify('"}')
 
-export class AnthropicStreamEncoder implements StreamTranslator<CanonEvent, SseFrame> {
+export class AnthropicStreamEncoder extends StreamEncoder {
+  protected readonly errorFrames = streamErrorFrames
   private started = false
-  private closed = false
   private readonly blocks: (Block | undefined)[] = []
   /** one block on the wire at a time; blocks opened meanwhile wait, their content held */
   private readonly lane = new BlockLane<Block>({
@@ -71,10 +72,11 @@ export class AnthropicStreamEncoder implements StreamTranslator<CanonEvent, SseF
   private finished = false
   private stopSequence: string | undefined
 
-  constructor(private readonly ctx: ResponseContext) {}
+  constructor(private readonly ctx: ResponseContext) {
+    super()
+  }
 
-  push(ev: CanonEvent, emit: Emit): void {
-    if (this.closed) return
+  protected event(ev: CanonEvent, emit: Emit): void {
     switch (ev.type) {
       case 'text_delta': {
         const b = this.blocks[ev.index]
@@ -119,21 +121,10 @@ export class AnthropicStreamEncoder implements StreamTranslator<CanonEvent, SseF
         this.finish = ev.finish
         this.stopSequence = ev.stopSequence
         return
-      case 'error':
-        this.closed = true
-        for (const f of streamErrorFrames(ev)) emit(f)
-        return
-      case 'end':
-        this.close(emit)
-        return
       default:
         // OpenAI encrypted reasoning: Anthropic clients have no field for it
         return
     }
-  }
-
-  end(emit: Emit): void {
-    this.close(emit)
   }
 
   private addUsage(u: Partial<CanonUsage>): void {
@@ -219,7 +210,7 @@ export class AnthropicStreamEncoder implements StreamTranslator<CanonEvent, SseF
     emit({ event: 'content_block_stop', data: `{"type":"content_block_stop","index":${b.wire}}` })
   }
 
-  private close(emit: Emit): void {
+  protected close(emit: Emit): void {
     if (this.closed) return
     this.closed = true
     this.begin('', emit)

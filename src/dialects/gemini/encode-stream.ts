@@ -17,6 +17,7 @@ import { parseArgs } from './encode-contents'
 import { streamErrorFrames } from './encode-error'
 import { responseId } from './encode-response'
 import { finishToGemini } from './map-finish-reason'
+import { StreamEncoder } from '../stream-encoder'
 
 type Emit = (f: SseFrame) => void
 
@@ -37,19 +38,20 @@ interface Block {
   stopped: boolean
 }
 
-export class GeminiStreamEncoder implements StreamTranslator<CanonEvent, SseFrame> {
+export class GeminiStreamEncoder extends StreamEncoder {
+  protected readonly errorFrames = streamErrorFrames
   /** `"modelVersion":…,"responseId":…}` once the id is known, and `]},"index":0}],` + it */
   private meta = ''
   private tail = ''
-  private closed = false
   private readonly blocks: (Block | undefined)[] = []
   private readonly usage: CanonUsage = emptyUsage()
   private finish: CanonFinish | undefined
 
-  constructor(private readonly ctx: ResponseContext) {}
+  constructor(private readonly ctx: ResponseContext) {
+    super()
+  }
 
-  push(ev: CanonEvent, emit: Emit): void {
-    if (this.closed) return
+  protected event(ev: CanonEvent, emit: Emit): void {
     switch (ev.type) {
       case 'text_delta':
         if (ev.text && this.blocks[ev.index]) this.parts(`{"text":${JSON.stringify(ev.text)}}`, emit)
@@ -102,21 +104,10 @@ export class GeminiStreamEncoder implements StreamTranslator<CanonEvent, SseFram
       case 'finish':
         this.finish = ev.finish
         return
-      case 'error':
-        this.closed = true
-        for (const f of streamErrorFrames(ev)) emit(f)
-        return
-      case 'end':
-        this.close(emit)
-        return
       default:
         // redacted and encrypted reasoning: Gemini clients have no field for them
         return
     }
-  }
-
-  end(emit: Emit): void {
-    this.close(emit)
   }
 
   private begin(id: string): void {
@@ -142,7 +133,7 @@ export class GeminiStreamEncoder implements StreamTranslator<CanonEvent, SseFram
     }
   }
 
-  private close(emit: Emit): void {
+  protected close(emit: Emit): void {
     if (this.closed) return
     this.closed = true
     this.begin('')

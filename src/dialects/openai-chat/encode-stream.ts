@@ -18,6 +18,7 @@ import { usageToChat } from './convert-usage'
 import { streamErrorFrames } from './encode-error'
 import { finishToChat } from './map-finish-reason'
 import { jsonStringBody } from './wire'
+import { StreamEncoder } from '../stream-encoder'
 
 type Emit = (f: SseFrame) => void
 
@@ -37,14 +38,14 @@ interface ToolSlot {
   stopped: boolean
 }
 
-export class ChatStreamEncoder implements StreamTranslator<CanonEvent, SseFrame> {
+export class ChatStreamEncoder extends StreamEncoder {
+  protected readonly errorFrames = streamErrorFrames
   /** `{"id":…,"object":"chat.completion.chunk","created":…,"model":…,` */
   private readonly base: string
   /** base + `"choices":[{"index":0,"delta":` */
   private readonly head: string
   private roleSent = false
   private finishSent = false
-  private closed = false
   /** tool calls seen, and the next Chat tool index */
   private toolCount = 0
   private nextTool = 0
@@ -61,12 +62,12 @@ export class ChatStreamEncoder implements StreamTranslator<CanonEvent, SseFrame>
   private readonly usage: CanonUsage = emptyUsage()
 
   constructor(ctx: ResponseContext) {
+    super()
     this.base = `{"id":${JSON.stringify(ctx.newId('chatcmpl-'))},"object":"chat.completion.chunk","created":${ctx.now()},"model":${JSON.stringify(ctx.model)},`
     this.head = `${this.base}"choices":[{"index":0,"delta":`
   }
 
-  push(ev: CanonEvent, emit: Emit): void {
-    if (this.closed) return
+  protected event(ev: CanonEvent, emit: Emit): void {
     switch (ev.type) {
       case 'start':
         // the role chunk goes out at once (time to first byte); it carries no `content`, so a
@@ -112,21 +113,10 @@ export class ChatStreamEncoder implements StreamTranslator<CanonEvent, SseFrame>
       case 'finish':
         this.finish(finishToChat(ev.finish, this.toolCount > 0), emit)
         return
-      case 'error':
-        this.closed = true
-        for (const f of streamErrorFrames(ev)) emit(f)
-        return
-      case 'end':
-        this.close(emit)
-        return
       default:
         // signatures, encrypted reasoning, redacted blocks: Chat has no field for them
         return
     }
-  }
-
-  end(emit: Emit): void {
-    this.close(emit)
   }
 
   private role(emit: Emit, toolFirst = false): void {
@@ -158,7 +148,7 @@ export class ChatStreamEncoder implements StreamTranslator<CanonEvent, SseFrame>
   }
 
   /** the end of the canonical stream, or of the input: finish (if none came), usage, [DONE] */
-  private close(emit: Emit): void {
+  protected close(emit: Emit): void {
     if (this.closed) return
     this.closed = true
     this.finish(this.toolCount > 0 ? 'tool_calls' : 'stop', emit)
