@@ -18,8 +18,8 @@ export const LAYERS: Array<{ layer: string; members: string[]; why: string }> = 
   { layer: 'proxy', members: ['proxy'], why: 'the request pipeline' },
   {
     layer: 'edge',
-    members: ['server.ts', 'serve.ts', 'runtime.ts', 'build-runtime.ts', 'cli', 'main.ts'],
-    why: 'HTTP edge, process wiring and the command line',
+    members: ['server.ts', 'gateway.ts', 'serve.ts', 'runtime.ts', 'build-runtime.ts', 'cli', 'main.ts'],
+    why: 'the route table, the gateway object, process wiring and the command line',
   },
 ]
 
