@@ -2,6 +2,7 @@
 // object rejects unknown keys. `description` is what report.ts prints as "expected …".
 import { Type, type Static, type TLiteral, type TUnion } from '@sinclair/typebox'
 import { dialectNames, type DialectName } from '../dialects'
+import type { CachePattern } from '../dialects/dialect'
 import { DURATION_PATTERN, SIZE_PATTERN } from './units'
 
 const strict = { additionalProperties: false } as const
@@ -21,7 +22,7 @@ export const CACHE_MODES = [
   'last_user_message',
   'last_2_user_messages',
   'last_3_user_messages',
-] as const
+] as const satisfies readonly CachePattern[]
 
 const Duration = Type.Union([Type.Number({ minimum: 0 }), Type.String({ pattern: DURATION_PATTERN })], {
   description: 'a duration like 250ms, 30s, 5m, 1h or a number of milliseconds',

@@ -1,5 +1,6 @@
 // Provider + wire request → fetch arguments: URL template, query, auth, headers. Pure.
 import type { ProviderConfig } from '../config/types'
+import type { AuthDefault } from '../dialects/dialect'
 
 /** headers never forwarded from the client: hop-by-hop, framing, and the client's own credentials */
 const DROP_CLIENT_HEADERS = new Set([
@@ -61,10 +62,8 @@ export function forwardedHeaders(client: Headers): Headers {
 }
 
 /** How a dialect's upstream expects its key when the provider does not say (from the registry). */
-export interface AuthDefault {
-  header: string
-  scheme: string
-}
+/** a dialect's default key placement (its registry entry says) */
+export type { AuthDefault }
 
 /** Sets the upstream credential: the provider's auth_header/auth_scheme, else the dialect's default. */
 export function applyAuth(headers: Headers, provider: ProviderConfig, key: string | undefined, dflt: AuthDefault): void {
