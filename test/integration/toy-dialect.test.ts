@@ -1,4 +1,4 @@
-// A dialect is a folder plus one registry line: the toy dialect in test/fixtures/toy-dialect is
+// A dialect is a folder plus one registry line: the toy dialect in test/helpers/toy-dialect is
 // registered from here (nothing else in src/ changes) and requests run through it end to end, as
 // a front door (to the echo provider and to itself) and as an upstream (for an OpenAI Chat client).
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
@@ -9,7 +9,7 @@ import { registerDialect } from '../../src/dialects'
 import { parseSseText } from '../../src/framing/sse'
 import { startMock, type Mock, type Received, type Reply } from '../helpers/mock-upstream'
 import { startProxy, type TestProxy } from '../helpers/proxy'
-import { TOY, toyDialect } from '../fixtures/toy-dialect'
+import { TOY, toyDialect } from '../helpers/toy-dialect'
 
 let unregister: () => void
 let mock: Mock
