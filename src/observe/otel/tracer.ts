@@ -2,7 +2,7 @@
 // traceparent), hands each upstream attempt its span id for the traceparent sent upstream, and
 // turns the finished request's record into spans for the batching exporter. All span building
 // happens once, at the end, off the streaming path.
-import type { RequestRecord } from '../../proxy/context'
+import type { RequestRecord } from '../request-record'
 import { createExporter, type SpanExporter } from './exporter'
 import { requestSpans } from './request-spans'
 import type { OtelSettings } from './settings'
