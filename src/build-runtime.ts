@@ -201,14 +201,14 @@ export function buildRuntime(cfg: Config, s: Services, prev?: Runtime): Runtime 
     random,
     sleep: (ms) => clock.sleep(ms),
     resolve: cfg.state.redis
-      ? async (requested, basePath) => {
-          const plan = resolveModel(cfg, requested, { basePath, counters: s.counters, random })
+      ? async (requested, basePath, facts) => {
+          const plan = resolveModel(cfg, requested, { basePath, counters: s.counters, random, facts })
           if (!needsSharedPosition(plan.entry)) return plan
           // replicas share the rotation: the position comes from one counter in Redis
           const v = await s.shared.sharedCounter(`rr:${plan.entry.base_path ?? ''}:${plan.entry.pattern}`).catch(() => undefined)
-          return v === undefined ? plan : resolveModel(cfg, requested, { basePath, counters: new FixedPosition(v - 1), random })
+          return v === undefined ? plan : resolveModel(cfg, requested, { basePath, counters: new FixedPosition(v - 1), random, facts })
         }
-      : (requested, basePath) => resolveModel(cfg, requested, { basePath, counters: s.counters, random }),
+      : (requested, basePath, facts) => resolveModel(cfg, requested, { basePath, counters: s.counters, random, facts }),
     authenticate: (request, url) => authenticate(request.headers, url),
     authorize(principal, requested, provider) {
       checkModelAllowed(principal, requested)

@@ -14,6 +14,10 @@ export type UsageGrouping = (typeof USAGE_GROUPINGS)[number]
 export interface CliFlags extends ConfigFlags {
   /** check: show how this model name resolves */
   resolve?: string
+  /** check --resolve: a request body (JSON file) the routing rules are evaluated on */
+  body?: string
+  /** check --resolve: the front door the body came in through (default: guessed from its shape) */
+  front?: string
   /** usage: window in ms */
   since?: number
   /** usage: grouping */
@@ -36,10 +40,11 @@ export const HELP_TEXT = `llm-proxy: one endpoint for OpenAI, Anthropic, Gemini 
 
 Usage:
   llm-proxy [serve] [--config PATH] [flags]     start the gateway (the default command)
-  llm-proxy check [--config PATH] [--resolve NAME]
+  llm-proxy check [--config PATH] [--resolve NAME [--body request.json] [--front DIALECT]]
                                                 validate the config and print it resolved
                                                 (secrets masked); --resolve shows where a model
-                                                name is routed
+                                                name is routed; with --body, which routing rule
+                                                matches that request and why
   llm-proxy usage [--config PATH] [--since 7d] [--by key|group|model|provider|day]
                                                 print the usage ledger
   llm-proxy keys create|list|show|update|disable|enable|rotate|delete …
@@ -111,6 +116,8 @@ const FLAGS: Record<string, FlagSpec> = {
   'hide-aliases': { commands: RUNTIME, switchTo: (f) => (f.exposeAliases = false) },
   'log-level': { commands: RUNTIME, apply: (f, v, n) => (f.logLevel = oneOf(LOG_LEVELS, v, n)) },
   resolve: { commands: ['check'], apply: (f, v, n) => (f.resolve = nonEmpty(v, n)) },
+  body: { commands: ['check'], apply: (f, v, n) => (f.body = nonEmpty(v, n)) },
+  front: { commands: ['check'], apply: (f, v, n) => (f.front = nonEmpty(v, n)) },
   since: {
     commands: ['usage'],
     apply: (f, v, n) => {

@@ -5,7 +5,12 @@ import type { Config } from '../config/types'
 import { maskSecret } from '../config/mask'
 import { registered } from '../dialects'
 import { GatewayError } from '../errors'
-import { resolveModel, RoundRobinCounters } from '../routing/resolve-model'
+import { explainRules, resolveModel, RoundRobinCounters } from '../routing/resolve-model'
+import { RuleFacts } from '../routing/rule-conditions'
+import { dialectEntry, frontDoorNames } from '../dialects'
+import type { DialectName } from '../dialects/dialect'
+import type { CanonRequest } from '../canonical/request'
+import { readFileSync } from 'node:fs'
 
 const pad = (s: string, n: number) => (s.length >= n ? s : s + ' '.repeat(n - s.length))
 
@@ -40,13 +45,52 @@ export function runCheck(cfg: Config, flags: CliFlags): string {
   if (flags.resolve !== undefined) {
     out.push('', `resolve ${flags.resolve}:`)
     try {
-      const plan = resolveModel(cfg, flags.resolve, { counters: new RoundRobinCounters(), random: () => 0 })
+      const facts = flags.body !== undefined ? factsFromBody(flags.resolve, flags.body, flags.front, out) : undefined
+      if (facts) for (const r of explainRules(cfg, flags.resolve, facts)) out.push(`  rule ${r.rule} → ${r.target}: ${r.matched ? 'MATCHES' : 'no'} (${r.why})`)
+      const plan = resolveModel(cfg, flags.resolve, { counters: new RoundRobinCounters(), random: () => 0, facts })
+      if (facts) out.push(plan.rule ? `  routed by rule ${plan.rule.name}` : '  no rule matched: the entry\'s own targets')
       plan.attempts.forEach((a, i) => out.push(`  ${i + 1}. ${a.provider.name}/${a.model}  (${a.provider.dialect})`))
     } catch (err) {
       out.push(`  ${err instanceof GatewayError ? `${err.status}: ${err.message}` : String(err)}`)
     }
   }
   return out.join('\n') + '\n'
+}
+
+/** The facts a request body gives routing rules, as the server would see them (no key, no headers). */
+function factsFromBody(model: string, file: string, front: string | undefined, out: string[]): RuleFacts {
+  const body = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>
+  const { name, request } = front ? decodeAs(front, body) : guessAndDecode(body)
+  out.push(`  body ${file} read as ${name}${front ? '' : ' (guessed; --front to choose)'}`)
+  const size = JSON.stringify(body).length
+  return new RuleFacts({ model, front: name, headers: new Headers(), request: () => request, inputTokens: () => Math.ceil(size / 4) })
+}
+
+function decodeAs(front: string, body: Record<string, unknown>): { name: string; request: CanonRequest } {
+  const entry = dialectEntry(front as DialectName)
+  if (!entry || entry.routes.length === 0) throw new Error(`--front ${front} is not a front door (one of ${frontDoorNames().join(', ')})`)
+  return { name: front, request: entry.decodeRequest(body) }
+}
+
+/** The front door that understands the most of the body: of those whose required fields it has
+ *  and whose decoder accepts it, the one whose canonical form keeps the most (Chat ignores an
+ *  Anthropic body's thinking, say, so Anthropic wins it). */
+function guessAndDecode(body: Record<string, unknown>): { name: string; request: CanonRequest } {
+  let best: { name: string; request: CanonRequest; size: number } | undefined
+  let last: unknown
+  for (const name of frontDoorNames()) {
+    const entry = dialectEntry(name)!
+    if (!entry.required.every(([field]) => body[field] !== undefined)) continue
+    try {
+      const { request } = decodeAs(name, body)
+      const size = JSON.stringify(request).length
+      if (!best || size > best.size) best = { name, request, size }
+    } catch (err) {
+      last = err
+    }
+  }
+  if (best) return best
+  throw last ?? new Error('the body matches no front door: pass --front')
 }
 
 /** redis://user:password@host → redis://user:****@host */

@@ -28,6 +28,8 @@ export interface GatewayMetrics {
   /** from_provider */
   fallbacks: Counter
   activeStreams: Gauge
+  /** rule: requests a routing rule sent to its target (rule names come from the config) */
+  ruleMatches: Counter
   /** scope (key, group), limit (rpm, tpm, concurrency, budget) */
   rateLimited: Counter
   droppedFields: Counter
@@ -78,6 +80,7 @@ export function createGatewayMetrics(registry: Registry = createRegistry(), star
       'provider',
       'class',
     ]),
+    ruleMatches: registry.counter('llm_proxy_rule_matches_total', 'Requests a routing rule sent to its target, by rule name.', ['rule']),
     retries: registry.counter('llm_proxy_retries_total', 'Upstream attempts retried on the same provider.', ['provider']),
     fallbacks: registry.counter('llm_proxy_fallbacks_total', 'Requests that moved on to another target.', ['from_provider']),
     activeStreams: registry.gauge('llm_proxy_active_streams', 'Streaming responses in progress.'),

@@ -55,6 +55,7 @@ export function finishRequest(d: FinishDeps, r: RequestRecord): number {
   if (u && provider) countUsage(m, provider, model, u, cost)
   if (r.attempts > 1) countMoves(m, r)
   if (r.dropped) reportDropped(d, r, r.dropped)
+  if (r.rule) m.ruleMatches.labels(r.rule).inc()
   if (d.config.logging.requests && d.log.enabled('info')) {
     d.log.info('request', {
       id: r.requestId,
@@ -66,6 +67,7 @@ export function finishRequest(d: FinishDeps, r: RequestRecord): number {
       model: r.modelRequested,
       provider: r.provider,
       upstream_model: r.modelUpstream,
+      rule: r.rule,
       status: r.status,
       stream: r.stream,
       attempts: r.attempts,

@@ -25,6 +25,8 @@ export interface RequestRecord {
   clientDisconnected?: boolean
   error?: string
   tried?: string[]
+  /** the routing rule that chose the target */
+  rule?: string
   /** how the answer ended (stop, length, tool_calls…), when one was seen */
   finishReason?: string
   /** set when tracing is on: the request's trace and its wall-clock start */

@@ -3,6 +3,7 @@
 import type { Config, ModelEntry, ProviderConfig } from '../config/types'
 import type { Outcome } from '../upstream/outcome'
 import type { FetchLike } from '../upstream/send'
+import type { RuleFacts } from '../routing/rule-conditions'
 import type { AttemptSpan, Tracer } from '../observe/otel/tracer'
 import type { TraceContext } from '../observe/otel/trace-context'
 
@@ -26,6 +27,8 @@ export interface Plan {
   requested: string
   attempts: Attempt[]
   entry?: ModelEntry
+  /** the routing rule that chose the first target, and why it matched */
+  rule?: { name: string; why: string }
 }
 
 export type { Principal } from '../auth/principal'
@@ -67,7 +70,7 @@ export interface ProxyContext {
   random: () => number
   sleep: (ms: number) => Promise<void>
   /** async only when replicas share round-robin positions through Redis */
-  resolve(requested: string | undefined, basePath: string): Plan | Promise<Plan>
+  resolve(requested: string | undefined, basePath: string, facts?: RuleFacts): Plan | Promise<Plan>
   authenticate(request: Request, url: URL): Promise<Principal>
   /** throws a 403 GatewayError when the principal may not use this model / provider */
   authorize(principal: Principal, requested: string, provider?: string): void

@@ -6,6 +6,8 @@ import { runAttempt } from './attempt'
 import type { ErrorOutcome, RequestState } from './request-state'
 import type { Attempt, Call, ProxyContext, RequestRecord } from './context'
 import { RequestLifecycle } from './lifecycle'
+import type { CanonRequest } from '../canonical/request'
+import { RuleFacts } from '../routing/rule-conditions'
 import { errorResponse } from './errors-reply'
 import { readJsonObject } from './read-body'
 import { requireField, requireModelField } from './validate-shape'
@@ -37,10 +39,22 @@ export async function handleGenerate(entry: Dialect, { request, url, basePath }:
     for (const [field, kinds] of entry.required) requireField(body, field, kinds)
     const requested = requireModelField(body)
     rec.stream = body.stream === true
-    const plan = await ctx.resolve(requested, basePath)
+    // routing rules may look at the decoded request: decoded at most once, and only if they do
+    let canonical: CanonRequest | undefined
+    const facts = new RuleFacts({
+      model: requested ?? '',
+      front: front.name,
+      headers: request.headers,
+      keyName: principal.name,
+      group: principal.group,
+      request: () => (canonical ??= front.decodeRequest(body)),
+      inputTokens: () => Math.ceil(size / 4),
+    })
+    const plan = await ctx.resolve(requested, basePath, facts)
     rec.modelRequested = plan.requested
+    if (plan.rule) rec.rule = plan.rule.name
     ctx.authorize(principal, plan.requested)
-    const state: RequestState = { entry, request, url, body, plan, principal, life, bodySize: size, canonical: undefined }
+    const state: RequestState = { entry, request, url, body, plan, principal, life, bodySize: size, canonical }
     life.admission = await ctx.admit(principal, estimateTokens(state))
     return await runPlan(state, ctx)
   } catch (err) {
@@ -146,7 +160,7 @@ function finalError(state: RequestState, outcome: ErrorOutcome | undefined, trie
     rec.modelUpstream = outcome.attempt.model
   }
   life.finish({ status: g.status, error: g.message })
-  const info = { requestId: rec.requestId, provider: rec.provider, model: rec.modelUpstream, attempts: rec.attempts, limitHeaders: life.admission?.headers }
+  const info = { requestId: rec.requestId, provider: rec.provider, model: rec.modelUpstream, attempts: rec.attempts, limitHeaders: life.admission?.headers, rule: rec.rule }
   // the upstream's own answer when it is the whole story: one try, or an error the client caused
   if (outcome?.kind === 'error' && outcome.raw && (tried.length === 1 || !err)) return outcome.raw(info)
   return errorResponse(state.entry, g, info)

@@ -59,5 +59,5 @@ export function canonicalFor(state: RequestState, attempt: Attempt): CanonReques
 
 export function routeInfo(state: RequestState, attempt: Attempt): RouteInfo {
   const rec = state.life.rec
-  return { requestId: rec.requestId, provider: attempt.provider.name, model: attempt.model, attempts: rec.attempts, limitHeaders: state.life.admission?.headers }
+  return { requestId: rec.requestId, provider: attempt.provider.name, model: attempt.model, attempts: rec.attempts, limitHeaders: state.life.admission?.headers, rule: rec.rule }
 }

@@ -13,6 +13,8 @@ export interface RouteInfo {
   provider?: string
   model?: string
   attempts: number
+  /** the routing rule that chose the target */
+  rule?: string
   /** rate-limit headers from admission */
   limitHeaders?: Record<string, string>
 }
@@ -23,6 +25,7 @@ export function proxyHeaders(base: Record<string, string>, info: RouteInfo, extr
   if (info.provider) h.set('x-llm-proxy-provider', info.provider)
   if (info.model) h.set('x-llm-proxy-model', info.model)
   h.set('x-llm-proxy-attempts', String(info.attempts))
+  if (info.rule) h.set('x-llm-proxy-rule', info.rule)
   if (info.limitHeaders) for (const k in info.limitHeaders) h.set(k, info.limitHeaders[k])
   if (extra) for (const k in extra) h.set(k, extra[k])
   return h

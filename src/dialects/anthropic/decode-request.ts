@@ -1,6 +1,7 @@
 // Front door: an Anthropic Messages request body (what Claude Code and the SDKs send) →
 // CanonRequest. Unknown fields (context_management, container, mcp_servers, service_tier…) are
 // ignored; known fields of the wrong type are a 400 naming the field.
+import { builtinTools } from '../builtin-tools'
 import type { CanonReasoning, CanonRequest, CanonTool, ReasoningEffort, ToolChoice } from '../../canonical/request'
 import { badRequest } from '../../errors'
 import { cacheFrom } from './convert-content'
@@ -41,6 +42,8 @@ export function decodeRequest(body: Json, ctx?: DecodeContext): CanonRequest {
 
   const dropped = ctx?.dropped ?? []
   const tools = decodeTools(optArray(body, 'tools'), dropped)
+  const builtins = builtinTools(optArray(body, 'tools'), (t) => (t.type !== undefined && t.type !== null && t.type !== 'custom' ? String(t.type) : undefined))
+  if (builtins) req.builtinTools = builtins
   if (tools.length) req.tools = tools
   decodeToolChoice(optObject(body, 'tool_choice'), req)
 

@@ -4,6 +4,7 @@
 // not the body: the route layer passes them as `model` / `stream` on a copy of the body (a
 // `models/` prefix is stripped). Unknown fields (safetySettings, cachedContent, labels…) and
 // built-in tools (googleSearch, codeExecution) are ignored.
+import { builtinTools } from '../builtin-tools'
 import type { CanonReasoning, CanonRequest, CanonTool, ReasoningEffort, ResponseFormat } from '../../canonical/request'
 import { badRequest } from '../../errors'
 import { schemaFromGemini } from './convert-schema'
@@ -27,6 +28,9 @@ export function decodeRequest(body: Json, ctx?: DecodeContext): CanonRequest {
 
   const dropped = ctx?.dropped ?? []
   const tools = decodeTools(optArray(body, 'tools'), dropped)
+  // a Gemini built-in is the tool object's key: {googleSearch: {}}, {codeExecution: {}}
+  const builtins = builtinTools(optArray(body, 'tools'), (t) => (t.functionDeclarations || t.function_declarations ? undefined : Object.keys(t)[0]))
+  if (builtins) req.builtinTools = builtins
   if (tools.length) req.tools = tools
   const toolConfig = optObject(body, 'toolConfig', 'tool_config')
   const fcc = toolConfig && optObject(toolConfig, 'functionCallingConfig', 'function_calling_config', 'tool_config.function_calling_config')

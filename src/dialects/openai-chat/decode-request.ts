@@ -1,5 +1,6 @@
 // Front door: a Chat Completions request body → CanonRequest. Unknown fields are ignored; known
 // fields of the wrong type are a 400 naming the field.
+import { builtinTools } from '../builtin-tools'
 import type { CanonReasoning, CanonRequest, ReasoningEffort, ResponseFormat } from '../../canonical/request'
 import { badRequest } from '../../errors'
 import { decodeMessages } from './decode-messages'
@@ -44,6 +45,8 @@ export function decodeRequest(body: Json, ctx?: DecodeContext): CanonRequest {
 
   const dropped = ctx?.dropped ?? []
   const tools = decodeTools(optArray(body, 'tools'), optArray(body, 'functions'), dropped)
+  const builtins = builtinTools(optArray(body, 'tools'), (t) => (t.type === 'function' || t.type === 'custom' || (t.type === undefined && t.function) ? undefined : String(t.type)))
+  if (builtins) req.builtinTools = builtins
   if (tools) req.tools = tools
   const choice = decodeToolChoice(body.tool_choice, body.function_call)
   if (choice) req.toolChoice = choice

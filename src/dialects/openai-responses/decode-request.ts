@@ -3,6 +3,7 @@
 // no canonical form (built-in tools, server-side item references) is dropped and listed in
 // `extras.warnings` for the request log. Stored state (`previous_response_id`, `conversation`) is
 // rejected: this proxy keeps no responses, so the client must send the whole input.
+import { builtinTools } from '../builtin-tools'
 import type { CanonReasoning, CanonRequest, ReasoningEffort, ResponseFormat } from '../../canonical/request'
 import { badRequest } from '../../errors'
 import { decodeToolChoice, decodeTools } from './convert-tools'
@@ -47,6 +48,8 @@ export function decodeRequest(body: Json, ctx?: DecodeContext): CanonRequest {
   const tools = optArray(body, 'tools')
   if (tools) {
     const decodedTools = decodeTools(tools, warnings, dropped)
+    const builtins = builtinTools(tools, (t) => (t.type === 'function' || t.type === 'custom' ? undefined : String(t.type)))
+    if (builtins) req.builtinTools = builtins
     if (decodedTools.length) req.tools = decodedTools
   }
   const choice = decodeToolChoice(body.tool_choice, warnings, dropped)

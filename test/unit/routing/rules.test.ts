@@ -67,6 +67,8 @@ describe('rules on Claude Code requests', () => {
 
   test('Claude Code thinking goes to the reasoning model, except for a group that may not', () => {
     const body = claudeCodeBody('claude-sonnet-4-5')
+    // the recorded shape carries Anthropic's web search server tool: that rule comes first
+    expect(route('claude-sonnet-4-5', facts(body, anthropic).f).rule?.name).toBe('search')
     const noSearch = { ...body, tools: (body.tools as any[]).filter((t) => !String(t.type ?? '').startsWith('web_search')) }
     const { f: f2, decodes: d2 } = facts(noSearch, anthropic)
     expect(route('claude-sonnet-4-5', f2).rule?.name).toBe('think')
@@ -136,9 +138,11 @@ test('ten rules cost under 5 µs per request', () => {
     resolveModel(c, 'claude-x', { counters, random: () => 0, facts: new RuleFacts({ model: 'claude-x', front: 'anthropic', headers, request: () => canon, inputTokens: () => 10 }) })
   for (let i = 0; i < 20_000; i++) run()
   const N = 100_000
-  const t0 = performance.now()
+  // process CPU, not wall time: other processes on a busy machine do not count against us
+  const c0 = process.cpuUsage()
   for (let i = 0; i < N; i++) run()
-  const us = ((performance.now() - t0) * 1000) / N
+  const cpu = process.cpuUsage(c0)
+  const us = (cpu.user + cpu.system) / N
   console.log(`rule evaluation, 10 rules (last matches): ${us.toFixed(2)} µs per request including resolveModel`)
   expect(us).toBeLessThan(5)
 })

@@ -210,6 +210,7 @@ describe('decodeRequest: parameters', () => {
       maxOutputTokens: 500,
       temperature: 0.2,
       topP: 0.9,
+      builtinTools: ['web_search'],
       stop: ['END'],
       seed: 7,
       presencePenalty: 0.1,
