@@ -52,7 +52,8 @@ describe('pass-through tap', () => {
         for (let at = 1, k = 0; at < bytes.length; at += 1 + (k++ % 9)) cuts.push(at)
         expect(run(dialect, split(bytes, cuts))).toEqual(whole)
       }
-    })
+      // thousands of runs per recording: seconds alone, far more on a busy machine
+    }, 60_000)
 
   test('a blank line split over two reads still ends the event', () => {
     const usage = 'data: {"id":"c","choices":[],"usage":{"prompt_tokens":3,"completion_tokens":4,"total_tokens":7}}'
@@ -104,7 +105,7 @@ describe('pass-through with the proxy\'s own usage chunk hidden', () => {
     const small: number[] = []
     for (let at = 1, k = 0; at < bytes.length; at += 1 + (k++ % 9)) small.push(at)
     expect(runFiltered(split(bytes, small)).text).toBe(expected)
-  })
+  }, 60_000)
 
   test('CRLF streams are forwarded untouched, usage still observed', () => {
     const text = wire('openai-chat', 'text-usage-obfuscation.chunks.txt').replace(/\n/g, '\r\n')
