@@ -3,6 +3,10 @@
 // key pools, circuit breakers) outlive config reloads; everything derived from the config is
 // rebuilt on each reload and swapped in atomically.
 import { createAuthenticator } from './auth'
+import { pluginAfterResponse, pluginAuthenticate, pluginLogFields, pluginRecord } from './plugins/run-hooks'
+import { clientInfo } from './proxy/client-info'
+import type { Principal } from './auth/principal'
+import type { RequestRecord } from './observe/request-record'
 import { resolveOtel } from './observe/otel/settings'
 import { createTracer, type Tracer } from './observe/otel/tracer'
 import { genAiSystem } from './observe/otel/gen-ai-system'
@@ -190,6 +194,11 @@ export function buildRuntime(cfg: Config, s: Services, prev?: Runtime): Runtime 
   }
   const authenticate = createAuthenticator(cfg.auth, { fetch: s.fetch, directory: s.directory })
   const tracer = tracerFor(cfg, s)
+  const plugins = cfg.plugins ?? []
+  const pluginPrincipals = new Map<string, Principal>()
+  const warn = (msg: string, fields: Record<string, unknown>) => s.log.warn(msg, fields)
+  const afterHooks = plugins.some((p) => p.afterResponse)
+  const extraLogFields = plugins.some((p) => p.log) ? (r: RequestRecord, cost: number) => pluginLogFields(plugins, pluginRecord(r, cost), warn) : undefined
   const { clock, random } = s
   const noAdmission: Admission = { headers: {}, release() {} }
   const ctx: ProxyContext = {
@@ -209,7 +218,12 @@ export function buildRuntime(cfg: Config, s: Services, prev?: Runtime): Runtime 
           return v === undefined ? plan : resolveModel(cfg, requested, { basePath, counters: new FixedPosition(v - 1), random, facts })
         }
       : (requested, basePath, facts) => resolveModel(cfg, requested, { basePath, counters: s.counters, random, facts }),
-    authenticate: (request, url) => authenticate(request.headers, url),
+    authenticate: plugins.some((p) => p.authenticate)
+      ? async (request, url) =>
+          (await pluginAuthenticate(plugins, { method: request.method, url: request.url, headers: request.headers, remoteAddr: clientInfo(request)?.remoteAddr }, cfg.auth, pluginPrincipals)) ??
+          authenticate(request.headers, url)
+      : (request, url) => authenticate(request.headers, url),
+    plugins,
     authorize(principal, requested, provider) {
       checkModelAllowed(principal, requested)
       if (provider) checkProviderAllowed(principal, provider)
@@ -248,8 +262,9 @@ export function buildRuntime(cfg: Config, s: Services, prev?: Runtime): Runtime 
     finish: (record) => {
       s.streams.end(record)
       s.requestDone()
-      const cost = finishRequest({ config: cfg, log: s.log, metrics: s.metrics, ledger: s.ledger, now: clock.now }, record)
+      const cost = finishRequest({ config: cfg, log: s.log, metrics: s.metrics, ledger: s.ledger, now: clock.now, extraLogFields }, record)
       tracer?.finish(record)
+      if (afterHooks) pluginAfterResponse(plugins, pluginRecord(record, cost), warn)
       return cost
     },
     tracer,

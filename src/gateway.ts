@@ -5,15 +5,19 @@
 // swapped in atomically (in-flight requests keep the runtime they started with).
 import { buildRuntime, createServices, describeChanges, type ServiceOverrides } from './build-runtime'
 import type { Config } from './config/types'
+import { withPlugins } from './config/load'
 import type { Logger } from './proxy/context'
 import { RuntimeHolder } from './runtime'
 import { buildRouteTable, dispatch } from './server'
+import { setClientInfo, type ClientInfo } from './proxy/client-info'
 
 export type GatewayDeps = Omit<ServiceOverrides, 'requestDone'>
 
 export interface Gateway {
   /** answers one HTTP request; never throws (errors are answers in the client's dialect) */
-  fetch(request: Request): Promise<Response>
+  fetch(request: Request, info?: ClientInfo): Promise<Response>
+  /** true when something (logging.remote_addr, plugins) reads the client's address */
+  readonly wantsClientInfo: boolean
   /** swaps in a new config: keys, breakers, counters and the ledger carry over; returns what changed */
   reload(config: Config): Record<string, string[]>
   /** stops being ready (/readyz 503) and waits until no generation request (stream included) is
@@ -27,7 +31,9 @@ export interface Gateway {
   readonly load: { inflight: number; active: number }
 }
 
-export async function createGateway(config: Config, deps: GatewayDeps = {}): Promise<Gateway> {
+export async function createGateway(given: Config, deps: GatewayDeps = {}): Promise<Gateway> {
+  // a config built in code (tests) has its plugins loaded here; loadConfig already did it
+  const config = await withPlugins(given)
   let holder: RuntimeHolder | undefined
   const services = await createServices(config, {
     ...deps,
@@ -38,8 +44,16 @@ export async function createGateway(config: Config, deps: GatewayDeps = {}): Pro
   const h = (holder = new RuntimeHolder(buildRuntime(config, services), services.clock.now()))
   h.routes = buildRouteTable(h)
   return {
-    fetch: (request) => dispatch(h, request),
+    fetch: (request, info) => {
+      if (info) setClientInfo(request, info)
+      return dispatch(h, request)
+    },
+    get wantsClientInfo() {
+      const c = h.current.config
+      return c.logging.remote_addr === true || (c.plugins?.length ?? 0) > 0
+    },
     reload(next) {
+      if (next.plugin_specs?.length && !next.plugins) throw new Error('reload: load the config with loadConfig (or withPlugins) so its plugins are imported first')
       const prev = h.current
       h.current = buildRuntime(next, services, prev)
       h.routes = buildRouteTable(h)

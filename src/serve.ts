@@ -13,7 +13,7 @@ export async function serve(config: Config, reload: () => Promise<Config>): Prom
   const server = Bun.serve({
     hostname: config.server.host,
     port: config.server.port,
-    fetch: (req) => gateway.fetch(req),
+    fetch: (req, srv) => (gateway.wantsClientInfo ? gateway.fetch(req, { remoteAddr: srv.requestIP(req)?.address }) : gateway.fetch(req)),
     // long reasoning pauses are covered by our own keep-alives; allow the maximum anyway
     idleTimeout: 255,
     maxRequestBodySize: config.server.max_body_size + 1024 * 1024,

@@ -9,6 +9,7 @@ import type { Env } from './interpolate'
 import { parseConfigText } from './parse-file'
 import { resolveConfig } from './resolve'
 import type { Config } from './types'
+import { loadPlugins } from '../plugins/load-plugins'
 
 export { ConfigError } from './config-error'
 export { maskSecret } from './mask'
@@ -36,7 +37,15 @@ export async function loadConfig(opts: LoadOptions): Promise<Config> {
   } catch (err) {
     throw new ConfigError([`${path}: cannot read the config file: ${(err as Error).message}`])
   }
-  return resolveConfig(parseConfigText(text, path), env, opts.flags, full)
+  return withPlugins(resolveConfig(parseConfigText(text, path), env, opts.flags, full), cwd)
+}
+
+/** Imports the config's plugin modules; one that cannot be loaded makes the config invalid. */
+export async function withPlugins(config: Config, cwd: string = process.cwd()): Promise<Config> {
+  if (config.plugins || !config.plugin_specs?.length) return config
+  const { plugins, problems } = await loadPlugins(config.plugin_specs, config.source, cwd)
+  if (problems.length) throw new ConfigError(problems)
+  return { ...config, plugins }
 }
 
 /** `--env ""` disables .env; `--env PATH` must exist; otherwise ./.env when present. */

@@ -55,11 +55,15 @@ export function normalize(file: ConfigFile): Normalized {
       level: logging.level ?? 'info',
       format: logging.format ?? 'json',
       requests: logging.requests ?? true,
+      ...(logging.remote_addr && { remote_addr: true }),
       file: logging.file ?? '',
     },
     usage: { store: file.usage?.store ?? 'sqlite:./llm-proxy.db' },
     state: { redis: file.state?.redis ?? '', on_error: file.state?.on_error ?? 'open' },
     ...(file.otel ? { otel: file.otel } : {}),
+    ...(file.plugins?.length && {
+      plugin_specs: file.plugins.map((p) => (typeof p === 'string' ? { path: p } : { path: p.path, ...(p.options && { options: p.options }) })),
+    }),
     zero_config: false,
     debug: false,
   }

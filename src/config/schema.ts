@@ -203,6 +203,7 @@ const Logging = Type.Object(
     level: Opt(Enum(LOG_LEVELS)),
     format: Opt(Enum(['json', 'pretty'] as const)),
     requests: Opt(Type.Boolean()),
+    remote_addr: Opt(Type.Boolean()),
     file: Opt(Type.String()),
   },
   strict,
@@ -250,6 +251,13 @@ const configFileSchema = (dialects: readonly DialectName[]) => Type.Object(
     usage: Opt(Usage),
     state: Opt(State),
     otel: Opt(Otel),
+    plugins: Opt(
+      Type.Array(
+        Type.Union([Type.String({ minLength: 1 }), Type.Object({ path: Type.String({ minLength: 1 }), options: Opt(Type.Record(Type.String(), Type.Unknown())) }, strict)], {
+          description: 'a module path or { path, options }',
+        }),
+      ),
+    ),
   },
   strict,
 )

@@ -3,6 +3,8 @@
 // The user-facing contract is docs/config.md.
 import type { DialectName } from '../dialects/dialect'
 
+import type { LoadedPlugin, PluginSpec } from '../plugins/load-plugins'
+
 export interface ServerConfig {
   host: string
   port: number
@@ -134,6 +136,8 @@ export interface LoggingConfig {
   level: 'debug' | 'info' | 'warn' | 'error'
   format: 'json' | 'pretty'
   requests: boolean
+  /** the client's IP address on request lines (off by default: it is personal data) */
+  remote_addr?: boolean
   file: string
 }
 
@@ -153,6 +157,10 @@ export interface Config {
   state: { redis: string; on_error: 'open' | 'closed' }
   /** OpenTelemetry export as written (OTEL_* variables fill what it leaves out at start) */
   otel?: { endpoint?: string; headers?: Record<string, string>; sampling_ratio?: number; service_name?: string }
+  /** `plugins:` as written (paths relative to the config file) */
+  plugin_specs?: PluginSpec[]
+  /** the loaded modules (loadConfig and createGateway load them; check reports load errors) */
+  plugins?: LoadedPlugin[]
   /** true when no config file was given (zero-config mode: providers from env, family routing) */
   zero_config: boolean
   /** where the config came from, for reload and `check` */

@@ -15,6 +15,8 @@ export interface FinishDeps {
   metrics: GatewayMetrics
   ledger: UsageLedger
   now: () => number
+  /** fields plugins add to the request's log line */
+  extraLogFields?: (r: RequestRecord, costUsd: number) => Record<string, unknown> | undefined
 }
 
 /** "provider/model (status)" → "provider/model" */
@@ -58,6 +60,8 @@ export function finishRequest(d: FinishDeps, r: RequestRecord): number {
   if (r.rule) m.ruleMatches.labels(r.rule).inc()
   if (d.config.logging.requests && d.log.enabled('info')) {
     d.log.info('request', {
+      // plugin fields first: the proxy's own fields win a clash
+      ...d.extraLogFields?.(r, cost),
       id: r.requestId,
       method: r.method,
       path: r.path,
@@ -82,6 +86,7 @@ export function finishRequest(d: FinishDeps, r: RequestRecord): number {
       overhead_ms: r.overheadMs !== undefined ? Math.round(r.overheadMs * 100) / 100 : undefined,
       disconnected: r.clientDisconnected || undefined,
       error: r.error,
+      remote_addr: d.config.logging.remote_addr ? r.remoteAddr : undefined,
     })
   }
   d.ledger.record({

@@ -33,6 +33,10 @@ export interface RequestRecord {
   trace?: TraceContext
   startedAtMs?: number
   attemptSpans?: AttemptSpan[]
+  /** the client's IP address (from the server socket) */
+  remoteAddr?: string
+  /** bytes of the client's request body */
+  requestBytes?: number
   /** request fields dropped on the way, per dialect that could not carry them (dialects/dropped.ts names) */
   dropped?: Array<{ dialect: string; field: string }>
 }

@@ -3,6 +3,7 @@
 import type { Config, ModelEntry, ProviderConfig } from '../config/types'
 import type { Outcome } from '../upstream/outcome'
 import type { FetchLike } from '../upstream/send'
+import type { LoadedPlugin } from '../plugins/load-plugins'
 import type { RuleFacts } from '../routing/rule-conditions'
 import type { AttemptSpan, Tracer } from '../observe/otel/tracer'
 import type { TraceContext } from '../observe/otel/trace-context'
@@ -87,6 +88,8 @@ export interface ProxyContext {
   finish(record: RequestRecord): number
   /** a streamed response is going out (its finish() ends it): the active-streams gauge */
   streamStarted?(record: RequestRecord): void
+  /** the config's plugins (their beforeRequest hooks run in the pipeline) */
+  plugins?: readonly LoadedPlugin[]
   /** OpenTelemetry, when a collector is configured */
   tracer?: Tracer
 }

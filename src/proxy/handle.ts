@@ -6,6 +6,8 @@ import { runAttempt } from './attempt'
 import type { ErrorOutcome, RequestState } from './request-state'
 import type { Attempt, Call, ProxyContext, RequestRecord } from './context'
 import { RequestLifecycle } from './lifecycle'
+import { clientInfo } from './client-info'
+import { pluginBeforeRequest as beforeRequestHooks } from '../plugins/run-hooks'
 import type { CanonRequest } from '../canonical/request'
 import { RuleFacts } from '../routing/rule-conditions'
 import { errorResponse } from './errors-reply'
@@ -36,7 +38,10 @@ export async function handleGenerate(entry: Dialect, { request, url, basePath }:
     const principal = await ctx.authenticate(request, url)
     rec.principal = principal
     const { body, size } = await readJsonObject(request, ctx.config.server.max_body_size)
+    rec.requestBytes = size
+    rec.remoteAddr = clientInfo(request)?.remoteAddr
     for (const [field, kinds] of entry.required) requireField(body, field, kinds)
+    if (ctx.plugins?.length) await beforeRequestHooks(ctx.plugins, { requestId: rec.requestId, front: front.name, model: String(body.model ?? ''), body, headers: request.headers, remoteAddr: rec.remoteAddr, principal: { name: principal.name, group: principal.group } })
     const requested = requireModelField(body)
     rec.stream = body.stream === true
     // routing rules may look at the decoded request: decoded at most once, and only if they do
