@@ -77,7 +77,7 @@ function health(holder: RuntimeHolder) {
     uptime_s: Math.round((Date.now() - holder.startedAt) / 1000),
     providers: cfg.providers.map((p) => ({ name: p.name, dialect: p.dialect, keys: p.passthrough ? 'passthrough' : p.api_keys.length })),
     models: cfg.models.length,
-    in_flight: holder.inflight,
+    in_flight: holder.inflight - 1, // not this /health request itself
   }
 }
 

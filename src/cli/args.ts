@@ -68,9 +68,11 @@ LLM_PROXY_LOG_LEVEL, LLM_PROXY_DEBUG):
   --allow-model GLOB     allowed model names (repeatable; replaces policy.allowed_models)
   --routes JSON5         extra model routes, ahead of the config's, e.g.
                          --routes '{fast: "openai/gpt-4o-mini", "claude-*": "anthropic/*"}'
+                         (lm-deluge's '{fast: {models: [...], strategy, weights}}' too)
   --expose-aliases       list aliases in /v1/models
   --hide-aliases         do not list aliases in /v1/models
-  --log-level LEVEL      ${LOG_LEVELS.join(' | ')}
+  --log-level LEVEL      ${LOG_LEVELS.join(' | ')} (any case)
+  --reload               accepted and ignored: config reload is always on (SIGHUP)
 
 Flags take "--flag value" or "--flag=value". Exit status 2 on a usage or config error.
 `
@@ -114,7 +116,9 @@ const FLAGS: Record<string, FlagSpec> = {
   routes: { commands: RUNTIME, apply: (f, v, n) => (f.routes = { ...f.routes, ...parseRoutes(v, n) }) },
   'expose-aliases': { commands: RUNTIME, switchTo: (f) => (f.exposeAliases = true) },
   'hide-aliases': { commands: RUNTIME, switchTo: (f) => (f.exposeAliases = false) },
-  'log-level': { commands: RUNTIME, apply: (f, v, n) => (f.logLevel = oneOf(LOG_LEVELS, v, n)) },
+  'log-level': { commands: RUNTIME, apply: (f, v, n) => (f.logLevel = oneOf(LOG_LEVELS, v.toLowerCase(), n)) },
+  // config reload is always live (SIGHUP and file changes); accepted for scripts written for uvicorn-style proxies
+  reload: { commands: ['serve'], switchTo: () => {} },
   resolve: { commands: ['check'], apply: (f, v, n) => (f.resolve = nonEmpty(v, n)) },
   body: { commands: ['check'], apply: (f, v, n) => (f.body = nonEmpty(v, n)) },
   front: { commands: ['check'], apply: (f, v, n) => (f.front = nonEmpty(v, n)) },

@@ -4,6 +4,7 @@ import { registered } from '../dialects'
 import { formatPath, type PathSegment } from './key-path'
 import { normalizeAuth } from './normalize-auth'
 import { normalizeModels } from './normalize-models'
+import { unknownName } from './report'
 import type { ConfigFile, ProviderFile } from './schema'
 import type { Config, ProviderConfig } from './types'
 import { durationMs, sizeBytes } from './units'
@@ -40,6 +41,7 @@ export function normalize(file: ConfigFile): Normalized {
       allowed_models: policy.allowed_models ?? ['*'],
       expose_aliases: policy.expose_aliases ?? true,
       list_wildcards: policy.list_wildcards ?? 'as_is',
+      ...(policy.default_provider !== undefined && { default_provider: policy.default_provider }),
     },
     auth: file.auth && normalizeAuth(file.auth, names, problems),
     pricing: Object.entries(file.pricing ?? {}).map(([pattern, p]) => ({
@@ -67,6 +69,8 @@ export function normalize(file: ConfigFile): Normalized {
     zero_config: false,
     debug: false,
   }
+  const dp = config.policy.default_provider
+  if (dp !== undefined && !names.includes(dp)) problems.push(`policy.default_provider: ${unknownName('provider', dp, names)}`)
   return { config, problems }
 }
 
@@ -75,15 +79,24 @@ const normalizeBasePaths = (paths: string[]): string[] => [
   ...new Set(paths.map((p) => (p.length > 1 ? p.replace(/\/+$/, '') || '/' : p))),
 ]
 
+/**
+ * Keys as written → the pool. A value holding several keys separated by spaces or commas (one
+ * environment variable with a key list, as vandamme takes it) is split: no real key contains
+ * either. `${VAR:-}` with VAR unset gives "": no key, the provider still loads. vandamme's
+ * `!PASSTHRU` marker means what `passthrough` means (sending it upstream as a key never works).
+ */
+export const splitKeys = (values: readonly string[]): string[] =>
+  values.flatMap((v) => v.split(/[\s,]+/)).filter((k) => k !== '').map((k) => (k === PASSTHRU_MARKER ? 'passthrough' : k))
+
+export const PASSTHRU_MARKER = '!PASSTHRU'
+
 const BAD_PROVIDER_NAME = /[/:\s]/
 
 function normalizeProvider(name: string, p: ProviderFile, problems: string[]): ProviderConfig {
   const path: PathSegment[] = ['providers', name]
   if (name === '' || BAD_PROVIDER_NAME.test(name))
     problems.push(`${formatPath(path)}: a provider name cannot be empty or contain "/", ":" or spaces`)
-  const keys = (Array.isArray(p.api_key) ? p.api_key : p.api_key === undefined ? [] : [p.api_key]).filter(
-    (k) => k !== '', // `${VAR:-}` with VAR unset: no key configured, the provider still loads
-  )
+  const keys = splitKeys(Array.isArray(p.api_key) ? p.api_key : p.api_key === undefined ? [] : [p.api_key])
   const passthrough = keys.includes('passthrough')
   if (passthrough && keys.length > 1)
     problems.push(`${formatPath([...path, 'api_key'])}: "passthrough" cannot be combined with other keys`)

@@ -11,7 +11,8 @@ import { normalizeModels } from './normalize-models'
 import { reportErrors, show } from './report'
 import { currentConfigSchema, LOG_LEVELS, ModelsSchema, type ConfigFile, type ModelsFile } from './schema'
 import type { Config, LoggingConfig } from './types'
-import { zeroConfigFile } from './zero-config'
+import { envSetup } from './zero-config'
+import { fromDelugeRoutes } from './deluge-routes'
 
 /**
  * `raw` is the parsed config file; `undefined` means no file (zero-config: providers from
@@ -19,11 +20,14 @@ import { zeroConfigFile } from './zero-config'
  */
 export function resolveConfig(raw: unknown, env: Env, flags: ConfigFlags = {}, source?: string): Config {
   const zero = raw === undefined
-  const tree = zero ? zeroConfigFile(env) : (raw ?? {}) // an empty file is all defaults
+  const setup = zero ? envSetup(env) : undefined
+  if (setup?.notes.some((n) => n.error))
+    throw new ConfigError(setup.notes.filter((n) => n.error).map((n) => `${n.variable}: ${n.text}`))
+  const tree = setup ? setup.file : (raw ?? {}) // an empty file is all defaults
   if (typeof tree !== 'object' || Array.isArray(tree))
     throw new ConfigError([`(top level): expected a mapping of sections (got ${show(tree)})`])
 
-  const { value, problems } = interpolate(tree, env)
+  const { value, problems } = interpolate(lowerLogLevel(tree), env)
   // env values are strings: let `port: ${PORT}` become a number where the schema wants one
   const schema = currentConfigSchema()
   const converted = coerceScalars(schema, value)
@@ -43,6 +47,15 @@ export function resolveConfig(raw: unknown, env: Env, flags: ConfigFlags = {}, s
   return config
 }
 
+/** `level: INFO` (Python proxies write log levels in upper case) means `info` */
+function lowerLogLevel(tree: object): object {
+  const logging = (tree as { logging?: unknown }).logging
+  if (logging === null || typeof logging !== 'object') return tree
+  const level = (logging as { level?: unknown }).level
+  if (typeof level !== 'string') return tree
+  return { ...tree, logging: { ...logging, level: level.toLowerCase() } }
+}
+
 const TRUE = new Set(['1', 'true', 'yes', 'on'])
 const FALSE = new Set(['', '0', 'false', 'no', 'off'])
 
@@ -60,7 +73,7 @@ function applyEnv(config: Config, env: Env, problems: string[]): void {
     config.auth.groups.default ??= defaultGroup()
     config.auth.keys.push({ key, name: 'env', group: 'default' })
   }
-  const level = env.LLM_PROXY_LOG_LEVEL
+  const level = env.LLM_PROXY_LOG_LEVEL?.toLowerCase()
   if (level) {
     if ((LOG_LEVELS as readonly string[]).includes(level)) config.logging.level = level as LoggingConfig['level']
     else problems.push(`LLM_PROXY_LOG_LEVEL: expected one of ${LOG_LEVELS.join(' | ')} (got ${show(level)})`)
@@ -83,10 +96,11 @@ function applyFlags(config: Config, flags: ConfigFlags, problems: string[]): voi
   if (flags.exposeAliases !== undefined) config.policy.expose_aliases = flags.exposeAliases
   if (flags.logLevel !== undefined) config.logging.level = flags.logLevel
   if (flags.routes !== undefined) {
-    const routeProblems = reportErrors(ModelsSchema, flags.routes, ['--routes'])
-    if (routeProblems.length) return void problems.push(...routeProblems)
     const names = config.providers.map((p) => p.name)
-    const routes = normalizeModels(flags.routes as ModelsFile, names, ['--routes'], problems)
+    const given = fromDelugeRoutes(flags.routes, config, problems)
+    const routeProblems = reportErrors(ModelsSchema, given, ['--routes'])
+    if (routeProblems.length) return void problems.push(...routeProblems)
+    const routes = normalizeModels(given as ModelsFile, names, ['--routes'], problems)
     // in front, so they win; a route replaces a file entry with the same key
     const replaced = new Set(routes.map((r) => r.pattern))
     config.models = [...routes, ...config.models.filter((m) => !replaced.has(m.pattern))]

@@ -147,6 +147,7 @@ const Policy = Type.Object(
     allowed_models: Opt(Globs),
     expose_aliases: Opt(Type.Boolean()),
     list_wildcards: Opt(Enum(['as_is', 'ignore'] as const)),
+    default_provider: Opt(Type.String({ minLength: 1 })),
   },
   strict,
 )

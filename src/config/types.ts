@@ -83,6 +83,8 @@ export interface PolicyConfig {
   allowed_models: string[]
   expose_aliases: boolean
   list_wildcards: 'as_is' | 'ignore'
+  /** names that match no entry and name no provider go here unchanged (instead of a "*" entry) */
+  default_provider?: string
 }
 
 export interface Budget {

@@ -1,6 +1,7 @@
 // Requested model name → Plan: the ordered upstream attempts. Pure; counters and randomness are
 // passed in. Order (spec/config.md "Requested-model resolution"): policy, then `models:` entries
-// in file order, then the `provider/model` and `provider:model` forms, else a 404.
+// in file order, then the `provider/model` and `provider:model` forms, then policy.default_provider,
+// else a 404. A configured provider prefix is not captured by a glob that names no provider.
 //
 // Targets and fallbacks are `provider/model` (or `provider:model`); they do not name other
 // aliases. A `*` in a target's model is replaced by the (policy-resolved) requested name, so
@@ -64,6 +65,8 @@ interface CompiledEntry {
   targets: Target[]
   fallbacks: Target[]
   rules: CompiledRule[]
+  /** a glob naming no provider ("*", "gpt-*"): it does not capture `provider/model` names */
+  bareGlob: boolean
 }
 
 interface CompiledRule {
@@ -92,6 +95,7 @@ function table(cfg: Config): Table {
       entry,
       key: aliasKey(entry),
       match: globMatcher(entry.pattern),
+      bareGlob: isGlob(entry.pattern) && !/[/:]/.test(entry.pattern),
       targets: entry.targets.map((x) => compile(x.model, x.weight)).filter((x): x is Target => x !== undefined),
       fallbacks: entry.fallbacks.map((f) => compile(f)).filter((x): x is Target => x !== undefined),
       rules: (entry.rules ?? []).flatMap((r) => {
@@ -137,9 +141,11 @@ function reachable(e: ModelEntry, basePath: string | undefined): boolean {
 export function resolveModel(cfg: Config, requested: string | undefined, opts: ResolveOptions): Plan {
   const t = table(cfg)
   const { name, asked } = applyPolicy(cfg, t, requested, opts.basePath)
+  // an explicit configured provider prefix wins over catch-all globs (exact keys still win)
+  const pm = splitProviderModel(name, t.providers)
 
   for (const c of t.entries) {
-    if (!reachable(c.entry, opts.basePath) || !c.match(name)) continue
+    if (!reachable(c.entry, opts.basePath) || !c.match(name) || (pm && c.bareGlob)) continue
     if (c.targets.length === 0)
       throw new GatewayError(500, `model ${name} routes to no configured provider (check the models: entry "${c.entry.pattern}")`, {
         code: 'no_route',
@@ -152,11 +158,12 @@ export function resolveModel(cfg: Config, requested: string | undefined, opts: R
     return { requested: asked, resolvedName: name, entry: c.entry, attempts: planAttempts(c, name, opts) }
   }
 
-  const pm = splitProviderModel(name, t.providers)
   if (pm) {
     const attempt: Attempt = { provider: pm.provider, model: pm.model, target: `${pm.provider.name}/${pm.model}` }
     return { requested: asked, resolvedName: name, attempts: [attempt] }
   }
+  const dp = cfg.policy.default_provider !== undefined ? t.providers.get(cfg.policy.default_provider) : undefined
+  if (dp) return { requested: asked, resolvedName: name, attempts: [{ provider: dp, model: name, target: `${dp.name}/${name}` }] }
   throw notFound(cfg, t, name, opts.basePath)
 }
 
