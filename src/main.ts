@@ -2,6 +2,7 @@
 // CLI entry: `llm-proxy [serve] [--config PATH] [flags]`, `check`, `usage`, `version`, `--help`.
 import { HELP_TEXT, parseArgs, UsageError, type CliFlags } from './cli/args'
 import { runCheck } from './cli/check'
+import { runImport } from './cli/import/run'
 import { runUsageCommand } from './cli/usage-report'
 import { ConfigError, loadConfig } from './config/load'
 import { serve } from './serve'
@@ -11,6 +12,13 @@ import { VERSION } from './version'
 
 async function main(argv: string[]): Promise<number> {
   if (argv[0] === 'keys') return keysMain(argv.slice(1))
+  // import and doctor take their own arguments (files, --env without a value)
+  if (argv[0] === 'import' && !argv.includes('--help') && !argv.includes('-h')) {
+    const r = await runImport(argv.slice(1), process.env, process.cwd())
+    process.stdout.write(r.stdout)
+    process.stderr.write(r.stderr)
+    return r.code
+  }
   let command: string
   let flags: CliFlags
   try {

@@ -7,7 +7,7 @@ import { LOG_LEVELS, POLICY_MODES } from '../config/schema'
 import type { ConfigFlags } from '../config/flags'
 import { parseDuration } from '../config/units'
 
-export type Command = 'serve' | 'check' | 'usage' | 'version' | 'help'
+export type Command = 'serve' | 'check' | 'usage' | 'doctor' | 'version' | 'help'
 export const USAGE_GROUPINGS = ['key', 'group', 'model', 'provider', 'day'] as const
 export type UsageGrouping = (typeof USAGE_GROUPINGS)[number]
 
@@ -22,6 +22,10 @@ export interface CliFlags extends ConfigFlags {
   since?: number
   /** usage: grouping */
   by?: UsageGrouping
+  /** doctor: one JSON document instead of a table */
+  json?: boolean
+  /** doctor: also a 1-token completion per routed model */
+  live?: boolean
 }
 
 export interface ParsedArgs {
@@ -50,6 +54,14 @@ Usage:
   llm-proxy keys create|list|show|update|disable|enable|rotate|delete …
                                                 client keys in the database, no restart
                                                 (llm-proxy keys --help)
+  llm-proxy import --from SOURCE [--check] FILE…
+                                                print an llm-proxy config converted from another
+                                                proxy's: lm-deluge, lm-proxy, python-llm-proxy,
+                                                vandamme (--env [DOTENV] reads its variables),
+                                                litellm, anthropic-front
+  llm-proxy doctor [--config PATH] [--json] [--live]
+                                                check every provider: DNS, TCP, TLS, auth (and a
+                                                1-token completion per routed model with --live)
   llm-proxy version                             print the version
   llm-proxy help | --help | -h                  print this help
 
@@ -83,7 +95,7 @@ type Apply = (flags: CliFlags, value: string, name: string) => void
 type FlagSpec = { commands: readonly Command[] } & ({ apply: Apply } | { switchTo: (flags: CliFlags) => void })
 
 const RUNTIME: readonly Command[] = ['serve', 'check']
-const ANY_CONFIG: readonly Command[] = ['serve', 'check', 'usage']
+const ANY_CONFIG: readonly Command[] = ['serve', 'check', 'usage', 'doctor']
 
 const nonEmpty = (value: string, name: string): string => {
   if (value === '') throw new UsageError(`--${name} needs a non-empty value`)
@@ -131,9 +143,11 @@ const FLAGS: Record<string, FlagSpec> = {
     },
   },
   by: { commands: ['usage'], apply: (f, v, n) => (f.by = oneOf(USAGE_GROUPINGS, v, n)) },
+  json: { commands: ['doctor'], switchTo: (f) => (f.json = true) },
+  live: { commands: ['doctor'], switchTo: (f) => (f.live = true) },
 }
 
-const COMMANDS: readonly Command[] = ['serve', 'check', 'usage', 'version', 'help']
+const COMMANDS: readonly Command[] = ['serve', 'check', 'usage', 'doctor', 'version', 'help']
 
 function parseRoutes(text: string, name: string): Record<string, unknown> {
   let routes: unknown

@@ -1,0 +1,112 @@
+// lm-proxy (TOML, YAML or JSON): `connections` (api_type, api_base, api_key "env:VAR"), `routing`
+// ("gpt*" = "openai.*", first match wins as ours does), `groups` (api_keys, allowed_connections →
+// group providers), `api_key_check` (the config check, or CheckAPIKeyWithRequest → auth.check),
+// `model_listing_mode`, host/port.
+import { API_FORMATS, knownProvider } from '../../config/known-providers'
+import { ImportError, isMap, safeName, seconds, shown, uniqueName, type Imported, type Note } from './imported'
+
+const API_TYPES: Record<string, string> = { open_ai: 'openai-chat', openai: 'openai-chat', azure: 'openai-chat', anthropic: 'anthropic', google: 'gemini', google_ai_studio: 'gemini', gemini: 'gemini' }
+const LISTING: Record<string, string> = { as_is: 'as_is', ignore_wildcards: 'ignore' }
+const HANDLED = new Set(['host', 'port', 'dev_autoreload', 'connections', 'routing', 'groups', 'api_key_check', 'model_listing_mode', 'loggers', 'before'])
+const CONFIG_CHECK = 'lm_proxy.api_key_check.check_api_key_in_config'
+
+/** "env:VAR" → "${VAR}" (ours reads `env:VAR` too, but `${VAR}` is what our docs show) */
+export const envRef = (v: unknown): unknown => (typeof v === 'string' && /^env:[A-Za-z_]\w*$/.test(v) ? `\${${v.slice(4)}}` : v)
+
+export function fromLmProxy(tree: unknown): Imported {
+  if (!isMap(tree) || !isMap(tree.connections)) throw new ImportError('not an lm-proxy config: expected a connections section')
+  const notes: Note[] = []
+  const file: Record<string, any> = {}
+  const server: Record<string, any> = {}
+  if (tree.host !== undefined) server.host = String(tree.host)
+  if (tree.port !== undefined) server.port = Number(tree.port)
+  if (Object.keys(server).length) file.server = server
+  if (tree.dev_autoreload !== undefined) notes.push({ text: 'dev_autoreload not carried over: llm-proxy always reloads its config on change or SIGHUP' })
+
+  const providers: Record<string, any> = {}
+  const renamed = new Map<string, string>()
+  for (const [conn, c] of Object.entries(tree.connections)) {
+    const name = uniqueName(safeName(conn), new Set(Object.keys(providers)))
+    renamed.set(conn, name)
+    if (!isMap(c)) {
+      notes.push({ text: `connections.${conn} not carried over: expected a table (got ${shown(c)})` })
+      continue
+    }
+    const type = String(c.api_type ?? 'open_ai').toLowerCase()
+    const dialect = API_TYPES[type] ?? API_FORMATS[type]
+    if (!dialect) {
+      notes.push({ text: `connections.${conn} not carried over: api_type ${shown(c.api_type)} has no llm-proxy dialect (add it as openai-chat if it is OpenAI-compatible)` })
+      continue
+    }
+    const base = c.api_base ?? c.base_url ?? knownProvider(dialect === 'gemini' ? 'gemini' : dialect === 'anthropic' ? 'anthropic' : 'openai')?.base_url
+    const p: Record<string, any> = { dialect }
+    if (typeof base === 'string') p.base_url = base.replace(/\/+$/, '')
+    if (c.api_key !== undefined) p.api_key = envRef(c.api_key)
+    if (type === 'azure') notes.push({ at: ['providers', name], text: 'azure: check base_url (…/openai/deployments/{model}), query api-version and auth_header api-key' })
+    for (const k of Object.keys(c)) if (!['api_type', 'api_base', 'base_url', 'api_key'].includes(k)) notes.push({ at: ['providers', name], text: `connections.${conn}.${k} not carried over: unknown to this importer` })
+    providers[name] = p
+  }
+  file.providers = providers
+
+  const models: Record<string, any> = {}
+  for (const [pattern, to] of Object.entries(isMap(tree.routing) ? tree.routing : {})) {
+    const m = typeof to === 'string' ? /^([^.]+)\.(.+)$/.exec(to) : null
+    const provider = m && renamed.get(m[1])
+    if (!m || !provider || !providers[provider]) {
+      notes.push({ text: `routing ${shown(pattern)} = ${shown(to)} not carried over: expected "connection.model" naming a connection` })
+      continue
+    }
+    models[pattern] = `${provider}/${m[2]}`
+  }
+  file.models = models
+  if (models['*']) notes.push({ at: ['models', '*'], text: 'catch-all: explicit provider/model names still reach their provider (policy.default_provider is the alternative)' })
+
+  const listing = tree.model_listing_mode
+  if (listing !== undefined) {
+    if (LISTING[listing]) file.policy = { list_wildcards: LISTING[listing] }
+    else notes.push({ text: `model_listing_mode ${shown(listing)} not carried over: llm-proxy lists globs as_is or ignores them (expand_wildcards not yet supported)` })
+  }
+
+  const auth = importAuth(tree, renamed, notes)
+  if (auth) file.auth = auth
+  if (tree.loggers !== undefined) notes.push({ text: 'loggers not carried over: llm-proxy writes one JSON line per request (logging:) and a usage ledger (usage:); custom log fields are not yet supported' })
+  if (tree.before !== undefined) notes.push({ text: 'before handlers not carried over: use auth.groups rpm/tpm limits for rate limiting; custom handlers (plugins) are not yet supported' })
+  for (const k of Object.keys(tree)) if (!HANDLED.has(k)) notes.push({ text: `${k} not carried over: unknown to this importer` })
+  return { file, notes }
+}
+
+function importAuth(tree: Record<string, any>, renamed: Map<string, string>, notes: Note[]): Record<string, any> | undefined {
+  const groups: Record<string, any> = {}
+  const keys: Array<Record<string, string>> = []
+  for (const [g, v] of Object.entries(isMap(tree.groups) ? tree.groups : {})) {
+    if (!isMap(v)) continue
+    const allowed = v.allowed_connections
+    const list = Array.isArray(allowed) ? allowed.map(String) : typeof allowed === 'string' ? allowed.split(',').map((s) => s.trim()).filter(Boolean) : ['*']
+    const providers = list.map((c) => (c === '*' ? '*' : (renamed.get(c) ?? c)))
+    groups[g] = { providers }
+    const ks: unknown[] = Array.isArray(v.api_keys) ? v.api_keys : []
+    ks.forEach((k, i) => typeof k === 'string' && keys.push({ key: String(envRef(k)), name: `${g}-${i + 1}`, group: g }))
+    for (const k of Object.keys(v)) if (!['api_keys', 'allowed_connections'].includes(k)) notes.push({ at: ['auth', 'groups', g], text: `groups.${g}.${k} not carried over: unknown to this importer` })
+  }
+  const check = tree.api_key_check
+  let authCheck: Record<string, any> | undefined
+  if (typeof check === 'string' && check !== CONFIG_CHECK)
+    notes.push({ text: `api_key_check ${shown(check)} not carried over: Python validators cannot run here; use auth.check (an HTTP validator) instead` })
+  if (isMap(check)) {
+    if (String(check.class ?? '').endsWith('CheckAPIKeyWithRequest') && typeof check.url === 'string') {
+      authCheck = { url: check.url, method: String(check.method ?? 'GET').toUpperCase() }
+      if (isMap(check.headers)) authCheck.headers = check.headers
+      const ttl = seconds(check.cache_ttl)
+      if (ttl && check.use_cache !== false) authCheck.cache_ttl = ttl
+      if (check.use_cache === false) authCheck.cache_ttl = '0s'
+      const t = seconds(check.timeout)
+      if (t) authCheck.timeout = t
+      notes.push({ at: ['auth', 'check'], text: 'the validator answer must be JSON; its "group" field picks the group (group_claim)' })
+    } else notes.push({ text: `api_key_check ${shown(check.class)} not carried over: only CheckAPIKeyWithRequest has an equivalent (auth.check)` })
+  }
+  if (!keys.length && !authCheck) {
+    if (Object.keys(groups).length) notes.push({ text: 'groups without api_keys: no client key is required (auth: omitted)' })
+    return undefined
+  }
+  return { ...(keys.length && { keys }), groups, ...(authCheck && { check: authCheck }) }
+}
