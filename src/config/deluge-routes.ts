@@ -44,7 +44,7 @@ function convert(name: string, v: Record<string, unknown>, config: Config, probl
     const w = Array.isArray(weights) && typeof weights[i] === 'number' ? weights[i] : undefined
     return w === undefined ? (model ?? m) : { model: model ?? m, weight: w }
   })
-  return { ...rest, strategy: s ?? strategy, targets }
+  return { ...rest, strategy: s ?? 'round_robin', targets } // an unknown strategy is reported above
 }
 
 /** A bare name → "provider/model" as the config would route a request for it. */

@@ -97,7 +97,9 @@ function applyFlags(config: Config, flags: ConfigFlags, problems: string[]): voi
   if (flags.logLevel !== undefined) config.logging.level = flags.logLevel
   if (flags.routes !== undefined) {
     const names = config.providers.map((p) => p.name)
+    const before = problems.length
     const given = fromDelugeRoutes(flags.routes, config, problems)
+    if (problems.length > before) return // its names did not route: the alias would only repeat that
     const routeProblems = reportErrors(ModelsSchema, given, ['--routes'])
     if (routeProblems.length) return void problems.push(...routeProblems)
     const routes = normalizeModels(given as ModelsFile, names, ['--routes'], problems)
