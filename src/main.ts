@@ -2,6 +2,7 @@
 // CLI entry: `llm-proxy [serve] [--config PATH] [flags]`, `check`, `usage`, `version`, `--help`.
 import { HELP_TEXT, parseArgs, UsageError, type CliFlags } from './cli/args'
 import { runCheck } from './cli/check'
+import { doctor, renderDoctor } from './cli/doctor/run'
 import { runImport } from './cli/import/run'
 import { runUsageCommand } from './cli/usage-report'
 import { ConfigError, loadConfig } from './config/load'
@@ -52,6 +53,11 @@ async function main(argv: string[]): Promise<number> {
   if (command === 'check') {
     process.stdout.write(runCheck(config, flags))
     return 0
+  }
+  if (command === 'doctor') {
+    const report = await doctor(config, { live: flags.live, json: flags.json })
+    process.stdout.write(renderDoctor(report, flags.json ?? false))
+    return report.ok ? 0 : 1
   }
   if (command === 'usage') {
     process.stdout.write(await runUsageCommand(config, { since: `${Math.round((flags.since ?? 7 * 86_400_000) / 1000)}s`, by: flags.by ?? 'model' }))
