@@ -39,7 +39,7 @@ export function runCheck(cfg: Config, flags: CliFlags): string {
   }
   if (cfg.models.length === 0) out.push('  (none; provider/model and provider:model still route)')
   const pol = cfg.policy
-  out.push('', `policy: mode ${pol.mode}, default_model ${pol.default_model ?? '-'}, allowed ${pol.allowed_models.join(', ')}, expose_aliases ${pol.expose_aliases}`)
+  out.push('', `policy: mode ${pol.mode}, default_model ${pol.default_model ?? '-'}, allowed ${pol.allowed_models.join(', ')}, expose_aliases ${pol.expose_aliases}${pol.default_provider ? `, default_provider ${pol.default_provider}` : ''}`)
   out.push(`auth: ${cfg.auth ? `${cfg.auth.keys.length} key(s), groups ${Object.keys(cfg.auth.groups).join(', ') || 'default'}${cfg.auth.check ? ', external check' : ''}` : 'none (no client key required)'}`)
   out.push(`usage: ${cfg.usage.store}   state: ${cfg.state.redis ? maskUrl(cfg.state.redis) : 'in memory'}`)
   if (flags.resolve !== undefined) {

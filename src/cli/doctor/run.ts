@@ -67,9 +67,9 @@ async function checkProvider(p: ProviderConfig, models: string[], timeout: numbe
   return report()
 }
 
-/** Upstream model names the config's entries send to this provider (no wildcards). */
+/** Upstream model names the config's entries send to this provider (no wildcards), and its listed models. */
 export function routedModels(cfg: Config, p: ProviderConfig): string[] {
-  const out = new Set<string>()
+  const out = new Set<string>(p.models)
   for (const e of cfg.models)
     for (const t of [...e.targets.map((x) => x.model), ...e.fallbacks]) {
       const i = t.indexOf('/')

@@ -73,8 +73,14 @@ export function parseImportArgs(argv: readonly string[]): ImportArgs {
 }
 
 export async function runImport(argv: readonly string[], processEnv: Env, cwd: string): Promise<ImportOutcome> {
+  let args: ImportArgs
   try {
-    const args = parseImportArgs(argv)
+    args = parseImportArgs(argv)
+  } catch (err) {
+    if (err instanceof ImportError) return { code: 2, stdout: '', stderr: `llm-proxy import: ${err.message}\n${IMPORT_HELP}` }
+    throw err
+  }
+  try {
     const trees = await Promise.all(args.files.map((f) => readTree(f, cwd)))
     const env = args.env === undefined ? undefined : args.env === '' ? processEnv : await readDotenv(args.env, cwd)
     const imported = convert(args.from, trees, env)
