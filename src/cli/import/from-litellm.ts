@@ -4,7 +4,7 @@
 // num_retries, request_timeout), `general_settings` (master_key → a required client key,
 // database_url → the usage store). Deployments sharing a model_name become one alias.
 import { knownProvider, providerForModel } from '../../config/known-providers'
-import { ImportError, isMap, seconds, shown, uniqueName, type Imported, type Note } from './imported'
+import { ImportError, isMap, noteUnknown, seconds, shown, uniqueName, type Imported, type Note } from './imported'
 
 interface Kind {
   dialect: string
@@ -33,7 +33,7 @@ const KINDS: Record<string, Kind> = {
   cerebras: { dialect: 'openai-chat' },
 }
 const STRATEGY_NOTE = 'is not supported (we pick by round_robin, random, weighted or fallback)'
-const PARAM_KEYS = new Set(['model', 'api_base', 'api_key', 'api_version', 'weight', 'aws_region_name', 'aws_access_key_id', 'aws_secret_access_key', 'timeout', 'max_retries'])
+const PARAM_KEYS = ['model', 'api_base', 'api_key', 'api_version', 'weight', 'aws_region_name', 'aws_access_key_id', 'aws_secret_access_key', 'timeout', 'max_retries']
 
 /** "os.environ/X" → "${X}" */
 const envRef = (v: unknown): string | undefined =>
@@ -68,8 +68,10 @@ export function fromLitellm(tree: unknown): Imported {
     const list = groups.get(d.model_name) ?? []
     list.push({ target: `${provider}/${upstream}`, ...(typeof params.weight === 'number' && { weight: params.weight }) })
     groups.set(d.model_name, list)
-    for (const k of Object.keys(params)) if (!PARAM_KEYS.has(k)) notes.push({ text: `model_list[${i}].litellm_params.${k} not carried over: ${k === 'rpm' || k === 'tpm' ? 'per-deployment limits are not supported (limits are per key or group)' : 'unknown to this importer'}` })
-    for (const k of Object.keys(d)) if (!['model_name', 'litellm_params', 'model_info'].includes(k)) notes.push({ text: `model_list[${i}].${k} not carried over: unknown to this importer` })
+    noteUnknown(notes, params, PARAM_KEYS, `model_list[${i}].litellm_params.`, (k) =>
+      k === 'rpm' || k === 'tpm' ? 'per-deployment limits are not supported (limits are per key or group)' : 'unknown to this importer',
+    )
+    noteUnknown(notes, d, ['model_name', 'litellm_params', 'model_info'], `model_list[${i}].`)
   })
 
   const strategy = routingStrategy(router.routing_strategy, notes)
@@ -104,10 +106,13 @@ export function fromLitellm(tree: unknown): Imported {
     const pw = envRef(router.redis_password)
     file.state = { redis: `redis://${pw ? `:${pw}@` : ''}${envRef(router.redis_host)}:${envRef(String(router.redis_port ?? 6379))}` }
   } else if (typeof router.redis_url === 'string') file.state = { redis: envRef(router.redis_url) }
-  for (const k of Object.keys(router)) if (!['routing_strategy', 'num_retries', 'timeout', 'fallbacks', 'redis_host', 'redis_port', 'redis_password', 'redis_url'].includes(k)) notes.push({ text: `router_settings.${k} not carried over: ${k.includes('fallbacks') ? 'only plain fallbacks are supported' : 'unknown to this importer'}` })
-  for (const k of Object.keys(lset)) if (!['fallbacks', 'num_retries', 'request_timeout'].includes(k)) notes.push({ text: `litellm_settings.${k} not carried over: ${k.includes('fallbacks') ? 'only plain fallbacks are supported' : k === 'drop_params' ? 'llm-proxy drops what the upstream dialect cannot take on its own' : 'unknown to this importer'}` })
-  for (const k of Object.keys(general)) if (!['master_key', 'database_url'].includes(k)) notes.push({ text: `general_settings.${k} not carried over: unknown to this importer` })
-  for (const k of Object.keys(tree)) if (!['model_list', 'router_settings', 'litellm_settings', 'general_settings', 'environment_variables'].includes(k)) notes.push({ text: `${k} not carried over: unknown to this importer` })
+  const fallbackWhy = (k: string) => (k.includes('fallbacks') ? 'only plain fallbacks are supported' : 'unknown to this importer')
+  noteUnknown(notes, router, ['routing_strategy', 'num_retries', 'timeout', 'fallbacks', 'redis_host', 'redis_port', 'redis_password', 'redis_url'], 'router_settings.', fallbackWhy)
+  noteUnknown(notes, lset, ['fallbacks', 'num_retries', 'request_timeout'], 'litellm_settings.', (k) =>
+    k === 'drop_params' ? 'llm-proxy drops what the upstream dialect cannot take on its own' : fallbackWhy(k),
+  )
+  noteUnknown(notes, general, ['master_key', 'database_url'], 'general_settings.')
+  noteUnknown(notes, tree, ['model_list', 'router_settings', 'litellm_settings', 'general_settings', 'environment_variables'], '')
   if (tree.environment_variables !== undefined) notes.push({ text: 'environment_variables not carried over: export them (or put them in .env) instead' })
   return { file, notes }
 }

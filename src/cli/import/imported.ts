@@ -53,3 +53,8 @@ export function nameFromUrl(url: string): string {
     return 'provider'
   }
 }
+
+/** A note for each key of `obj` this importer does not handle: "`prefix`k not carried over: why". */
+export function noteUnknown(notes: Note[], obj: Record<string, unknown>, handled: readonly string[], prefix: string, why: (k: string) => string = () => 'unknown to this importer'): void {
+  for (const k of Object.keys(obj)) if (!handled.includes(k)) notes.push({ text: `${prefix}${k} not carried over: ${why(k)}` })
+}
