@@ -10,6 +10,7 @@
 // interpolation) that goes through the same validation as any file. Pure: env in.
 import type { Env } from './interpolate'
 import { API_FORMATS, knownProviders, type KnownProvider } from './known-providers'
+import { PASSTHRU_MARKER } from './normalize'
 import type { ConfigFile } from './schema'
 
 export interface EnvNote {
@@ -58,7 +59,9 @@ export function envSetup(env: Env): EnvSetup {
       notes.push({ variable: f.keyVar, text: `no ${f.prefix}_BASE_URL and "${f.name}" is not a known provider: skipped`, error: false })
       continue
     }
-    providers[f.name] = { dialect, base_url: base, api_key: `\${${f.keyVar}}` }
+    // the pass-through marker is no secret: write it as such, so an imported config keeps it
+    const key = env[f.keyVar]?.trim() === PASSTHRU_MARKER ? 'passthrough' : `\${${f.keyVar}}`
+    providers[f.name] = { dialect, base_url: base, api_key: key }
   }
   const names = Object.keys(providers)
   const defaultVar = env.LLM_PROXY_DEFAULT_PROVIDER ? 'LLM_PROXY_DEFAULT_PROVIDER' : 'VDM_DEFAULT_PROVIDER'

@@ -139,6 +139,8 @@ describe('import --from vandamme', () => {
     const { raw, text } = await imported(['--from', 'vandamme', '--env', `${FIX}/vandamme.env`, `${FIX}/vandamme.toml`], {})
     expect(Object.keys(raw.providers)).toEqual(['openai', 'poe', 'custom-llm'])
     expect(raw.policy.default_provider).toBe('openai')
+    expect(raw.providers['custom-llm'].api_key).toBe('passthrough')
+    expect(raw.providers.poe.api_key).toBe('${POE_API_KEY}')
     expect(text).toContain('[profiles] (top) not carried over')
     const p = await proxyFor(raw, env)
     const viaPrefix = await chat(p, 'poe:fast')

@@ -60,6 +60,11 @@ describe('env-only setup', () => {
     expect(c.models.find((m) => m.pattern === 'poe:fast')?.hidden).toBe(true)
   })
 
+  test('LLM_PROXY_DEFAULT_PROVIDER wins over VDM_DEFAULT_PROVIDER', () => {
+    const both = resolveConfig(undefined, { OPENAI_API_KEY: 'k', POE_API_KEY: 'p', VDM_DEFAULT_PROVIDER: 'openai', LLM_PROXY_DEFAULT_PROVIDER: 'poe' })
+    expect(both.policy.default_provider).toBe('poe')
+  })
+
   test('an unknown API format or default provider is a config error naming the variable', () => {
     expect(problemsOf(undefined, { X_API_KEY: 'k', X_BASE_URL: 'http://x', X_API_FORMAT: 'soap' })[0]).toStartWith('X_API_FORMAT: unknown API format "soap"')
     expect(problemsOf(undefined, { OPENAI_API_KEY: 'k', VDM_DEFAULT_PROVIDER: 'poe' })).toEqual([
