@@ -37,6 +37,29 @@ export function knownProviders(): KnownProvider[] {
   return [...own, ...COMPATIBLE.filter((c) => !own.some((o) => o.name === c.name))]
 }
 
+/**
+ * Other tools' names for an API format → our dialect: vandamme's `{P}_API_FORMAT` / `api-format`,
+ * lm-proxy's `api_type`, the Anthropic-front proxy's and python-llm-proxy's backend types. The
+ * one table of foreign format names (the architecture test allows dialect names here).
+ */
+export const API_FORMATS: Record<string, DialectName> = {
+  openai: 'openai-chat',
+  open_ai: 'openai-chat',
+  azure: 'openai-chat',
+  google_ai_studio: 'gemini',
+  'openai-chat': 'openai-chat',
+  chat: 'openai-chat',
+  responses: 'openai-responses',
+  'openai-responses': 'openai-responses',
+  anthropic: 'anthropic',
+  claude: 'anthropic',
+  gemini: 'gemini',
+  google: 'gemini',
+}
+
+/** the dialect of OpenAI-compatible servers (the default for a backend of unknown type) */
+export const OPENAI_COMPATIBLE: DialectName = API_FORMATS.openai
+
 export const knownProvider = (name: string): KnownProvider | undefined => knownProviders().find((p) => p.name === name)
 
 /** The known provider whose families match a bare model name (gpt-4o → openai). */
@@ -47,15 +70,3 @@ export function providerForModel(model: string): KnownProvider | undefined {
 
 const globLike = (glob: string, name: string) => (glob.endsWith('*') ? name.startsWith(glob.slice(0, -1)) : name === glob)
 
-/** `{P}_API_FORMAT` / vandamme's `api-format` / LiteLLM-ish names → our dialect */
-export const API_FORMATS: Record<string, DialectName> = {
-  openai: 'openai-chat',
-  'openai-chat': 'openai-chat',
-  chat: 'openai-chat',
-  responses: 'openai-responses',
-  'openai-responses': 'openai-responses',
-  anthropic: 'anthropic',
-  claude: 'anthropic',
-  gemini: 'gemini',
-  google: 'gemini',
-}

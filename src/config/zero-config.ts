@@ -9,7 +9,7 @@
 // Produces a config FILE (keys as `${VAR}` references, so they stay out of the tree until
 // interpolation) that goes through the same validation as any file. Pure: env in.
 import type { Env } from './interpolate'
-import { API_FORMATS, knownProviders, type KnownProvider } from './known-providers'
+import { API_FORMATS, knownProviders, OPENAI_COMPATIBLE, type KnownProvider } from './known-providers'
 import { PASSTHRU_MARKER } from './normalize'
 import type { ConfigFile } from './schema'
 
@@ -50,7 +50,7 @@ export function envSetup(env: Env): EnvSetup {
     const base = env[`${f.prefix}_BASE_URL`] || f.known?.base_url
     const formatVar = `${f.prefix}_API_FORMAT`
     const format = env[formatVar]?.toLowerCase()
-    const dialect = format ? API_FORMATS[format] : (f.known?.dialect ?? 'openai-chat')
+    const dialect = format ? API_FORMATS[format] : (f.known?.dialect ?? OPENAI_COMPATIBLE)
     if (!dialect) {
       notes.push({ variable: formatVar, text: `unknown API format "${format}" (use one of ${Object.keys(API_FORMATS).join(', ')})`, error: true })
       continue

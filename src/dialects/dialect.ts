@@ -170,6 +170,8 @@ export interface Dialect extends DialectFacts, Codecs {
   upstreamPath: string
   /** how its upstreams take a key when the provider config does not say */
   auth: AuthDefault
+  /** its upstreams' models-list path under the base_url (`llm-proxy doctor`'s auth check), if they have one */
+  modelsPath?: string
   /** how pass-through transforms edit this wire body; absent: transforms need the translated path */
   wire?: WireEdits
   /** adds prompt-cache markers to this dialect's wire body per a provider's `cache` pattern */

@@ -186,6 +186,10 @@ export function importViolations(files: SourceFile[]): string[] {
 /** src files allowed to spell a dialect's name outside its folder, and why */
 export const NAME_ALLOWED: Record<string, { names: string[]; why: string }> = {
   'dialects/index.ts': { names: ['*'], why: 'the registry: one line per dialect' },
+  'config/known-providers.ts': {
+    names: ['*'],
+    why: "other tools' API-format names (vandamme, lm-proxy, LiteLLM) and known services mapped to dialects: the one table of foreign names, used by env-only setup and llm-proxy import",
+  },
   'canonical/fold-events.ts': {
     names: ['anthropic'],
     why: 'a redacted_reasoning event carries no origin (the data is only ever Claude-format); the canonical layer cannot import the anthropic folder',

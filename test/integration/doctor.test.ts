@@ -78,7 +78,7 @@ describe('llm-proxy doctor', () => {
     expect(p.ok.checks.map((c) => c.name)).toEqual(['dns', 'tcp', 'tls', 'auth', 'complete gpt-4o-mini'])
     expect(p.claude.checks.at(-1)!.name).toBe('complete claude-haiku')
     const posts = good.received.slice(before).filter((x) => x.method === 'POST')
-    expect(posts.map((x) => [x.path, x.body.model, x.body.max_tokens]).sort()).toEqual([
+    expect(posts.map((x) => [x.path, x.body.model, x.body.max_tokens ?? x.body.max_completion_tokens]).sort()).toEqual([
       ['/v1/chat/completions', 'gpt-4o-mini', 1],
       ['/v1/messages', 'claude-haiku', 1],
     ])

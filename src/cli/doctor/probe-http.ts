@@ -1,58 +1,23 @@
 // HTTP probes for `llm-proxy doctor`: the auth check (the dialect's models-list call with the
-// provider's first key) and, with --live, a 1-token completion for one model. Upstream error
-// bodies are not shown: some echo part of the key.
+// provider's first key) and, with --live, a 1-token completion for one model, encoded by the
+// dialect's own codec. Upstream error bodies are not shown: some echo part of the key.
+import type { CanonRequest } from '../../canonical/request'
 import type { ProviderConfig } from '../../config/types'
+import { dialectEntry } from '../../dialects'
 import { applyAuth, upstreamUrl } from '../../upstream/build-request'
 import { timed, type CheckResult } from './probe-net'
 
-interface DialectCalls {
-  auth: { header: string; scheme: string }
-  headers?: Record<string, string>
-  /** path of the models-list call, absent when the dialect has none */
-  models?: string
-  complete: (model: string) => { path: string; body: unknown }
-}
+/** whether the provider's dialect is spoken on the wire (not answered locally) */
+export const hasHttpChecks = (p: ProviderConfig): boolean => dialectEntry(p.dialect) !== undefined
 
-const OPENAI_AUTH = { header: 'authorization', scheme: 'Bearer' }
-const PING = 'ping'
-
-const CALLS: Partial<Record<ProviderConfig['dialect'], DialectCalls>> = {
-  'openai-chat': {
-    auth: OPENAI_AUTH,
-    models: '/models',
-    complete: (model) => ({ path: '/chat/completions', body: { model, messages: [{ role: 'user', content: PING }], max_tokens: 1 } }),
-  },
-  'openai-responses': {
-    auth: OPENAI_AUTH,
-    models: '/models',
-    // the Responses API's smallest allowed max_output_tokens is 16
-    complete: (model) => ({ path: '/responses', body: { model, input: PING, max_output_tokens: 16 } }),
-  },
-  anthropic: {
-    auth: { header: 'x-api-key', scheme: '' },
-    headers: { 'anthropic-version': '2023-06-01' },
-    models: '/v1/models',
-    complete: (model) => ({ path: '/v1/messages', body: { model, max_tokens: 1, messages: [{ role: 'user', content: PING }] } }),
-  },
-  gemini: {
-    auth: { header: 'x-goog-api-key', scheme: '' },
-    models: '/v1beta/models',
-    complete: (model) => ({
-      path: `/v1beta/models/${encodeURIComponent(model)}:generateContent`,
-      body: { contents: [{ role: 'user', parts: [{ text: PING }] }], generationConfig: { maxOutputTokens: 1 } },
-    }),
-  },
-}
-
-export const hasHttpChecks = (p: ProviderConfig): boolean => CALLS[p.dialect] !== undefined
-
-function headersFor(p: ProviderConfig, calls: DialectCalls): Headers {
-  const h = new Headers({ ...calls.headers, ...p.headers })
-  applyAuth(h, p, p.passthrough ? undefined : p.api_keys[0], calls.auth)
+function headersFor(p: ProviderConfig, extra: Record<string, string> = {}): Headers {
+  const h = new Headers({ ...extra, ...p.headers })
+  const auth = dialectEntry(p.dialect)?.auth ?? { header: 'authorization', scheme: 'Bearer' }
+  applyAuth(h, p, p.passthrough ? undefined : p.api_keys[0], auth)
   return h
 }
 
-async function call(name: string, p: ProviderConfig, url: string, init: RequestInit, timeoutMs: number): Promise<CheckResult> {
+async function call(name: string, url: string, init: RequestInit, timeoutMs: number): Promise<CheckResult> {
   try {
     const { value: res, ms } = await timed(timeoutMs, async (signal) => {
       const r = await fetch(url, { ...init, signal, redirect: 'manual' })
@@ -68,17 +33,28 @@ async function call(name: string, p: ProviderConfig, url: string, init: RequestI
 }
 
 export async function probeAuth(p: ProviderConfig, timeoutMs: number): Promise<CheckResult> {
-  const calls = CALLS[p.dialect]
-  if (!calls?.models) return { name: 'auth', ok: true, skipped: `no models-list call for ${p.dialect}` }
+  const path = dialectEntry(p.dialect)?.modelsPath
+  if (!path) return { name: 'auth', ok: true, skipped: `no models-list call for ${p.dialect}` }
   if (p.passthrough) return { name: 'auth', ok: true, skipped: 'passthrough: clients bring their own keys' }
   if (p.base_url?.includes('{model}')) return { name: 'auth', ok: true, skipped: 'base_url is per model; see --live' }
-  return call('auth', p, upstreamUrl(p, '', calls.models), { method: 'GET', headers: headersFor(p, calls) }, timeoutMs)
+  const h = headersFor(p, dialectEntry(p.dialect)?.encodeRequest(ping('m'), { model: 'm', defaultMaxTokens: 1 }).headers)
+  return call('auth', upstreamUrl(p, '', path), { method: 'GET', headers: h }, timeoutMs)
 }
 
+const ping = (model: string): CanonRequest => ({
+  model,
+  system: [],
+  messages: [{ role: 'user', parts: [{ type: 'text', text: 'ping' }] }],
+  maxOutputTokens: 1, // codecs raise it where an API has a higher minimum
+  stream: false,
+})
+
 export async function probeCompletion(p: ProviderConfig, model: string, timeoutMs: number): Promise<CheckResult> {
-  const calls = CALLS[p.dialect]!
-  const { path, body } = calls.complete(model)
-  const h = headersFor(p, calls)
+  const name = `complete ${model}`
+  const entry = dialectEntry(p.dialect)
+  if (!entry) return { name, ok: true, skipped: `${p.dialect} runs in the proxy` }
+  const wire = entry.encodeRequest(ping(model), { model, defaultMaxTokens: 1 })
+  const h = headersFor(p, wire.headers)
   h.set('content-type', 'application/json')
-  return call(`complete ${model}`, p, upstreamUrl(p, model, path), { method: 'POST', headers: h, body: JSON.stringify(body) }, timeoutMs)
+  return call(name, upstreamUrl(p, model, wire.path), { method: 'POST', headers: h, body: JSON.stringify(wire.body) }, timeoutMs)
 }

@@ -3,7 +3,7 @@
 // `models: {client-name: {backend, model}}`, optionally `default_backend` / `default_model`,
 // host/port. Our router serves the Anthropic front door for every provider, so the mapping is
 // one provider per backend and one models: entry per name.
-import { API_FORMATS } from '../../config/known-providers'
+import { API_FORMATS, OPENAI_COMPATIBLE } from '../../config/known-providers'
 import { envRef } from './from-lm-proxy'
 import { ImportError, isMap, safeName, seconds, shown, uniqueName, type Imported, type Note } from './imported'
 
@@ -24,7 +24,7 @@ export function fromAnthropicFront(tree: unknown): Imported {
     }
     renamed.set(b, name)
     const format = String(v.type ?? v.format ?? v.api_format ?? 'openai').toLowerCase()
-    const p: Record<string, any> = { dialect: API_FORMATS[format] ?? 'openai-chat', base_url: url.replace(/\/+$/, '') }
+    const p: Record<string, any> = { dialect: API_FORMATS[format] ?? OPENAI_COMPATIBLE, base_url: url.replace(/\/+$/, '') }
     if (!API_FORMATS[format]) notes.push({ at: ['providers', name], text: `backend type ${shown(format)} unknown: assumed OpenAI-compatible` })
     if (typeof v.api_key_env === 'string') p.api_key = `\${${v.api_key_env}}`
     else if (v.api_key !== undefined) p.api_key = envRef(v.api_key)

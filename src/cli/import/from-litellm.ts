@@ -3,7 +3,7 @@
 // (routing_strategy, num_retries, timeout, fallbacks, redis_*), `litellm_settings` (fallbacks,
 // num_retries, request_timeout), `general_settings` (master_key → a required client key,
 // database_url → the usage store). Deployments sharing a model_name become one alias.
-import { knownProvider, providerForModel } from '../../config/known-providers'
+import { knownProvider, OPENAI_COMPATIBLE, providerForModel } from '../../config/known-providers'
 import { ImportError, isMap, noteUnknown, seconds, shown, uniqueName, type Imported, type Note } from './imported'
 
 interface Kind {
@@ -12,28 +12,20 @@ interface Kind {
   keyVar?: string
 }
 
-// LiteLLM provider prefixes → our dialect and defaults (OpenAI-compatible ones are openai-chat)
+// LiteLLM provider prefixes that are not known providers by the same name (knownProvider covers
+// openai, anthropic, gemini, deepseek, mistral, groq, xai, openrouter, cerebras): all speak the
+// OpenAI-compatible API
 const KINDS: Record<string, Kind> = {
-  openai: { dialect: 'openai-chat', base: 'https://api.openai.com/v1', keyVar: 'OPENAI_API_KEY' },
-  text_completion_openai: { dialect: 'openai-chat', base: 'https://api.openai.com/v1', keyVar: 'OPENAI_API_KEY' },
-  anthropic: { dialect: 'anthropic', base: 'https://api.anthropic.com', keyVar: 'ANTHROPIC_API_KEY' },
-  gemini: { dialect: 'gemini', base: 'https://generativelanguage.googleapis.com', keyVar: 'GEMINI_API_KEY' },
-  azure: { dialect: 'openai-chat', keyVar: 'AZURE_API_KEY' },
-  bedrock: { dialect: 'bedrock' },
-  ollama: { dialect: 'openai-chat', base: 'http://localhost:11434' },
-  ollama_chat: { dialect: 'openai-chat', base: 'http://localhost:11434' },
-  hosted_vllm: { dialect: 'openai-chat' },
-  deepseek: { dialect: 'openai-chat' },
-  mistral: { dialect: 'openai-chat' },
-  groq: { dialect: 'openai-chat' },
-  xai: { dialect: 'openai-chat' },
-  openrouter: { dialect: 'openai-chat' },
-  together_ai: { dialect: 'openai-chat', base: 'https://api.together.xyz/v1', keyVar: 'TOGETHERAI_API_KEY' },
-  fireworks_ai: { dialect: 'openai-chat', base: 'https://api.fireworks.ai/inference/v1', keyVar: 'FIREWORKS_AI_API_KEY' },
-  cerebras: { dialect: 'openai-chat' },
+  text_completion_openai: { dialect: OPENAI_COMPATIBLE, base: 'https://api.openai.com/v1', keyVar: 'OPENAI_API_KEY' },
+  azure: { dialect: OPENAI_COMPATIBLE, keyVar: 'AZURE_API_KEY' },
+  ollama: { dialect: OPENAI_COMPATIBLE, base: 'http://localhost:11434' },
+  ollama_chat: { dialect: OPENAI_COMPATIBLE, base: 'http://localhost:11434' },
+  hosted_vllm: { dialect: OPENAI_COMPATIBLE },
+  together_ai: { dialect: OPENAI_COMPATIBLE, base: 'https://api.together.xyz/v1', keyVar: 'TOGETHERAI_API_KEY' },
+  fireworks_ai: { dialect: OPENAI_COMPATIBLE, base: 'https://api.fireworks.ai/inference/v1', keyVar: 'FIREWORKS_AI_API_KEY' },
 }
 const STRATEGY_NOTE = 'is not supported (we pick by round_robin, random, weighted or fallback)'
-const PARAM_KEYS = ['model', 'api_base', 'api_key', 'api_version', 'weight', 'aws_region_name', 'aws_access_key_id', 'aws_secret_access_key', 'timeout', 'max_retries']
+const PARAM_KEYS = ['model', 'api_base', 'api_key', 'api_version', 'weight', 'timeout', 'max_retries']
 
 /** "os.environ/X" → "${X}" */
 const envRef = (v: unknown): string | undefined =>
@@ -58,7 +50,8 @@ export function fromLitellm(tree: unknown): Imported {
     const slash = params.model.indexOf('/')
     const prefix = slash > 0 ? params.model.slice(0, slash) : (providerForModel(params.model)?.name ?? 'openai')
     const upstream = slash > 0 ? params.model.slice(slash + 1) : params.model
-    const kind = KINDS[prefix] ?? (knownProvider(prefix) && { dialect: knownProvider(prefix)!.dialect, base: knownProvider(prefix)!.base_url, keyVar: knownProvider(prefix)!.env[0] })
+    const known = knownProvider(prefix)
+    const kind = KINDS[prefix] ?? (known && { dialect: known.dialect, base: known.base_url, keyVar: known.env[0] })
     if (!kind) {
       notes.push({ text: `model_list[${i}] (${d.model_name}) not carried over: LiteLLM provider "${prefix}" has no llm-proxy dialect yet` })
       return
@@ -121,22 +114,16 @@ function providerFor(prefix: string, kind: Kind, params: Record<string, any>, pr
   const key = envRef(params.api_key) ?? (kind.keyVar && `\${${kind.keyVar}}`)
   let base = typeof params.api_base === 'string' ? params.api_base.replace(/\/+$/, '') : kind.base
   if (prefix.startsWith('ollama') && base && !base.endsWith('/v1')) base = `${base}/v1` // its OpenAI-compatible API
-  const id = JSON.stringify([prefix, base, key, params.api_version, params.aws_region_name])
+  const id = JSON.stringify([prefix, base, key, params.api_version])
   const known = seen.get(id)
   if (known) return known
   const p: Record<string, any> = { dialect: kind.dialect }
-  if (kind.dialect === 'bedrock') {
-    p.region = envRef(params.aws_region_name) ?? '${AWS_REGION}'
-    if (params.aws_access_key_id) p.aws_access_key_id = envRef(params.aws_access_key_id)
-    if (params.aws_secret_access_key) p.aws_secret_access_key = envRef(params.aws_secret_access_key)
-  } else {
-    if (!base) {
-      notes.push({ text: `model_list[${i}] not carried over: provider "${prefix}" needs an api_base` })
-      return undefined
-    }
-    p.base_url = prefix === 'azure' ? `${base}/openai/deployments/{model}` : base
-    if (key !== undefined && !prefix.startsWith('ollama')) p.api_key = key
+  if (!base) {
+    notes.push({ text: `model_list[${i}] not carried over: provider "${prefix}" needs an api_base` })
+    return undefined
   }
+  p.base_url = prefix === 'azure' ? `${base}/openai/deployments/{model}` : base
+  if (key !== undefined && !prefix.startsWith('ollama')) p.api_key = key
   if (prefix === 'azure') {
     p.query = { 'api-version': String(envRef(params.api_version) ?? '2024-10-21') }
     p.auth_header = 'api-key'

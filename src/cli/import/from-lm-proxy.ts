@@ -2,10 +2,10 @@
 // ("gpt*" = "openai.*", first match wins as ours does), `groups` (api_keys, allowed_connections →
 // group providers), `api_key_check` (the config check, or CheckAPIKeyWithRequest → auth.check),
 // `model_listing_mode`, host/port.
-import { API_FORMATS, knownProvider } from '../../config/known-providers'
+import { API_FORMATS } from '../../config/known-providers'
+import { defaultBaseUrl } from '../../config/normalize'
 import { ImportError, isMap, safeName, seconds, shown, uniqueName, type Imported, type Note } from './imported'
 
-const API_TYPES: Record<string, string> = { open_ai: 'openai-chat', openai: 'openai-chat', azure: 'openai-chat', anthropic: 'anthropic', google: 'gemini', google_ai_studio: 'gemini', gemini: 'gemini' }
 const LISTING: Record<string, string> = { as_is: 'as_is', ignore_wildcards: 'ignore' }
 const HANDLED = new Set(['host', 'port', 'dev_autoreload', 'connections', 'routing', 'groups', 'api_key_check', 'model_listing_mode', 'loggers', 'before'])
 const CONFIG_CHECK = 'lm_proxy.api_key_check.check_api_key_in_config'
@@ -33,12 +33,12 @@ export function fromLmProxy(tree: unknown): Imported {
       continue
     }
     const type = String(c.api_type ?? 'open_ai').toLowerCase()
-    const dialect = API_TYPES[type] ?? API_FORMATS[type]
+    const dialect = API_FORMATS[type]
     if (!dialect) {
       notes.push({ text: `connections.${conn} not carried over: api_type ${shown(c.api_type)} has no llm-proxy dialect (add it as openai-chat if it is OpenAI-compatible)` })
       continue
     }
-    const base = c.api_base ?? c.base_url ?? knownProvider(dialect === 'gemini' ? 'gemini' : dialect === 'anthropic' ? 'anthropic' : 'openai')?.base_url
+    const base = c.api_base ?? c.base_url ?? defaultBaseUrl(dialect)
     const p: Record<string, any> = { dialect }
     if (typeof base === 'string') p.base_url = base.replace(/\/+$/, '')
     if (c.api_key !== undefined) p.api_key = envRef(c.api_key)

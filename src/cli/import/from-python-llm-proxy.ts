@@ -3,7 +3,7 @@
 // Each distinct backend (URL + key) becomes a provider named after its host; each item an alias
 // with its system transforms; a frontend_base_url path other than / and /v1 becomes the entry's
 // base_path (and a served base path).
-import { API_FORMATS } from '../../config/known-providers'
+import { API_FORMATS, OPENAI_COMPATIBLE } from '../../config/known-providers'
 import { envRef } from './from-lm-proxy'
 import { ImportError, isMap, nameFromUrl, seconds, shown, uniqueName, type Imported, type Note } from './imported'
 
@@ -33,7 +33,7 @@ export function fromPythonLlmProxy(tree: unknown): Imported {
     if (!provider) {
       provider = uniqueName(nameFromUrl(item.backend_base_url), new Set(Object.keys(providers)))
       byBackend.set(backendId, provider)
-      providers[provider] = { dialect: API_FORMATS[type] ?? 'openai-chat', base_url: item.backend_base_url.replace(/\/+$/, '') }
+      providers[provider] = { dialect: API_FORMATS[type] ?? OPENAI_COMPATIBLE, base_url: item.backend_base_url.replace(/\/+$/, '') }
       if (key !== undefined && key !== '') providers[provider].api_key = key
       const t = seconds(item.backend_timeout)
       if (t) providers[provider].first_byte_timeout = t

@@ -33,6 +33,7 @@ export const anthropicDialect: Dialect = {
   sinkRoutes: ['/api/event_logging/batch'],
   upstreamPath: '/v1/messages',
   auth: { header: 'x-api-key', scheme: '' },
+  modelsPath: '/v1/models',
   defaultBaseUrl: 'https://api.anthropic.com',
   genAiSystem: 'anthropic',
   wire: anthropicWireEdits,

@@ -25,6 +25,7 @@ export const geminiDialect: Dialect = {
   required: [['contents', ['array']]],
   upstreamPath: '/v1beta/models',
   auth: { header: 'x-goog-api-key', scheme: '' },
+  modelsPath: '/v1beta/models',
   defaultBaseUrl: 'https://generativelanguage.googleapis.com',
   genAiSystem: 'gcp.gemini',
   discovery: { provider: 'gemini', vars: ['GEMINI_API_KEY', 'GOOGLE_API_KEY'], families: ['gemini-*'] },

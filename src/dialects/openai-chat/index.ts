@@ -31,6 +31,7 @@ export const openaiChatDialect: Dialect = {
   modelList: openaiModelList,
   upstreamPath: '/chat/completions',
   auth: { header: 'authorization', scheme: 'Bearer' },
+  modelsPath: '/models',
   defaultBaseUrl: 'https://api.openai.com/v1',
   genAiSystem: 'openai',
   wire: chatWireEdits,

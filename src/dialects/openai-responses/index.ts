@@ -26,6 +26,7 @@ export const openaiResponsesDialect: Dialect = {
   required: [['input', ['string', 'array']]],
   upstreamPath: '/responses',
   auth: { header: 'authorization', scheme: 'Bearer' },
+  modelsPath: '/models',
   defaultBaseUrl: 'https://api.openai.com/v1',
   genAiSystem: 'openai',
   wire: responsesWireEdits,
