@@ -69,8 +69,8 @@ export function fromLmProxy(tree: unknown): Imported {
 
   const auth = importAuth(tree, renamed, notes)
   if (auth) file.auth = auth
-  if (tree.loggers !== undefined) notes.push({ text: 'loggers not carried over: llm-proxy writes one JSON line per request (logging:) and a usage ledger (usage:); custom log fields are not yet supported' })
-  if (tree.before !== undefined) notes.push({ text: 'before handlers not carried over: use auth.groups rpm/tpm limits for rate limiting; custom handlers (plugins) are not yet supported' })
+  if (tree.loggers !== undefined) notes.push({ text: "loggers not carried over: llm-proxy writes one JSON line per request (logging:, logging.remote_addr) and a usage ledger (usage:); extra fields come from a plugin's log hook (docs/plugins.md)" })
+  if (tree.before !== undefined) notes.push({ text: "before handlers not carried over: Python handlers cannot run here; use auth.groups rpm/tpm limits, or a plugin's beforeRequest hook (docs/plugins.md)" })
   for (const k of Object.keys(tree)) if (!HANDLED.has(k)) notes.push({ text: `${k} not carried over: unknown to this importer` })
   return { file, notes }
 }
@@ -91,7 +91,7 @@ function importAuth(tree: Record<string, any>, renamed: Map<string, string>, not
   const check = tree.api_key_check
   let authCheck: Record<string, any> | undefined
   if (typeof check === 'string' && check !== CONFIG_CHECK)
-    notes.push({ text: `api_key_check ${shown(check)} not carried over: Python validators cannot run here; use auth.check (an HTTP validator) instead` })
+    notes.push({ text: `api_key_check ${shown(check)} not carried over: Python validators cannot run here; use auth.check (an HTTP validator) or a plugin's authenticate hook (docs/plugins.md)` })
   if (isMap(check)) {
     if (String(check.class ?? '').endsWith('CheckAPIKeyWithRequest') && typeof check.url === 'string') {
       authCheck = { url: check.url, method: String(check.method ?? 'GET').toUpperCase() }
