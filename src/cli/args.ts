@@ -67,8 +67,8 @@ Usage:
 
 Config and environment:
   --config PATH          config file (.yaml, .yml, .json, .json5, .toml); else $LLM_PROXY_CONFIG;
-                         else zero-config: providers from OPENAI_API_KEY, ANTHROPIC_API_KEY,
-                         GEMINI_API_KEY / GOOGLE_API_KEY
+                         else env-only: a provider per {P}_API_KEY (OPENAI_, ANTHROPIC_,
+                         GEMINI_, POE_…; {P}_BASE_URL, {P}_API_FORMAT, {P}_ALIAS_{NAME})
   --env PATH             load this .env file (default: ./.env when present; --env "" disables)
 
 Overrides (highest precedence; env: LLM_PROXY_HOST, LLM_PROXY_PORT, LLM_PROXY_API_KEY,
