@@ -3,6 +3,7 @@
 // key pools, circuit breakers) outlive config reloads; everything derived from the config is
 // rebuilt on each reload and swapped in atomically.
 import { createAuthenticator } from './auth'
+import { SessionProgress } from './sessions/session-progress'
 import { pluginAfterResponse, pluginAuthenticate, pluginLogFields, pluginRecord } from './plugins/run-hooks'
 import { clientInfo } from './proxy/client-info'
 import type { Principal } from './auth/principal'
@@ -50,6 +51,8 @@ export interface Services {
   providers: readonly ProviderConfig[]
   /** OpenTelemetry export (undefined: no collector configured); replaced when a reload changes otel */
   tracing?: { settings: string; tracer: Tracer }
+  /** agent sessions' progress records (inject_progress), kept across reloads */
+  sessions: SessionProgress
   /** database keys (undefined with usage.store: none) */
   directory?: KeyDirectory
   /** called once per finished generation request (the gateway counts in-flight requests with it) */
@@ -119,6 +122,7 @@ export async function createServices(cfg: Config, o: ServiceOverrides = {}): Pro
   const directory = await openDirectory(cfg, log)
   const services: Services = {
     directory,
+    sessions: new SessionProgress(),
     log,
     metrics,
     ledger,
@@ -264,10 +268,12 @@ export function buildRuntime(cfg: Config, s: Services, prev?: Runtime): Runtime 
       s.requestDone()
       const cost = finishRequest({ config: cfg, log: s.log, metrics: s.metrics, ledger: s.ledger, now: clock.now, extraLogFields }, record)
       tracer?.finish(record)
+      if (record.sessionId) s.sessions.add(record.sessionId, clock.now(), record.usage, cost)
       if (afterHooks) pluginAfterResponse(plugins, pluginRecord(record, cost), warn)
       return cost
     },
     tracer,
+    sessions: s.sessions,
   }
   return {
     config: cfg,

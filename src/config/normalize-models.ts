@@ -58,6 +58,7 @@ function normalizeAlias(
     ...(a.override !== undefined && { override: a.override }),
     ...(a.base_path !== undefined && { base_path: a.base_path.length > 1 ? a.base_path.replace(/\/+$/, '') : a.base_path }),
     hidden: a.hidden ?? false,
+    ...(a.inject_progress && { inject_progress: true }),
     ...(rules.length > 0 && { rules }),
   }
 }

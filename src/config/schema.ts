@@ -129,6 +129,7 @@ const Alias = Type.Object(
     override: Opt(Type.Record(Type.String(), Type.Unknown())),
     base_path: Opt(PathPrefix),
     hidden: Opt(Type.Boolean()),
+    inject_progress: Opt(Type.Boolean()),
     rules: Opt(Type.Array(Rule, { minItems: 1 })),
   },
   strict,

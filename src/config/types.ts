@@ -66,6 +66,8 @@ export interface ModelEntry {
   override?: Record<string, unknown>
   base_path?: string
   hidden: boolean
+  /** add a short session-progress block to the system prompt (agent sessions only) */
+  inject_progress?: boolean
   /** content-aware routing: first matching rule's target wins, else the targets above */
   rules?: RouteRule[]
 }

@@ -33,6 +33,8 @@ export interface RequestRecord {
   trace?: TraceContext
   startedAtMs?: number
   attemptSpans?: AttemptSpan[]
+  /** the agent session (for inject_progress), when one was named */
+  sessionId?: string
   /** the client's IP address (from the server socket) */
   remoteAddr?: string
   /** bytes of the client's request body */

@@ -3,6 +3,7 @@
 import type { Config, ModelEntry, ProviderConfig } from '../config/types'
 import type { Outcome } from '../upstream/outcome'
 import type { FetchLike } from '../upstream/send'
+import type { SessionProgress } from '../sessions/session-progress'
 import type { LoadedPlugin } from '../plugins/load-plugins'
 import type { RuleFacts } from '../routing/rule-conditions'
 import type { AttemptSpan, Tracer } from '../observe/otel/tracer'
@@ -90,6 +91,8 @@ export interface ProxyContext {
   streamStarted?(record: RequestRecord): void
   /** the config's plugins (their beforeRequest hooks run in the pipeline) */
   plugins?: readonly LoadedPlugin[]
+  /** agent sessions' progress (inject_progress) */
+  sessions?: SessionProgress
   /** OpenTelemetry, when a collector is configured */
   tracer?: Tracer
 }

@@ -4,8 +4,10 @@ import type { Dialect } from '../dialects/dialect'
 import { GatewayError, toGatewayError } from '../errors'
 import { runAttempt } from './attempt'
 import type { ErrorOutcome, RequestState } from './request-state'
-import type { Attempt, Call, ProxyContext, RequestRecord } from './context'
+import type { Attempt, Call, Plan, ProxyContext, RequestRecord } from './context'
 import { RequestLifecycle } from './lifecycle'
+import { sessionIdOf } from '../sessions/session-id'
+import { entryWithProgress, historyFacts, progressBlock, type SessionProgress } from '../sessions/session-progress'
 import { clientInfo } from './client-info'
 import { pluginBeforeRequest as beforeRequestHooks } from '../plugins/run-hooks'
 import type { CanonRequest } from '../canonical/request'
@@ -55,7 +57,8 @@ export async function handleGenerate(entry: Dialect, { request, url, basePath }:
       request: () => (canonical ??= front.decodeRequest(body)),
       inputTokens: () => Math.ceil(size / 4),
     })
-    const plan = await ctx.resolve(requested, basePath, facts)
+    let plan = await ctx.resolve(requested, basePath, facts)
+    if (plan.entry?.inject_progress && ctx.sessions) plan = withSessionProgress(plan, ctx.sessions, rec, request.headers, body, facts)
     rec.modelRequested = plan.requested
     if (plan.rule) rec.rule = plan.rule.name
     ctx.authorize(principal, plan.requested)
@@ -69,6 +72,18 @@ export async function handleGenerate(entry: Dialect, { request, url, basePath }:
     life.finish({ status: g.status, error: g.message })
     return errorResponse(front, g, { requestId: rec.requestId, attempts: rec.attempts, limitHeaders: life.admission?.headers })
   }
+}
+
+/** An agent session's progress, appended to the system prompt of the attempts its entry routes. */
+function withSessionProgress(plan: Plan, sessions: SessionProgress, rec: RequestRecord, headers: Headers, body: Record<string, unknown>, facts: RuleFacts): Plan {
+  const id = sessionIdOf(headers, body)
+  if (!id) return plan
+  rec.sessionId = id
+  const now = Date.now()
+  sessions.start(id, now)
+  const block = progressBlock(historyFacts(facts.input.request()), sessions.get(id, now), now)
+  const entry = entryWithProgress(plan.entry!, block)
+  return { ...plan, entry, attempts: plan.attempts.map((a) => (a.entry === plan.entry ? { ...a, entry } : a)) }
 }
 
 /** A cheap admission estimate for tpm limits (the real count is recorded when the response ends). */

@@ -120,7 +120,7 @@ describe('import --from anthropic-front', () => {
 describe('import --from python-llm-proxy', () => {
   test('frontend names, backend models, system transforms and a base path', async () => {
     const { raw, text } = await imported(['--from', 'python-llm-proxy', `${FIX}/python-llm-proxy.yaml`])
-    expect(text).toContain('inject_progress not carried over')
+    expect(text).toContain('inject_progress: true')
     const p = await proxyFor(raw)
     const r = await chat(p, 'gpt-4o')
     expect(r.upstream.body.model).toBe('gpt-4o-2024-08-06')

@@ -56,7 +56,7 @@ export function fromPythonLlmProxy(tree: unknown): Imported {
       return
     }
     models[name] = alias
-    if (item.inject_progress) notes.push({ at: ['models', name], text: 'inject_progress not carried over: session progress blocks are not yet supported' })
+    if (item.inject_progress === true) alias.inject_progress = true
     for (const k of Object.keys(item)) if (!ITEM_KEYS.has(k)) notes.push({ at: ['models', name], text: `${k} not carried over: unknown to this importer` })
   })
   const file: Record<string, any> = {}
