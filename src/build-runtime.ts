@@ -232,11 +232,11 @@ export function buildRuntime(cfg: Config, s: Services, prev?: Runtime): Runtime 
       checkModelAllowed(principal, requested)
       if (provider) checkProviderAllowed(principal, provider)
     },
-    async admit(principal, estimatedTokens) {
+    async admit(principal, estimatedTokens, estimatedCostUsd) {
       if (!cfg.auth) return noAdmission
       let admitted
       try {
-        admitted = await s.limits.admit({ principal, estimatedTokens }, clock.now())
+        admitted = await s.limits.admit({ principal, estimatedTokens, estimatedCostUsd }, clock.now())
       } catch (err) {
         if (err instanceof LimitError) s.metrics.rateLimited.labels(err.scopeKind, err.limit).inc()
         throw err

@@ -7,6 +7,8 @@ export interface AdmitRequest {
   principal: Principal
   /** tokens reserved against tpm until the real usage is known */
   estimatedTokens: number
+  /** USD reserved against budgets until the real cost is known (see estimate.ts) */
+  estimatedCostUsd?: number
 }
 
 /** What admission took; handed back to `release`. */
@@ -15,6 +17,8 @@ export interface Ticket {
   readonly scopes: readonly Scope[]
   /** the tpm reservation (whole tokens) */
   readonly estimate: number
+  /** the budget reservation (USD) */
+  readonly costEstimate: number
   /** start of the rpm/tpm window the reservation was counted in */
   readonly window: number
   released: boolean
@@ -35,9 +39,12 @@ export interface Usage {
 export interface LimitStore {
   /** Atomically checks every limit and counts the request; throws a 429 GatewayError when over. */
   admit(req: AdmitRequest, now: number): Promise<AdmitResult>
-  /** Records the real usage and frees the slot. Idempotent: only the first call counts. Never
-   *  rejects (a Redis failure is logged; the slot then frees itself when its lease ends). */
+  /** Settles the reservation to the real usage and frees the slot. Idempotent: only the first
+   *  call counts. Never rejects (Redis: a failed settle is queued and retried until Redis is
+   *  back, see redis-store.ts). */
   release(ticket: Ticket, usage: Usage, now: number): Promise<void>
+  /** settles waiting for Redis to come back (Redis store only) */
+  pendingSettles?(): number
   close(): Promise<void>
 }
 
@@ -69,6 +76,6 @@ export function scopesOf(p: Principal): readonly Scope[] {
 }
 
 /** A ticket that holds nothing: no limits apply, or the store failed open. */
-export const emptyTicket = (): Ticket => ({ id: '', scopes: [], estimate: 0, window: 0, released: false })
+export const emptyTicket = (): Ticket => ({ id: '', scopes: [], estimate: 0, costEstimate: 0, window: 0, released: false })
 
 export const EMPTY_SCOPES: readonly Scope[] = []

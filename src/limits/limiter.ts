@@ -32,6 +32,8 @@ export interface ScopeCounts {
   active: number
   /** USD spent in the current budget period */
   spent: number
+  /** USD reserved by requests still running */
+  reserved?: number
 }
 
 export type LimitKind = 'rpm' | 'tpm' | 'concurrency' | 'budget'
@@ -100,12 +102,16 @@ export function periodEnd(now: number, per: Budget['per']): number {
   return Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1)
 }
 
+/** A budget admits while what is spent plus what running requests reserved is below it, so
+ *  concurrent requests overrun it by at most one request's estimate (the last one admitted). */
+const budgetFull = (usd: number, c: ScopeCounts): boolean => c.spent + (c.reserved ?? 0) >= usd
+
 /** Cheap admission test (no allocation); the Lua admit script is the same conditions. */
 export function violates(s: Scope, c: ScopeCounts, estimate: number, now: number): boolean {
   if (s.rpm !== undefined && !fits(c.rpmPrev, c.rpmCur, 1, s.rpm, now)) return true
   if (s.tpm !== undefined && !fits(c.tpmPrev, c.tpmCur, tokensNeeded(estimate, s.tpm), s.tpm, now)) return true
   if (s.maxConcurrent !== undefined && c.active >= s.maxConcurrent) return true
-  if (s.budget !== undefined && c.spent >= s.budget.usd) return true
+  if (s.budget !== undefined && budgetFull(s.budget.usd, c)) return true
   return false
 }
 
@@ -120,7 +126,7 @@ export function violations(s: Scope, c: ScopeCounts, estimate: number, now: numb
   }
   // a slot frees when some request ends: unknowable, so suggest a short retry
   if (s.maxConcurrent !== undefined && c.active >= s.maxConcurrent) out.push({ kind: 'concurrency', scope: s, retryAfterMs: 1000 })
-  if (s.budget !== undefined && c.spent >= s.budget.usd)
+  if (s.budget !== undefined && budgetFull(s.budget.usd, c))
     out.push({ kind: 'budget', scope: s, retryAfterMs: periodEnd(now, s.budget.per) - now })
   return out
 }

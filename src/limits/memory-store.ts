@@ -6,6 +6,7 @@ import { emptyTicket, scopesOf, type AdmitRequest, type AdmitResult, type LimitS
 interface ScopeState extends ScopeCounts {
   window: number
   period: number
+  reserved: number
 }
 
 export function createMemoryStore(): LimitStore {
@@ -16,7 +17,7 @@ export function createMemoryStore(): LimitStore {
   const stateOf = (s: Scope, now: number): ScopeState => {
     let st = states.get(s.id)
     if (!st) {
-      st = { window: windowStart(now), period: 0, rpmCur: 0, rpmPrev: 0, tpmCur: 0, tpmPrev: 0, active: 0, spent: 0 }
+      st = { window: windowStart(now), period: 0, rpmCur: 0, rpmPrev: 0, tpmCur: 0, tpmPrev: 0, active: 0, spent: 0, reserved: 0 }
       states.set(s.id, st)
     }
     const ws = windowStart(now)
@@ -43,6 +44,7 @@ export function createMemoryStore(): LimitStore {
       const scopes = scopesOf(req.principal)
       if (scopes.length === 0) return { ticket: emptyTicket(), headers: NO_HEADERS }
       const est = Math.max(0, Math.ceil(req.estimatedTokens))
+      const costEst = Math.max(0, req.estimatedCostUsd ?? 0)
       const counts = scopes.map((s) => stateOf(s, now))
       let refused = false
       for (let i = 0; i < scopes.length; i++) if (violates(scopes[i], counts[i], est, now)) refused = true
@@ -56,8 +58,9 @@ export function createMemoryStore(): LimitStore {
         if (s.rpm !== undefined) st.rpmCur += 1
         if (s.tpm !== undefined) st.tpmCur += est
         if (s.maxConcurrent !== undefined) st.active += 1
+        if (s.budget !== undefined) st.reserved += costEst
       }
-      const ticket: Ticket = { id: String(++seq), scopes, estimate: est, window: windowStart(now), released: false }
+      const ticket: Ticket = { id: String(++seq), scopes, estimate: est, costEstimate: costEst, window: windowStart(now), released: false }
       return { ticket, headers: limitHeaders(scopes, counts, now) }
     },
 
@@ -75,7 +78,10 @@ export function createMemoryStore(): LimitStore {
           else if (ticket.window === st.window - WINDOW_MS) st.tpmPrev = Math.max(0, st.tpmPrev - ticket.estimate)
           st.tpmCur += tokens
         }
-        if (s.budget && usage.costUsd > 0) st.spent += usage.costUsd
+        if (s.budget) {
+          st.reserved = Math.max(0, st.reserved - ticket.costEstimate)
+          if (usage.costUsd > 0) st.spent += usage.costUsd
+        }
       }
     },
 

@@ -76,7 +76,8 @@ export interface ProxyContext {
   authenticate(request: Request, url: URL): Promise<Principal>
   /** throws a 403 GatewayError when the principal may not use this model / provider */
   authorize(principal: Principal, requested: string, provider?: string): void
-  admit(principal: Principal, estimatedTokens: number): Promise<Admission>
+  /** reserves the estimate against tpm and budget until release() settles the real usage */
+  admit(principal: Principal, estimatedTokens: number, estimatedCostUsd?: number): Promise<Admission>
   /** next upstream key of a provider (undefined: none configured) */
   upstreamKey(provider: ProviderConfig): string | undefined
   /** an attempt's classified outcome, for key benching, circuit breakers and metrics (acts, never decides) */

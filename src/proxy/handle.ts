@@ -12,6 +12,7 @@ import { clientInfo } from './client-info'
 import { pluginBeforeRequest as beforeRequestHooks } from '../plugins/run-hooks'
 import type { CanonRequest } from '../canonical/request'
 import { RuleFacts } from '../routing/rule-conditions'
+import { estimateRequest } from '../limits/estimate'
 import { errorResponse } from './errors-reply'
 import { readJsonObject } from './read-body'
 import { requireField, requireModelField } from './validate-shape'
@@ -63,7 +64,8 @@ export async function handleGenerate(entry: Dialect, { request, url, basePath }:
     if (plan.rule) rec.rule = plan.rule.name
     ctx.authorize(principal, plan.requested)
     const state: RequestState = { entry, request, url, body, plan, principal, life, bodySize: size, canonical }
-    life.admission = await ctx.admit(principal, estimateTokens(state))
+    const est = estimateRequest(body, size, ctx.config.pricing, plan.attempts.map((a) => a.model))
+    life.admission = await ctx.admit(principal, est.tokens, est.costUsd)
     return await runPlan(state, ctx)
   } catch (err) {
     const g = toGatewayError(err)
@@ -85,9 +87,6 @@ function withSessionProgress(plan: Plan, sessions: SessionProgress, rec: Request
   const entry = entryWithProgress(plan.entry!, block)
   return { ...plan, entry, attempts: plan.attempts.map((a) => (a.entry === plan.entry ? { ...a, entry } : a)) }
 }
-
-/** A cheap admission estimate for tpm limits (the real count is recorded when the response ends). */
-const estimateTokens = (state: RequestState): number => Math.ceil(state.bodySize / 4)
 
 async function runPlan(state: RequestState, ctx: ProxyContext): Promise<Response> {
   const { rec } = state.life
