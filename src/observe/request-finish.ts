@@ -85,6 +85,8 @@ export function finishRequest(d: FinishDeps, r: RequestRecord): number {
       duration_ms: Math.round(r.durationMs * 10) / 10,
       overhead_ms: r.overheadMs !== undefined ? Math.round(r.overheadMs * 100) / 100 : undefined,
       disconnected: r.clientDisconnected || undefined,
+      usage_estimated: r.usageEstimated || undefined,
+      error_class: r.errorClass,
       error: r.error,
       remote_addr: d.config.logging.remote_addr ? r.remoteAddr : undefined,
     })
@@ -110,6 +112,7 @@ export function finishRequest(d: FinishDeps, r: RequestRecord): number {
     duration_ms: Math.round(r.durationMs),
     client_disconnected: !!r.clientDisconnected,
     error: r.error ? redact(r.error.slice(0, 300)) : null,
+    usage_estimated: !!r.usageEstimated,
   })
   return cost
 }

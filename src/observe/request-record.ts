@@ -24,6 +24,10 @@ export interface RequestRecord {
   overheadMs?: number
   clientDisconnected?: boolean
   error?: string
+  /** e.g. upstream_stream_failed, client_disconnected, bad_upstream_response */
+  errorClass?: string
+  /** usage counted locally because the upstream's never arrived */
+  usageEstimated?: boolean
   tried?: string[]
   /** the routing rule that chose the target */
   rule?: string

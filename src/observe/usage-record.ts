@@ -28,6 +28,8 @@ export interface UsageRecord {
   client_disconnected: boolean
   /** short text, never a key */
   error: string | null
+  /** some token figure was counted locally: the upstream's usage never arrived (stream cut) */
+  usage_estimated?: boolean
 }
 
 /** Column order shared by every store. */
@@ -52,6 +54,7 @@ export const USAGE_COLUMNS = [
   'duration_ms',
   'client_disconnected',
   'error',
+  'usage_estimated',
 ] as const satisfies ReadonlyArray<keyof UsageRecord>
 
 export type UsageGroupBy = 'key' | 'group' | 'model' | 'provider' | 'day' | 'all'

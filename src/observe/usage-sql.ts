@@ -29,10 +29,29 @@ const COLUMN_TYPES: Record<SqlEngine, Record<(typeof USAGE_COLUMNS)[number], str
     duration_ms: 'INTEGER',
     client_disconnected: 'BOOLEAN',
     error: 'TEXT',
+    usage_estimated: 'BOOLEAN',
   }
   // Columns other than time stay nullable: a malformed row must never poison a whole batch.
-  return { postgres: common, sqlite: { ...common, time: 'INTEGER NOT NULL', client_disconnected: 'INTEGER' } }
+  return { postgres: common, sqlite: { ...common, time: 'INTEGER NOT NULL', client_disconnected: 'INTEGER', usage_estimated: 'INTEGER' } }
 })()
+
+/** Columns added after the first release, with the default older rows get: a ledger created by
+ *  an older version gains them at open. */
+export const ADDED_COLUMNS = ['usage_estimated'] as const satisfies ReadonlyArray<(typeof USAGE_COLUMNS)[number]>
+const ADDED_DEFAULT: Record<(typeof ADDED_COLUMNS)[number], Record<SqlEngine, string>> = {
+  usage_estimated: { postgres: 'FALSE', sqlite: '0' },
+}
+
+/** ALTER TABLE statements for the added columns missing from `existing` (Postgres checks itself). */
+export function migrationStatements(engine: SqlEngine, existing?: ReadonlySet<string>): string[] {
+  const out: string[] = []
+  for (const c of ADDED_COLUMNS) {
+    const def = `${c} ${COLUMN_TYPES[engine][c]} DEFAULT ${ADDED_DEFAULT[c][engine]}`
+    if (engine === 'postgres') out.push(`ALTER TABLE ${USAGE_TABLE} ADD COLUMN IF NOT EXISTS ${def}`)
+    else if (!existing?.has(c)) out.push(`ALTER TABLE ${USAGE_TABLE} ADD COLUMN ${def}`)
+  }
+  return out
+}
 
 export function schemaStatements(engine: SqlEngine): string[] {
   const cols = USAGE_COLUMNS.map((c) => `${c} ${COLUMN_TYPES[engine][c]}`).join(', ')

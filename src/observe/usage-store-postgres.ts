@@ -3,9 +3,9 @@
 import { SQL } from 'bun'
 import type { UsageStore } from './usage-store'
 import { USAGE_COLUMNS, type UsageRecord } from './usage-record'
-import { aggregateSql, rowValues, schemaStatements, toAggregate, USAGE_TABLE, type SqlValue } from './usage-sql'
+import { aggregateSql, migrationStatements, rowValues, schemaStatements, toAggregate, USAGE_TABLE, type SqlValue } from './usage-sql'
 
-/** 20 columns × 1000 rows stays under Postgres's 65535 bind parameters. */
+/** 21 columns × 1000 rows stays under Postgres's 65535 bind parameters. */
 const ROWS_PER_STATEMENT = 1000
 const SCHEMA_LOCK = 0x11a_9c05
 
@@ -21,7 +21,7 @@ export async function openPostgresStore(url: string): Promise<UsageStore> {
   try {
     await sql.begin(async (tx) => {
       await tx`SELECT pg_advisory_xact_lock(${SCHEMA_LOCK})`
-      for (const s of schemaStatements('postgres')) await tx.unsafe(s)
+      for (const s of [...schemaStatements('postgres'), ...migrationStatements('postgres')]) await tx.unsafe(s)
     })
   } catch (err) {
     await sql.close()

@@ -3,7 +3,7 @@
 import { Database } from 'bun:sqlite'
 import type { UsageStore } from './usage-store'
 import { USAGE_COLUMNS, type UsageRecord } from './usage-record'
-import { aggregateSql, rowValues, schemaStatements, toAggregate, USAGE_TABLE, type SqlValue } from './usage-sql'
+import { aggregateSql, migrationStatements, rowValues, schemaStatements, toAggregate, USAGE_TABLE, type SqlValue } from './usage-sql'
 
 export function openSqliteStore(path: string, readonly: boolean): UsageStore {
   const db = readonly ? new Database(path, { readonly: true }) : new Database(path, { create: true })
@@ -12,6 +12,8 @@ export function openSqliteStore(path: string, readonly: boolean): UsageStore {
     db.run('PRAGMA journal_mode = WAL')
     db.run('PRAGMA synchronous = NORMAL')
     for (const s of schemaStatements('sqlite')) db.run(s)
+    const existing = new Set(db.query<{ name: string }, []>(`PRAGMA table_info(${USAGE_TABLE})`).all().map((c) => c.name))
+    for (const s of migrationStatements('sqlite', existing)) db.run(s)
   }
   const insert = readonly
     ? undefined

@@ -15,6 +15,10 @@ export interface Completion {
   upstreamMs?: number
   /** the canonical finish reason seen in the answer */
   finishReason?: string
+  /** some usage figure was estimated locally (see observe/stream-outcome.ts) */
+  usageEstimated?: boolean
+  /** why a request that had started answering failed */
+  errorClass?: string
 }
 
 type Observers = Pick<ProxyContext, 'finish' | 'streamStarted'>
@@ -57,6 +61,8 @@ export class RequestLifecycle {
     rec.clientDisconnected = c.clientDisconnected
     if (c.error) rec.error = c.error
     if (c.finishReason) rec.finishReason = c.finishReason
+    if (c.usageEstimated) rec.usageEstimated = true
+    if (c.errorClass) rec.errorClass = c.errorClass
     rec.durationMs = performance.now() - this.started
     if (c.upstreamMs !== undefined) rec.overheadMs = Math.max(0, rec.durationMs - c.upstreamMs)
     const costUsd = this.observers.finish(rec)

@@ -8,7 +8,9 @@ import type { SentUpstream } from '../upstream/send'
 import type { Attempt, ProxyContext } from './context'
 import { peekFirstOutput } from './peek'
 import type { PreparedRequest } from './prepare'
-import { routeInfo, type AttemptOutcome, type RequestState } from './request-state'
+import { canonicalFor, routeInfo, type AttemptOutcome, type RequestState } from './request-state'
+import { streamRecord } from '../observe/stream-outcome'
+import { requestInputTokens } from '../tokens/request-input'
 import { JSON_HEADERS, proxyHeaders, SSE_HEADERS } from './response-headers'
 import { pumpStream, SSE_PING } from './stream-pump'
 import { filteredPassthroughStream, passthroughStream, translatingStream, type OpeningTranslator } from './translate-stream'
@@ -69,16 +71,20 @@ async function respondStream(a: Answered, upstreamBody: ReadableStream<Uint8Arra
     idleTimeoutMs: provider.idle_timeout,
     keepAliveMs: KEEP_ALIVE_MS,
     keepAlive: SSE_PING,
-    onDone: (o) =>
+    onDone: (o) => {
+      const r = streamRecord(o, () => requestInputTokens(state.bodySize, () => canonicalFor(state, attempt)))
       life.finish({
-        status: 200,
-        usage: o.observed.usage,
+        status: r.status,
+        usage: r.usage,
+        usageEstimated: r.usageEstimated,
+        errorClass: r.errorClass,
         ttftMs: o.firstChunkMs !== undefined ? headersAt - life.started + o.firstChunkMs : undefined,
         clientDisconnected: o.clientDisconnected,
-        error: o.observed.error?.message,
+        error: r.error,
         upstreamMs: headersAt - a.fetchStarted + (o.firstChunkMs ?? 0),
         finishReason: o.observed.finish,
-      }),
+      })
+    },
   })
   const ct = a.prepared.same ? sent.response.headers.get('content-type') ?? SSE_HEADERS['content-type'] : SSE_HEADERS['content-type']
   life.streaming()

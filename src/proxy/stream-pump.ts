@@ -9,6 +9,15 @@ export interface PumpOutcome {
   /** ms since the pump started until the first upstream chunk, if any */
   firstChunkMs?: number
   clientDisconnected: boolean
+  /** the stream was cut by the proxy: upstream read failed, went idle, or could not be translated */
+  failure?: StreamFailure
+}
+
+export interface StreamFailure {
+  status: number
+  /** for the ledger, metrics and log: upstream_stream_failed | upstream_idle_timeout | translation_failed */
+  errorClass: string
+  message: string
 }
 
 export interface PumpOptions {
@@ -49,6 +58,7 @@ export function pumpStream(o: PumpOptions): ReadableStream<Uint8Array> {
   /** last bytes sent to the client (starts as if an event had just ended) */
   let tail = 0x0a0a
   let controllerRef: ReadableStreamDefaultController<Uint8Array> | undefined
+  let failure: StreamFailure | undefined
   const tick = Math.max(5, Math.min(1000, o.idleTimeoutMs / 4, o.keepAliveMs / 4))
 
   const timer = setInterval(() => {
@@ -78,7 +88,7 @@ export function pumpStream(o: PumpOptions): ReadableStream<Uint8Array> {
     if (finished) return
     finished = true
     clearInterval(timer)
-    o.onDone({ observed: o.translator.observed, firstChunkMs, clientDisconnected })
+    o.onDone({ observed: o.translator.observed, firstChunkMs, clientDisconnected, failure })
   }
 
   const send = (c: ReadableStreamDefaultController<Uint8Array>, bytes: Uint8Array | undefined) => {
@@ -90,7 +100,8 @@ export function pumpStream(o: PumpOptions): ReadableStream<Uint8Array> {
   }
 
   /** the error frames that end a failed stream, on an event boundary of their own */
-  const sendFailure = (c: ReadableStreamDefaultController<Uint8Array>, status: number, kind: string, message: string) => {
+  const sendFailure = (c: ReadableStreamDefaultController<Uint8Array>, status: number, kind: string, message: string, errorClass: string) => {
+    failure ??= { status, errorClass, message }
     let bytes: Uint8Array | undefined
     try {
       bytes = o.translator.fail({ status, kind, message })
@@ -121,7 +132,7 @@ export function pumpStream(o: PumpOptions): ReadableStream<Uint8Array> {
       // upstream let go) rather than erroring it and leaving the request open
       o.abort('translation failed')
       reader.cancel().catch(() => {})
-      sendFailure(c, 502, 'api_error', `llm-proxy could not translate the upstream stream: ${err instanceof Error ? err.message : String(err)}`)
+      sendFailure(c, 502, 'api_error', `llm-proxy could not translate the upstream stream: ${err instanceof Error ? err.message : String(err)}`, 'translation_failed')
       c.close()
       done(false)
       return 'closed'
@@ -163,14 +174,14 @@ export function pumpStream(o: PumpOptions): ReadableStream<Uint8Array> {
           } catch (err) {
             if (finished) return
             const message = idleFired ? idleMessage() : `upstream connection failed mid-stream: ${err instanceof Error ? err.message : String(err)}`
-            sendFailure(c, idleFired ? 504 : 502, idleFired ? 'timeout' : 'api_error', message)
+            sendFailure(c, idleFired ? 504 : 502, idleFired ? 'timeout' : 'api_error', message, idleFired ? 'upstream_idle_timeout' : 'upstream_stream_failed')
             c.close()
             done(false)
             return
           }
           if (finished) return
           if (idleFired) {
-            sendFailure(c, 504, 'timeout', idleMessage())
+            sendFailure(c, 504, 'timeout', idleMessage(), 'upstream_idle_timeout')
             c.close()
             done(false)
             return

@@ -5,6 +5,7 @@ import type { CanonEvent } from '../canonical/event'
 import { mergeUsage, type CanonUsage } from '../canonical/usage'
 import type { Dialect, ResponseContext, StreamTranslator } from '../dialects/dialect'
 import { formatLine, formatSse, SseParser, type SseFrame } from '../framing/sse'
+import { deferCount, DeliveredOutput } from '../tokens/delivered-output'
 
 export interface StreamError {
   status: number
@@ -17,7 +18,11 @@ export interface StreamObservation {
   usage: CanonUsage
   finish?: string
   error?: StreamError
+  /** output sent to the client, to bill when the upstream's usage never arrives */
+  delivered?: DeliveredOutput
 }
+
+const newObservation = (): StreamObservation & { delivered: DeliveredOutput } => ({ usage: { inputTokens: 0, outputTokens: 0 }, delivered: new DeliveredOutput() })
 
 export interface ChunkTranslator {
   /** bytes from upstream → bytes for the client (undefined: nothing to send yet) */
@@ -43,7 +48,9 @@ const STREAM = { stream: true }
 const toBytes = (s: string) => (s.length ? encoder.encode(s) : undefined)
 
 function observe(obs: StreamObservation, ev: CanonEvent): void {
-  if (ev.type === 'usage') mergeUsage(obs.usage, ev.usage)
+  if (ev.type === 'text_delta' || ev.type === 'reasoning_delta') obs.delivered?.add(ev.text)
+  else if (ev.type === 'tool_args_delta') obs.delivered?.add(ev.json)
+  else if (ev.type === 'usage') mergeUsage(obs.usage, ev.usage)
   else if (ev.type === 'start') {
     if (ev.usage) mergeUsage(obs.usage, ev.usage)
   } else if (ev.type === 'finish') obs.finish = ev.finish
@@ -55,7 +62,7 @@ export function translatingStream(upstream: Dialect, front: Dialect, ctx: Respon
   const decoder = new TextDecoder()
   const dec = upstream.decodeStream()
   const enc: StreamTranslator<CanonEvent, SseFrame> = front.encodeStream(ctx)
-  const observed: StreamObservation = { usage: { inputTokens: 0, outputTokens: 0 } }
+  const observed = newObservation()
   let out = ''
   let closed = false
   let opened = false
@@ -111,14 +118,26 @@ export function translatingStream(upstream: Dialect, front: Dialect, ctx: Respon
   }
 }
 
+/** A pass-through stream keeps its first events as they came (never decoded on the way): they are
+ *  decoded only if the stream ends without usage, and what they delivered per event scales to
+ *  the rest (see DeliveredOutput). Counted in events, so the figure does not depend on how the
+ *  network split the bytes. */
+const SAMPLE_EVENTS = 32
+
 /** Reads usage and errors off a same-dialect stream, for the ledger and the log. */
 class UsageTap {
-  readonly observed: StreamObservation = { usage: { inputTokens: 0, outputTokens: 0 } }
+  readonly observed = newObservation()
   /** a whole event went by (read or skipped) */
   opened = false
   /** the first event was an error */
   openingError: StreamError | undefined
   private readonly parser: SseParser
+  private events = 0
+  private sampled = 0
+  /** the first events: LF text of whole events, then frames (a stream with CR line ends) */
+  private sampleText = ''
+  private readonly sampleFrames: SseFrame[] = []
+  private feeding = false
 
   constructor(private readonly dialect: Dialect) {
     const dec = dialect.decodeStream()
@@ -126,19 +145,57 @@ class UsageTap {
     this.parser = new SseParser((frame) => {
       const first = !this.opened
       this.opened = true
+      // frames come from whole-event text (look, which counts its own) or raw CR text (feed)
+      if (this.feeding) {
+        if (this.sampled < SAMPLE_EVENTS) {
+          this.sampled++
+          this.sampleFrames.push(frame)
+        }
+        this.counted(1)
+      }
       const d = frame.data
       if (carriesUsage(d) || d.includes('"error"')) dec.push(frame, onEvent)
       if (first) this.openingError = this.observed.error
     })
+    deferCount(this.observed.delivered, () => this.decodeSample())
+  }
+
+  private counted(events: number): void {
+    this.events += events
+    this.observed.delivered.scale = this.sampled > 0 ? this.events / this.sampled : 1
+  }
+
+  /** what the sampled events delivered, into observed.delivered */
+  private decodeSample(): void {
+    const dec = this.dialect.decodeStream()
+    const delivered = this.observed.delivered
+    const onEvent = (ev: CanonEvent) => {
+      if (ev.type === 'text_delta' || ev.type === 'reasoning_delta') delivered.add(ev.text)
+      else if (ev.type === 'tool_args_delta') delivered.add(ev.json)
+    }
+    try {
+      const parser = new SseParser((frame) => dec.push(frame, onEvent))
+      parser.feed(this.sampleText)
+      parser.flush()
+      for (const f of this.sampleFrames) dec.push(f, onEvent)
+    } catch {
+      // an estimate: a sample the decoder refuses counts what it gave so far
+    }
   }
 
   /** any text, split anywhere (a stream whose line ends are not plain LF) */
   feed(text: string): void {
-    this.parser.feed(text)
+    this.feeding = true
+    try {
+      this.parser.feed(text)
+    } finally {
+      this.feeding = false
+    }
   }
 
   /** whole events, pre-filtered with two substring searches: true when they were read */
   look(events: string): boolean {
+    this.sample(events)
     if (!carriesUsage(events) && !events.includes('"error"')) {
       // skipped events: none of them is an error, the first one included
       if (!this.opened && events.includes('data:')) this.opened = true
@@ -146,6 +203,18 @@ class UsageTap {
     }
     this.parser.feed(events)
     return true
+  }
+
+  /** counts whole LF events and keeps the first SAMPLE_EVENTS of them */
+  private sample(events: string): void {
+    let n = 0
+    for (let i = events.indexOf('\n\n'); i !== -1; i = events.indexOf('\n\n', i + 2)) {
+      n++
+      if (this.sampled + n === SAMPLE_EVENTS) this.sampleText += events.slice(0, i + 2)
+    }
+    if (this.sampled + n < SAMPLE_EVENTS) this.sampleText += events
+    this.sampled = Math.min(SAMPLE_EVENTS, this.sampled + n)
+    this.counted(n)
   }
 
   flush(): void {
@@ -327,7 +396,7 @@ function carriesUsage(d: string): boolean {
 /** A locally produced event list (echo provider) encoded for the client. */
 export function encodeEvents(front: Dialect, ctx: ResponseContext, events: CanonEvent[]): { chunks: Uint8Array[]; observed: StreamObservation } {
   const enc = front.encodeStream(ctx)
-  const observed: StreamObservation = { usage: { inputTokens: 0, outputTokens: 0 } }
+  const observed = newObservation()
   const chunks: Uint8Array[] = []
   let out = ''
   const emit = (f: SseFrame) => {

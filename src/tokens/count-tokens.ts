@@ -14,6 +14,9 @@ function bpe(): Tokenizer {
   return tokenizer
 }
 
+/** true once the BPE tables are in memory (counting is then cheap) */
+export const tokenizerLoaded = (): boolean => tokenizer !== undefined
+
 /** Load the tokenizer now (server startup) instead of during the first request that needs it. */
 export function warmTokenizer(): void {
   bpe()
