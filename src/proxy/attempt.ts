@@ -10,6 +10,7 @@ import { redact } from '../observe/redact'
 import { classifyOutcome } from '../upstream/outcome'
 import { parseRetryAfter } from '../upstream/retry'
 import { sendUpstream, type SentUpstream } from '../upstream/send'
+import { bodyBounds, readBodyText, type BodyBounds } from '../upstream/bounded-body'
 import type { Attempt, ProxyContext } from './context'
 import { prepareUpstream, type PreparedRequest } from './prepare'
 import { canonicalFor, type AttemptOutcome, type ErrorOutcome, type RequestState } from './request-state'
@@ -118,7 +119,7 @@ async function callUpstream(state: RequestState, attempt: Attempt, ctx: ProxyCon
     sent = await send({ state, attempt, ctx }, prepared, fetchStarted)
   }
   const res = sent.response
-  if (!res.ok) return upstreamFailure({ state, attempt, up, prepared, key, res })
+  if (!res.ok) return upstreamFailure({ state, attempt, up, prepared, key, res, bounds: bodyBounds(state, attempt, ctx, sent.abort) })
   if ((res.headers.get('content-type') ?? '').includes('text/html')) {
     sent.abort('html answer')
     const error = new GatewayError(502, `provider ${attempt.provider.name} answered with an HTML page instead of an API response (check its base_url)`, {
@@ -156,13 +157,20 @@ interface Refusal {
   prepared: PreparedRequest
   key: string | undefined
   res: Response
+  bounds: BodyBounds
 }
 
 /** A non-2xx answer: the dialect reads the error, the outcome policy says what it means. */
 async function upstreamFailure(f: Refusal): Promise<ErrorOutcome> {
   const { attempt, res } = f
   // some upstreams quote the key they were sent in their error; it must not reach the client
-  const text = redact(await res.text().catch(() => ''))
+  const text = redact(
+    await readBodyText(res, f.bounds).catch((err) => {
+      // an error answer that stalls is a timeout; one that breaks still says its status
+      if (err instanceof GatewayError && err.code === 'upstream_timeout') throw err
+      return ''
+    }),
+  )
   let error = f.up.decodeError(res.status, text, res.headers)
   // the dialect read numeric hints; an HTTP-date Retry-After needs the clock, which lives here
   const retryAfterMs = error.retryAfter !== undefined ? error.retryAfter * 1000 : parseRetryAfter(res.headers, Date.now())

@@ -11,6 +11,7 @@ import type { PreparedRequest } from './prepare'
 import { canonicalFor, routeInfo, type AttemptOutcome, type RequestState } from './request-state'
 import { streamRecord } from '../observe/stream-outcome'
 import { requestInputTokens } from '../tokens/request-input'
+import { bodyBounds, boundedStream, readBodyText } from '../upstream/bounded-body'
 import { JSON_HEADERS, proxyHeaders, SSE_HEADERS } from './response-headers'
 import { pumpStream, SSE_PING } from './stream-pump'
 import { filteredPassthroughStream, passthroughStream, translatingStream, type OpeningTranslator } from './translate-stream'
@@ -69,6 +70,7 @@ async function respondStream(a: Answered, upstreamBody: ReadableStream<Uint8Arra
     translator,
     abort: sent.abort,
     idleTimeoutMs: provider.idle_timeout,
+    deadline: ctx.config.server.request_timeout > 0 ? life.started + ctx.config.server.request_timeout : undefined,
     keepAliveMs: KEEP_ALIVE_MS,
     keepAlive: SSE_PING,
     onDone: (o) => {
@@ -103,7 +105,7 @@ async function respondWhole(a: Answered): Promise<AttemptOutcome> {
     markRouted(a)
     return { kind: 'response', verdict, key: a.key, response: tappedPassthrough(a, res.body) }
   }
-  const text = await res.text()
+  const text = await readBodyText(res, bodyBounds(state, attempt, a.ctx, a.sent.abort))
   const upstreamMs = performance.now() - a.fetchStarted
   if (a.prepared.same) {
     markRouted(a)
@@ -156,5 +158,13 @@ function tappedPassthrough(a: Answered, body: ReadableStream<Uint8Array>): Respo
     },
   } as Transformer<Uint8Array, Uint8Array>)
   const headers = proxyHeaders({ 'content-type': res.headers.get('content-type') ?? 'application/json' }, routeInfo(a.state, a.attempt))
-  return new Response(body.pipeThrough(tap), { status: res.status, headers })
+  // the client already has the headers: a body cut here ends its response early
+  const bounded = boundedStream(body, bodyBounds(a.state, a.attempt, a.ctx, a.sent.abort), (err) =>
+    life.finish({
+      status: err.status,
+      error: err.message,
+      errorClass: err.code !== 'upstream_timeout' ? 'bad_upstream_response' : err.message.includes('request_timeout') ? 'request_timeout' : 'upstream_idle_timeout',
+    }),
+  )
+  return new Response(bounded.pipeThrough(tap), { status: res.status, headers })
 }

@@ -29,6 +29,8 @@ export interface PumpOptions {
   /** aborts the upstream fetch (client gone, idle timeout) */
   abort: (reason: string) => void
   idleTimeoutMs: number
+  /** performance.now() at which the request is over (request_timeout): the stream is cut there */
+  deadline?: number
   keepAliveMs: number
   /** bytes sent as a keep-alive (an SSE comment) */
   keepAlive: Uint8Array
@@ -54,7 +56,9 @@ export function pumpStream(o: PumpOptions): ReadableStream<Uint8Array> {
   let lastSent = started
   let firstChunkMs: number | undefined
   let finished = false
+  /** the pump cut the upstream: silent past idle_timeout, or past the request's deadline */
   let idleFired = false
+  let deadlineFired = false
   /** last bytes sent to the client (starts as if an event had just ended) */
   let tail = 0x0a0a
   let controllerRef: ReadableStreamDefaultController<Uint8Array> | undefined
@@ -63,8 +67,10 @@ export function pumpStream(o: PumpOptions): ReadableStream<Uint8Array> {
 
   const timer = setInterval(() => {
     const now = performance.now()
-    if (now - lastUpstream > o.idleTimeoutMs && !idleFired) {
+    const overdue = o.deadline !== undefined && now >= o.deadline
+    if ((now - lastUpstream > o.idleTimeoutMs || overdue) && !idleFired) {
       idleFired = true
+      deadlineFired = overdue
       o.abort('idle')
       // a pending read ends now whether or not the source honours the abort
       reader.cancel().catch(() => {})
@@ -82,7 +88,11 @@ export function pumpStream(o: PumpOptions): ReadableStream<Uint8Array> {
   }, tick)
   ;(timer as { unref?: () => void }).unref?.()
 
-  const idleMessage = () => `upstream sent nothing for ${o.idleTimeoutMs >= 1000 ? `${Math.round(o.idleTimeoutMs / 1000)}s` : `${o.idleTimeoutMs}ms`} (idle_timeout); the stream was cut`
+  const idleMessage = () =>
+    deadlineFired
+      ? 'the request ran past its time limit (request_timeout); the stream was cut'
+      : `upstream sent nothing for ${o.idleTimeoutMs >= 1000 ? `${Math.round(o.idleTimeoutMs / 1000)}s` : `${o.idleTimeoutMs}ms`} (idle_timeout); the stream was cut`
+  const cutClass = () => (deadlineFired ? 'request_timeout' : 'upstream_idle_timeout')
 
   const done = (clientDisconnected: boolean) => {
     if (finished) return
@@ -174,14 +184,14 @@ export function pumpStream(o: PumpOptions): ReadableStream<Uint8Array> {
           } catch (err) {
             if (finished) return
             const message = idleFired ? idleMessage() : `upstream connection failed mid-stream: ${err instanceof Error ? err.message : String(err)}`
-            sendFailure(c, idleFired ? 504 : 502, idleFired ? 'timeout' : 'api_error', message, idleFired ? 'upstream_idle_timeout' : 'upstream_stream_failed')
+            sendFailure(c, idleFired ? 504 : 502, idleFired ? 'timeout' : 'api_error', message, idleFired ? cutClass() : 'upstream_stream_failed')
             c.close()
             done(false)
             return
           }
           if (finished) return
           if (idleFired) {
-            sendFailure(c, 504, 'timeout', idleMessage(), 'upstream_idle_timeout')
+            sendFailure(c, 504, 'timeout', idleMessage(), cutClass())
             c.close()
             done(false)
             return

@@ -1,0 +1,109 @@
+// Reading an upstream body with bounds: every read must bring bytes within the idle timeout and
+// before the request's deadline, or the upstream is let go. A body that breaks while being read
+// (corrupt gzip, fewer bytes than its content-length, a reset) is the upstream's fault: a 502
+// bad_upstream_response, retryable, so the plan fails over when nothing reached the client yet.
+import { GatewayError } from '../errors'
+
+export interface BodyBounds {
+  providerName: string
+  /** the longest silence between two reads */
+  idleMs: number
+  /** performance.now() past which the request is over (request_timeout); Infinity: none */
+  deadline: number
+  /** aborts the upstream fetch */
+  abort: (reason: string) => void
+}
+
+const fmt = (ms: number): string => (ms < 1000 ? `${Math.round(ms)}ms` : `${Math.round(ms / 100) / 10}s`)
+
+function timeoutError(b: BodyBounds, byDeadline: boolean): GatewayError {
+  const message = byDeadline
+    ? `provider ${b.providerName} was still sending its answer when the request ran out of time (request_timeout)`
+    : `provider ${b.providerName} stopped sending its answer for ${fmt(b.idleMs)} (idle_timeout)`
+  return new GatewayError(504, message, { code: 'upstream_timeout', kind: 'timeout', retryable: true })
+}
+
+export function badBodyError(providerName: string, err: unknown): GatewayError {
+  const detail = (err instanceof Error ? err.message : String(err)).replace(/ For more information, pass `verbose: true`.*$/, '')
+  return new GatewayError(502, `provider ${providerName} sent a body that could not be read: ${detail}`, {
+    code: 'bad_upstream_response',
+    retryable: true,
+    cause: err,
+  })
+}
+
+/** One read, bounded; rejects with a GatewayError (timeout or unreadable body). */
+export async function boundedRead(reader: ReadableStreamDefaultReader<Uint8Array>, b: BodyBounds): Promise<{ done: boolean; value?: Uint8Array }> {
+  const left = b.deadline - performance.now()
+  const byDeadline = left <= b.idleMs
+  const ms = Math.max(0, Math.min(b.idleMs, left))
+  let timer: ReturnType<typeof setTimeout> | undefined
+  let timedOut = false
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      timedOut = true
+      b.abort(byDeadline ? 'request timeout' : 'idle')
+      reader.cancel().catch(() => {})
+      reject(timeoutError(b, byDeadline))
+    }, ms)
+  })
+  try {
+    return await Promise.race([reader.read(), timeout])
+  } catch (err) {
+    if (timedOut || err instanceof GatewayError) throw err instanceof GatewayError ? err : timeoutError(b, byDeadline)
+    throw badBodyError(b.providerName, err)
+  } finally {
+    clearTimeout(timer)
+  }
+}
+
+/** The whole body as text, every read bounded. */
+export async function readBodyText(res: Response, b: BodyBounds): Promise<string> {
+  if (!res.body) return ''
+  const reader = res.body.getReader()
+  const decoder = new TextDecoder()
+  let text = ''
+  for (;;) {
+    const r = await boundedRead(reader, b)
+    if (r.done) return text + decoder.decode()
+    if (r.value) text += decoder.decode(r.value, { stream: true })
+  }
+}
+
+/** The body as a stream whose reads are bounded; `onFail` hears why it was cut (once). */
+export function boundedStream(body: ReadableStream<Uint8Array>, b: BodyBounds, onFail: (err: GatewayError) => void): ReadableStream<Uint8Array> {
+  const reader = body.getReader()
+  return new ReadableStream<Uint8Array>(
+    {
+      async pull(c) {
+        let r
+        try {
+          r = await boundedRead(reader, b)
+        } catch (err) {
+          const g = err instanceof GatewayError ? err : badBodyError(b.providerName, err)
+          onFail(g)
+          c.error(g)
+          return
+        }
+        if (r.done) c.close()
+        else if (r.value) c.enqueue(r.value)
+      },
+      cancel(reason) {
+        b.abort('client disconnected')
+        return reader.cancel(reason).catch(() => {})
+      },
+    },
+    { highWaterMark: 0 },
+  )
+}
+
+/** every read of one attempt's upstream body: the provider's idle_timeout, and the request's deadline */
+export function bodyBounds(
+  state: { life: { started: number } },
+  attempt: { provider: { name: string; idle_timeout: number } },
+  ctx: { config: { server: { request_timeout: number } } },
+  abort: (reason: string) => void,
+): BodyBounds {
+  const total = ctx.config.server.request_timeout
+  return { providerName: attempt.provider.name, idleMs: attempt.provider.idle_timeout, deadline: total > 0 ? state.life.started + total : Infinity, abort }
+}
