@@ -3,6 +3,7 @@
 // answer in the client's dialect. The gateway (gateway.ts) owns the table; this file holds no state.
 import { frontDoors, frontFor } from './dialects'
 import type { Dialect } from './dialects/dialect'
+import { requestUrl } from './proxy/request-url'
 import { GatewayError, toGatewayError } from './errors'
 import { handleCountTokens } from './proxy/count-tokens'
 import { errorResponse } from './proxy/errors-reply'
@@ -106,7 +107,12 @@ async function modelsHandler(holder: RuntimeHolder, request: Request, url: URL, 
 }
 
 export async function dispatch(holder: RuntimeHolder, request: Request): Promise<Response> {
-  const url = new URL(request.url)
+  let url: URL
+  try {
+    url = requestUrl(request)
+  } catch (err) {
+    return errorResponse(errorDialectFor(request), toGatewayError(err), { requestId: holder.current.ctx.newId('req_'), attempts: 0 })
+  }
   let path = url.pathname
   if (path.length > 1 && path.endsWith('/')) path = path.slice(0, -1)
   let route = holder.routes.get(`${request.method} ${path}`)

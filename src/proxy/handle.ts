@@ -71,7 +71,8 @@ export async function handleGenerate(entry: Dialect, { request, url, basePath }:
     const g = toGatewayError(err)
     if (g.status >= 500 && !(err instanceof GatewayError)) ctx.log.error('request failed', { request_id: rec.requestId, error: String(err) })
     // a failure after the response went out was already recorded: finish() is then a no-op
-    life.finish({ status: g.status, error: g.message })
+    const gone = g.status === 499
+    life.finish({ status: g.status, error: g.message, clientDisconnected: gone || undefined, errorClass: gone ? 'client_disconnected' : undefined })
     return errorResponse(front, g, { requestId: rec.requestId, attempts: rec.attempts, limitHeaders: life.admission?.headers })
   }
 }

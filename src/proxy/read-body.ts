@@ -6,8 +6,25 @@ const tooLarge = (limit: number) =>
     code: 'request_too_large',
   })
 
+/** A body that stopped arriving: the client hung up (499), or sent a body HTTP cannot frame (400). */
+function unreadable(request: Request, err: unknown): GatewayError {
+  if (err instanceof GatewayError) return err
+  const detail = err instanceof Error ? err.message : String(err)
+  if (request.signal.aborted || /abort|closed|reset|disconnect/i.test(detail))
+    return new GatewayError(499, 'client disconnected while sending the request body', { code: 'client_disconnected', retryable: false })
+  return new GatewayError(400, `the request body could not be read: ${detail}`, { code: 'invalid_request' })
+}
+
 /** The body as text; refuses by content-length before reading, and stops reading once over the limit. */
 export async function readBodyText(request: Request, limit: number): Promise<string> {
+  try {
+    return await readBodyTextUnguarded(request, limit)
+  } catch (err) {
+    throw unreadable(request, err)
+  }
+}
+
+async function readBodyTextUnguarded(request: Request, limit: number): Promise<string> {
   const declared = request.headers.get('content-length')
   if (declared !== null && Number(declared) > limit) throw tooLarge(limit)
   if (!request.body) return ''
