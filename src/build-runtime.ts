@@ -25,6 +25,8 @@ import { createLogger, type Logger } from './observe/logger'
 import { clearSecrets, registerSecret } from './observe/redact'
 import { finishRequest } from './observe/request-finish'
 import { createUsageLedger, type UsageLedger } from './observe/usage-ledger'
+import { watchLedger } from './observe/ledger-metrics'
+import { backgroundHealth } from './observe/background-health'
 import { createUsageStore } from './observe/usage-store'
 import type { Admission, ProxyContext } from './proxy/context'
 import { resolveModel, RoundRobinCounters } from './routing/resolve-model'
@@ -120,6 +122,7 @@ export async function createServices(cfg: Config, o: ServiceOverrides = {}): Pro
   const state = createState(cfg, { warn: (m) => log.warn(m) })
   const metrics = createGatewayMetrics()
   const directory = await openDirectory(cfg, log)
+  watchLedger(metrics.registry, ledger)
   const services: Services = {
     directory,
     sessions: new SessionProgress(),
@@ -280,6 +283,7 @@ export function buildRuntime(cfg: Config, s: Services, prev?: Runtime): Runtime 
     ctx,
     modelVisible: (principal, id) => isModelAllowed(principal, id),
     metricsText: () => s.metrics.registry.render(),
+    healthDetails: () => backgroundHealth(s),
   }
 }
 

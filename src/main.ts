@@ -6,6 +6,7 @@ import { doctor, renderDoctor } from './cli/doctor/run'
 import { runImport } from './cli/import/run'
 import { runUsageCommand } from './cli/usage-report'
 import { ConfigError, loadConfig } from './config/load'
+import { UsageStoreError } from './observe/usage-store'
 import { serve } from './serve'
 import { KEYS_HELP, KeyConflict, KeyInputError, parseKeysArgs, runKeys } from './cli/keys-command'
 import { NoKeyStore } from './keys/key-store'
@@ -94,6 +95,10 @@ main(process.argv.slice(2)).then(
     if (code !== -1) process.exit(code)
   },
   (err) => {
+    if (err instanceof UsageStoreError) {
+      process.stderr.write(`llm-proxy: ${err.message.replace(/\s+/g, ' ')}\n`)
+      process.exit(2)
+    }
     process.stderr.write(`llm-proxy: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`)
     process.exit(1)
   },

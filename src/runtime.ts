@@ -11,6 +11,8 @@ export interface Runtime {
   /** /v1/models filtering by the principal's group */
   modelVisible(principal: Principal, id: string): boolean
   metricsText(): string
+  /** state of the background writers for /health: usage ledger, queued limit settles */
+  healthDetails?(): Record<string, unknown>
 }
 
 /** The gateway's mutable state: the runtime in force, its route table, and the counters. */

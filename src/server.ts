@@ -79,6 +79,7 @@ function health(holder: RuntimeHolder) {
     providers: cfg.providers.map((p) => ({ name: p.name, dialect: p.dialect, keys: p.passthrough ? 'passthrough' : p.api_keys.length })),
     models: cfg.models.length,
     in_flight: holder.inflight - 1, // not this /health request itself
+    ...holder.current.healthDetails?.(),
   }
 }
 

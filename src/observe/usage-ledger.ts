@@ -1,10 +1,13 @@
 // The usage ledger in front of a store. record() only appends to memory, so a response never
 // waits on the database; a timer writes the batch in one transaction within flushIntervalMs of
-// its first row (sooner once batchSize rows are pending). Failed writes are logged and retried
-// on the next tick; the backlog is bounded and drops its oldest rows first.
+// its first row (sooner once batchSize rows are pending). A failing store (full disk, database
+// down) costs requests nothing: writes back off exponentially up to maxBackoffMs, the failure is
+// logged at most once a minute, and the backlog is bounded, dropping its oldest rows first
+// (counted; see health() and the llm_proxy_usage_ledger_* metrics).
 import type { UsageStore } from './usage-store'
 import type { UsageAggregate, UsageQuery, UsageRecord } from './usage-record'
 import type { Logger } from './logger'
+import { redact } from './redact'
 
 export interface UsageLedger {
   record(row: UsageRecord): void
@@ -15,6 +18,18 @@ export interface UsageLedger {
   query(q: UsageQuery): Promise<UsageAggregate[]>
   readonly pending: number
   readonly dropped: number
+  /** for /health and metrics */
+  health(): LedgerHealth
+}
+
+export interface LedgerHealth {
+  store: string
+  pending: number
+  dropped: number
+  /** the last write failed; retrying with backoff */
+  failing: boolean
+  consecutive_failures: number
+  last_error?: string
 }
 
 export interface UsageLedgerOptions {
@@ -22,12 +37,18 @@ export interface UsageLedgerOptions {
   flushIntervalMs?: number
   batchSize?: number
   maxPending?: number
+  /** cap of the retry backoff while the store fails */
+  maxBackoffMs?: number
 }
+
+/** a failing store is reported this often at most */
+const LOG_EVERY_MS = 60_000
 
 export function createUsageLedger(store: UsageStore, opts: UsageLedgerOptions = {}): UsageLedger {
   const interval = opts.flushIntervalMs ?? 1000
   const batchSize = opts.batchSize ?? 500
   const maxPending = opts.maxPending ?? 100_000
+  const maxBackoff = opts.maxBackoffMs ?? 60_000
   const log = opts.logger
   const enabled = store.kind !== 'none'
 
@@ -38,13 +59,19 @@ export function createUsageLedger(store: UsageStore, opts: UsageLedgerOptions = 
   let dropped = 0
   /** warn once per overflow episode, not once per row */
   let overflowing = false
+  let failures = 0
+  let lastError: string | undefined
+  /** performance.now() before which no automatic flush is tried (backing off) */
+  let retryAt = 0
+  let loggedAt = -Infinity
 
   const schedule = () => {
     if (timer || closed) return
+    const wait = Math.max(interval, retryAt - performance.now())
     timer = setTimeout(() => {
       timer = undefined
       void flush()
-    }, interval)
+    }, wait)
     // The server keeps the process alive; a finished CLI or test must not wait on this.
     timer.unref?.()
   }
@@ -70,8 +97,22 @@ export function createUsageLedger(store: UsageStore, opts: UsageLedgerOptions = 
       try {
         await store.insert(batch)
         overflowing = false
+        if (failures > 0) {
+          log?.warn('usage ledger writes resumed', { after_failures: failures, pending: pending.length, dropped })
+          failures = 0
+          retryAt = 0
+          lastError = undefined
+        }
       } catch (err) {
-        log?.error('usage ledger flush failed', { error: err, rows: batch.length, store: store.kind })
+        failures++
+        lastError = err instanceof Error ? err.message : String(err)
+        const backoff = Math.min(maxBackoff, interval * 2 ** failures)
+        retryAt = performance.now() + backoff
+        const now = performance.now()
+        if (now - loggedAt >= LOG_EVERY_MS) {
+          loggedAt = now
+          log?.error('usage ledger flush failed', { error: err, rows: batch.length, store: store.kind, pending: pending.length + batch.length, dropped, retry_in_ms: backoff })
+        }
         pending = pending.length ? batch.concat(pending) : batch
         bound()
         break
@@ -101,7 +142,8 @@ export function createUsageLedger(store: UsageStore, opts: UsageLedgerOptions = 
       }
       pending.push(row)
       if (pending.length > maxPending) bound()
-      if (pending.length >= batchSize && !inflight) void flush()
+      // while the store fails, only the backoff timer tries again
+      if (pending.length >= batchSize && !inflight && performance.now() >= retryAt) void flush()
       else schedule()
     },
     flush,
@@ -126,5 +168,13 @@ export function createUsageLedger(store: UsageStore, opts: UsageLedgerOptions = 
     get dropped() {
       return dropped
     },
+    health: () => ({
+      store: store.kind,
+      pending: pending.length,
+      dropped,
+      failing: failures > 0,
+      consecutive_failures: failures,
+      last_error: lastError !== undefined ? redact(lastError.slice(0, 300)) : undefined,
+    }),
   }
 }

@@ -14,6 +14,9 @@ export function openSqliteStore(path: string, readonly: boolean): UsageStore {
     for (const s of schemaStatements('sqlite')) db.run(s)
     const existing = new Set(db.query<{ name: string }, []>(`PRAGMA table_info(${USAGE_TABLE})`).all().map((c) => c.name))
     for (const s of migrationStatements('sqlite', existing)) db.run(s)
+    // a ledger that cannot take a write lock is refused now, not at the first request
+    db.run('BEGIN IMMEDIATE')
+    db.run('ROLLBACK')
   }
   const insert = readonly
     ? undefined

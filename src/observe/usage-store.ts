@@ -40,9 +40,20 @@ export const noneStore: UsageStore = {
   close: async () => {},
 }
 
+/** The ledger cannot be opened or written at start: `llm-proxy serve` says so in one line, exit 2. */
+export class UsageStoreError extends Error {}
+
+/** the spec with any password masked, for messages */
+const shown = (spec: string) => spec.replace(/(:\/\/[^:/@]*:)[^@/]*@/, '$1***@')
+
 export async function createUsageStore(spec: string, opts: UsageStoreOptions = {}): Promise<UsageStore> {
   const p = parseUsageStoreSpec(spec)
-  if (p.kind === 'sqlite') return openSqliteStore(p.path, opts.readonly ?? false)
-  if (p.kind === 'postgres') return openPostgresStore(p.url)
+  try {
+    if (p.kind === 'sqlite') return openSqliteStore(p.path, opts.readonly ?? false)
+    if (p.kind === 'postgres') return await openPostgresStore(p.url)
+  } catch (err) {
+    const detail = err instanceof Error ? err.message : String(err)
+    throw new UsageStoreError(`usage.store ${shown(spec)} cannot be ${opts.readonly ? 'read' : 'opened for writing'}: ${detail}`, { cause: err })
+  }
   return noneStore
 }
