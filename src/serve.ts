@@ -6,6 +6,7 @@ import type { Config } from './config/types'
 import { ConfigError } from './config/load'
 import { createGateway } from './gateway'
 import { VERSION } from './version'
+import { readableSecretsWarning } from './config/file-secrets'
 
 export async function serve(config: Config, reload: () => Promise<Config>): Promise<number> {
   const gateway = await createGateway(config)
@@ -27,6 +28,8 @@ export async function serve(config: Config, reload: () => Promise<Config>): Prom
     // Bun's fetch caps upstream requests in flight per process; it is read once, from the environment
     max_upstream_requests: Number(process.env.BUN_CONFIG_MAX_HTTP_REQUESTS ?? 256),
   })
+  const exposed = config.source ? readableSecretsWarning(config.source) : undefined
+  if (exposed) log().warn(exposed)
 
   let reloading = Promise.resolve()
   const doReload = (why: string) =>
