@@ -43,7 +43,11 @@ export async function peekFirstOutput(i: PeekInput): Promise<Peeked> {
         r = await reader.read()
       } catch (err) {
         if (timedOut) throw new GatewayError(504, `upstream sent no event within ${i.timeoutMs} ms (first_byte_timeout)`, { code: 'upstream_timeout', kind: 'timeout', retryable: true })
-        throw new GatewayError(502, `upstream stream failed before its first event: ${err instanceof Error ? err.message : String(err)}`, { code: 'upstream_unreachable', retryable: true })
+        // a corrupt or cut body: the upstream's fault, and nothing reached the client yet
+        throw new GatewayError(502, `upstream stream failed before its first event: ${(err instanceof Error ? err.message : String(err)).replace(/ For more information, pass `verbose: true`.*$/, '')}`, {
+          code: 'bad_upstream_response',
+          retryable: true,
+        })
       }
       // the end is the pump's to translate: it reads `done` again
       if (r.done) break

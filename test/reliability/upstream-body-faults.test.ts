@@ -50,6 +50,11 @@ function answer(s: Sock, model: string) {
       s.write(head(200, { 'content-type': 'application/json', 'content-encoding': 'gzip', 'content-length': junk.length }) + junk)
       return
     }
+    case 'gzipstream': {
+      const junk = 'data: not gzip either\n\n'
+      s.write(head(200, { 'content-type': 'text/event-stream', 'content-encoding': 'gzip', 'content-length': junk.length }) + junk)
+      return
+    }
     case 'forever': {
       // an SSE stream that is never idle and never ends
       s.write(head(200, { 'content-type': 'text/event-stream', 'transfer-encoding': 'chunked' }))
@@ -172,6 +177,17 @@ describe('a body that cannot be read is a 502 bad_upstream_response', () => {
         expect(line).toBeDefined()
         expect(JSON.parse(line!).error).toContain('body')
       })
+
+  test('a stream with corrupt gzip: 502 bad_upstream_response before any byte, and fails over', async () => {
+    const r = await call('chat', 'x-gzipstream', true)
+    expect(r.status).toBe(502)
+    expect(r.body).toContain('bad_upstream_response')
+    const fb = await call('messages', 'fb-gzipstream', true)
+    expect(fb.status).toBe(200)
+    // the fallback's stream, whole (its text arrives in pieces)
+    expect(fb.body).toContain('"text":"fallba"')
+    expect(fb.body).toContain('message_stop')
+  })
 
   for (const fault of ['short', 'gzip'])
     test(`${fault} with a fallback: fails over`, async () => {
