@@ -86,9 +86,11 @@ return out
  *  ARGV: ticket id, estimate, tokens, cost usd, scope count, reservation member, then per scope
  *  has-tpm (1/0), has-concurrency (1/0), budget key ttl ms (-1: no budget).
  *  Runs once per ticket (the marker), so a settle retried after a timeout never counts twice.
+ *  The marker lives an hour: one small key per request (≈ 30 MB at 100 requests/s), long enough
+ *  for a settle whose reply was lost to be retried.
  *  Returns 1, or 0 when the ticket was already settled. */
 export const RELEASE = luaScript(`
-if not redis.call('SET', KEYS[#KEYS], '1', 'NX', 'PX', 172800000) then return 0 end
+if not redis.call('SET', KEYS[#KEYS], '1', 'NX', 'PX', 3600000) then return 0 end
 local est = tonumber(ARGV[2])
 local tokens = tonumber(ARGV[3])
 local cost = tonumber(ARGV[4])
