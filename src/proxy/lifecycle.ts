@@ -15,7 +15,7 @@ export interface Completion {
   upstreamMs?: number
   /** the canonical finish reason seen in the answer */
   finishReason?: string
-  /** some usage figure was estimated locally (see observe/stream-outcome.ts) */
+  /** some usage figure was estimated locally (see proxy/stream-outcome.ts) */
   usageEstimated?: boolean
   /** why a request that had started answering failed */
   errorClass?: string

@@ -13,7 +13,7 @@ const lines = readFileSync(join(import.meta.dir, '../../fixtures/openai-chat/tex
 const text = lines.filter((l) => !/"usage":\{/.test(l)).map((l) => `data: ${l}\n\n`).join('')
 
 function estimate(s: string, pieces: number): number {
-  const t = passthroughStream(DIALECTS['openai-chat']!.dialect)
+  const t = passthroughStream(DIALECTS['openai-chat'])
   const bytes = enc.encode(s)
   const step = Math.ceil(bytes.length / pieces)
   for (let i = 0; i < bytes.length; i += step) t.chunk(bytes.subarray(i, i + step))

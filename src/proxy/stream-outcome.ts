@@ -4,8 +4,8 @@
 // estimated; a stream that delivered output is never billed 0. A failure the proxy saw mid-stream, or an error
 // event the upstream sent, makes the request a failure with its class, not a 200.
 import type { CanonUsage } from '../canonical/usage'
-import type { StreamFailure } from '../proxy/stream-pump'
-import type { StreamObservation } from '../proxy/translate-stream'
+import type { StreamFailure } from './stream-pump'
+import type { StreamObservation } from './translate-stream'
 
 export interface StreamEnd {
   observed: StreamObservation
