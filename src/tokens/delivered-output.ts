@@ -8,12 +8,10 @@ const SAMPLE_CHARS = 4096
 /** without the BPE tables loaded (0.7 s to load; never on a request's path) */
 const CHARS_PER_TOKEN = 4
 
-/** work deferred until a count is needed (a pass-through tap decodes its sample only then) */
-const deferred = new WeakMap<DeliveredOutput, () => void>()
-
-/** `fill` runs once, before the first count, and add()s what the stream delivered. */
+/** `fill` runs once, before the first count, and add()s what the stream delivered (a
+ *  pass-through tap decodes its sample only then). */
 export function deferCount(d: DeliveredOutput, fill: () => void): void {
-  deferred.set(d, fill)
+  d.defer(fill)
 }
 
 export class DeliveredOutput {
@@ -22,6 +20,12 @@ export class DeliveredOutput {
   /** pass-through streams decode only a prefix of their events: seen bytes / decoded bytes */
   scale = 1
   private sample = ''
+  /** a true private field: not part of the observation's value (tests compare those) */
+  #fill: (() => void) | undefined
+
+  defer(fill: () => void): void {
+    this.#fill = fill
+  }
 
   add(text: string): void {
     this.chars += text.length
@@ -30,9 +34,9 @@ export class DeliveredOutput {
 
   /** estimated output tokens delivered */
   tokens(): number {
-    const fill = deferred.get(this)
+    const fill = this.#fill
     if (fill) {
-      deferred.delete(this)
+      this.#fill = undefined
       fill()
     }
     const chars = this.chars * this.scale
