@@ -16,22 +16,9 @@ export interface Logger {
   error(msg: string, fields?: Record<string, unknown>): void
 }
 
-export interface Attempt {
-  provider: ProviderConfig
-  /** the upstream model name */
-  model: string
-  /** "provider/model" for logs and error messages */
-  target: string
-  entry?: ModelEntry
-}
-
-export interface Plan {
-  requested: string
-  attempts: Attempt[]
-  entry?: ModelEntry
-  /** the routing rule that chose the first target, and why it matched */
-  rule?: { name: string; why: string }
-}
+// one shape for the plan routing makes and the pipeline runs
+export type { Attempt, Plan } from '../routing/resolve-model'
+import type { Attempt, Plan } from '../routing/resolve-model'
 
 export type { Principal } from '../auth/principal'
 import type { Principal } from '../auth/principal'
