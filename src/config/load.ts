@@ -1,11 +1,13 @@
 // The I/O edge of configuration: find and read the file and the .env, then hand everything to
 // the pure resolveConfig. Precedence: defaults < file < .env-or-real environment < flags, and
 // the real environment always beats a .env file.
+import { homedir } from 'node:os'
 import { isAbsolute, join } from 'node:path'
 import type { ConfigFlags } from './flags'
 import { ConfigError } from './config-error'
 import { parseDotenv } from './dotenv'
 import type { Env } from './interpolate'
+import { profileRegion } from '../dialects/bedrock/credentials'
 import { parseConfigText } from './parse-file'
 import { resolveConfig } from './resolve'
 import type { Config } from './types'
@@ -37,7 +39,7 @@ export async function loadConfig(opts: LoadOptions): Promise<Config> {
   } catch (err) {
     throw new ConfigError([`${path}: cannot read the config file: ${(err as Error).message}`])
   }
-  return withPlugins(resolveConfig(parseConfigText(text, path), env, opts.flags, full), cwd)
+  return withPlugins(resolveConfig(parseConfigText(text, path), await withAwsRegion(env), opts.flags, full), cwd)
 }
 
 /** Imports the config's plugin modules; one that cannot be loaded makes the config invalid. */
@@ -46,6 +48,19 @@ export async function withPlugins(config: Config, cwd: string = process.cwd()): 
   const { plugins, problems } = await loadPlugins(config.plugin_specs, config.source, cwd)
   if (problems.length) throw new ConfigError(problems)
   return { ...config, plugins }
+}
+
+/**
+ * No AWS_REGION / AWS_DEFAULT_REGION: the region of the AWS_PROFILE (or default) profile in
+ * ~/.aws/config (AWS_CONFIG_FILE) becomes AWS_REGION, as the AWS SDKs read it (a Bedrock
+ * provider's default region, and `${AWS_REGION}` in the config).
+ */
+async function withAwsRegion(env: Env): Promise<Env> {
+  if (env.AWS_REGION || env.AWS_DEFAULT_REGION) return env
+  const file = Bun.file(env.AWS_CONFIG_FILE || join(env.HOME ?? homedir(), '.aws', 'config'))
+  if (!(await file.exists().catch(() => false))) return env
+  const region = profileRegion(await file.text().catch(() => ''), env.AWS_PROFILE || 'default')
+  return region ? { ...env, AWS_REGION: region } : env
 }
 
 /** `--env ""` disables .env; `--env PATH` must exist; otherwise ./.env when present. */

@@ -1,6 +1,7 @@
 // A validated config file → the resolved Config of types.ts: defaults filled in, maps turned into
 // ordered lists, durations and sizes in ms and bytes, cross-references checked. Pure.
-import { registered } from '../dialects'
+import { dialects, registered } from '../dialects'
+import type { Env } from './interpolate'
 import { formatPath, type PathSegment } from './key-path'
 import { normalizeAuth } from './normalize-auth'
 import { normalizeModels } from './normalize-models'
@@ -17,9 +18,10 @@ export interface Normalized {
   problems: string[]
 }
 
-export function normalize(file: ConfigFile): Normalized {
+/** `env`: what a dialect's provider hook may read (e.g. a default region) */
+export function normalize(file: ConfigFile, env: Env = {}): Normalized {
   const problems: string[] = []
-  const providers = Object.entries(file.providers ?? {}).map(([name, p]) => normalizeProvider(name, p, problems))
+  const providers = Object.entries(file.providers ?? {}).map(([name, p]) => normalizeProvider(name, p, problems, env))
   const names = providers.map((p) => p.name)
   const server = file.server ?? {}
   const policy = file.policy ?? {}
@@ -90,9 +92,16 @@ export const splitKeys = (values: readonly string[]): string[] =>
 
 export const PASSTHRU_MARKER = '!PASSTHRU'
 
+/** config key → the dialects that declare it theirs (`providerKeys`) */
+function ownedKeys(): Map<string, string[]> {
+  const out = new Map<string, string[]>()
+  for (const d of dialects()) for (const key of d.providerKeys ?? []) out.set(key, [...(out.get(key) ?? []), d.name])
+  return out
+}
+
 const BAD_PROVIDER_NAME = /[/:\s]/
 
-function normalizeProvider(name: string, p: ProviderFile, problems: string[]): ProviderConfig {
+function normalizeProvider(name: string, p: ProviderFile, problems: string[], env: Env): ProviderConfig {
   const path: PathSegment[] = ['providers', name]
   if (name === '' || BAD_PROVIDER_NAME.test(name))
     problems.push(`${formatPath(path)}: a provider name cannot be empty or contain "/", ":" or spaces`)
@@ -100,12 +109,17 @@ function normalizeProvider(name: string, p: ProviderFile, problems: string[]): P
   const passthrough = keys.includes('passthrough')
   if (passthrough && keys.length > 1)
     problems.push(`${formatPath([...path, 'api_key'])}: "passthrough" cannot be combined with other keys`)
-  const region = p.region || undefined
+  let region = p.region || undefined
   const dialect = registered(p.dialect)
   let base_url = p.base_url ?? dialect?.defaultBaseUrl
+  // keys some dialects own are refused on a provider of another dialect
+  for (const [key, owners] of ownedKeys())
+    if ((p as Record<string, unknown>)[key] !== undefined && !owners.includes(p.dialect))
+      problems.push(`${formatPath([...path, key])}: applies only to dialect ${owners.join(' or ')}`)
   // the dialect's own checks and defaults (e.g. a base_url derived from the region)
-  const own = dialect?.normalizeProvider?.({ base_url, region }, (key, message) => problems.push(`${formatPath([...path, key])}: ${message}`))
+  const own = dialect?.normalizeProvider?.({ base_url, region, settings: p, env }, (key, message) => problems.push(`${formatPath([...path, key])}: ${message}`))
   if (own?.base_url !== undefined) base_url = own.base_url
+  if (own?.region !== undefined) region = own.region
   return {
     name,
     dialect: p.dialect,
@@ -124,6 +138,7 @@ function normalizeProvider(name: string, p: ProviderFile, problems: string[]): P
     default_max_tokens: p.default_max_tokens ?? 8192,
     ...(p.cache !== undefined && { cache: p.cache }),
     ...(region !== undefined && { region }),
+    ...(p.bedrock_api !== undefined && { bedrock_api: p.bedrock_api }),
     // empty (an optional `${VAR:-}`) means "not given": the default AWS chain applies
     ...(p.aws_access_key_id && { aws_access_key_id: p.aws_access_key_id }),
     ...(p.aws_secret_access_key && { aws_secret_access_key: p.aws_secret_access_key }),

@@ -34,7 +34,7 @@ export function resolveConfig(raw: unknown, env: Env, flags: ConfigFlags = {}, s
   problems.push(...reportErrors(schema, converted))
   if (problems.length) throw new ConfigError(problems)
 
-  const normalized = normalize(converted as ConfigFile)
+  const normalized = normalize(converted as ConfigFile, env)
   const config = normalized.config
   problems.push(...normalized.problems)
   config.zero_config = zero

@@ -68,6 +68,8 @@ const providerSchema = (dialects: readonly DialectName[]) => Type.Object(
     default_max_tokens: Opt(Type.Integer({ minimum: 1 })),
     cache: Opt(Enum(CACHE_MODES)),
     region: Opt(Type.String()),
+    aws_region: Opt(Type.String()),
+    bedrock_api: Opt(Enum(['converse', 'invoke'] as const)),
     aws_access_key_id: Opt(Type.String()),
     aws_secret_access_key: Opt(Type.String()),
     aws_session_token: Opt(Type.String()),

@@ -35,6 +35,8 @@ export interface ProviderConfig {
   default_max_tokens: number
   cache?: 'tools_only' | 'system_and_tools' | 'last_user_message' | 'last_2_user_messages' | 'last_3_user_messages'
   region?: string
+  /** bedrock: Converse for every model, or InvokeModel with the native body (Claude); default by model id */
+  bedrock_api?: 'converse' | 'invoke'
   aws_access_key_id?: string
   aws_secret_access_key?: string
   aws_session_token?: string

@@ -8,6 +8,7 @@ import type { CanonEvent } from '../canonical/event'
 import type { CanonRequest, ReasoningOrigin } from '../canonical/request'
 import type { CanonResponse } from '../canonical/response'
 import type { GatewayError } from '../errors'
+import type { Framing } from '../framing/frame-reader'
 import type { SseFrame } from '../framing/sse'
 
 /** a registered dialect's name: the registry's keys (dialects/index.ts) */
@@ -47,6 +48,8 @@ export interface EncodeOptions {
   model: string
   /** used when the dialect requires max tokens and the request has none */
   defaultMaxTokens: number
+  /** the target provider's config entry, for the dialect's own keys (its `providerKeys`) */
+  provider?: ProviderEntry
 }
 
 export interface ResponseContext {
@@ -99,6 +102,37 @@ export interface WireEdits {
 export interface ProviderFacts {
   base_url?: string
   region?: string
+  /** the entry as written (a dialect reads only the keys it declares in `providerKeys`) */
+  settings?: Readonly<Record<string, unknown>>
+  /** the environment the config is resolved with (e.g. a default region) */
+  env?: Readonly<Record<string, string | undefined>>
+}
+
+/** A provider's resolved config entry as a dialect reads it (structural: config is above us); its
+ *  own keys (`providerKeys`) are read with `providerSetting`. */
+export interface ProviderEntry {
+  readonly name: string
+  readonly region?: string
+}
+
+/** one of a dialect's own config keys on a provider entry */
+export const providerSetting = (p: ProviderEntry | undefined, key: string): unknown => (p as Readonly<Record<string, unknown>> | undefined)?.[key]
+
+/** An upstream request as it will be sent: what a signer covers. */
+export interface OutgoingRequest {
+  url: string
+  headers: Headers
+  body: string
+}
+
+/** What a request signer gets from the I/O edge. */
+export interface SignContext {
+  env: Readonly<Record<string, string | undefined>>
+  /** a small local file's text (credentials files), undefined when absent */
+  readFile: (path: string) => string | undefined
+  now: Date
+  /** secrets found outside the config (environment, files): log lines must not show them either */
+  registerSecret: (secret: string | undefined) => void
 }
 
 /** The proxy's cache-marker pattern names (config `cache:`). */
@@ -140,7 +174,9 @@ interface DialectFacts {
   /** default base_url of a provider of this dialect (config `base_url` overrides it) */
   defaultBaseUrl?: string
   /** extra checks and defaults for a provider entry of this dialect (e.g. a base_url from a region) */
-  normalizeProvider?(p: ProviderFacts, problem: (key: string, message: string) => void): { base_url?: string }
+  normalizeProvider?(p: ProviderFacts, problem: (key: string, message: string) => void): { base_url?: string; region?: string }
+  /** provider config keys only this dialect takes (on another dialect's provider they are refused) */
+  providerKeys?: string[]
   /** OpenTelemetry's gen_ai.system for its upstreams (GenAI semantic conventions) */
   genAiSystem?: string
   /** zero-config discovery: a provider of this dialect is set up when one of `vars` is set */
@@ -183,6 +219,20 @@ export interface Dialect extends DialectFacts, Codecs {
   adaptPassthrough?(body: Body): PassthroughAdaptation
   /** true when an upstream refused what adaptPassthrough added: the proxy retries with the body as-is */
   refusedAdaptation?(status: number, bodyText: string): boolean
+  /** how its upstream streams are framed (default 'sse') */
+  framing?: Framing
+  /**
+   * authenticates the final request in place, after every header is set (nothing changes it
+   * after): `key` is the provider key chosen for this attempt, if any
+   */
+  sign?(req: OutgoingRequest, provider: ProviderEntry, key: string | undefined, ctx: SignContext): void
+  /** count_tokens for another dialect's client, asked of this upstream's own counter */
+  upstreamTokenCount?: {
+    /** the request to send; undefined when this model cannot be counted upstream */
+    request(req: CanonRequest, model: string): WireRequest | undefined
+    /** the count in the answer */
+    read(body: unknown): number | undefined
+  }
 }
 
 /** The events a local responder produces for one request. */

@@ -2,6 +2,7 @@
 // everything else (the DialectName type, the config enum, default base URLs, front-door routes,
 // zero-config discovery, the test matrix) is derived from it.
 import { anthropicDialect } from './anthropic'
+import { bedrockDialect } from './bedrock'
 import type { Dialect, LocalDialect, Registered, WireEdits } from './dialect'
 import { echoDialect } from './echo'
 import { geminiDialect } from './gemini'
@@ -13,6 +14,7 @@ const BUILT_IN = {
   'openai-responses': openaiResponsesDialect,
   anthropic: anthropicDialect,
   gemini: geminiDialect,
+  bedrock: bedrockDialect,
   echo: echoDialect,
 } satisfies Record<string, Registered>
 

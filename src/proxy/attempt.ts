@@ -11,6 +11,7 @@ import { classifyOutcome } from '../upstream/outcome'
 import { parseRetryAfter } from '../upstream/retry'
 import { sendUpstream, type SentUpstream } from '../upstream/send'
 import { bodyBounds, readBodyText, type BodyBounds } from '../upstream/bounded-body'
+import { signContext } from '../upstream/sign-context'
 import type { Attempt, ProxyContext } from './context'
 import { prepareUpstream, type PreparedRequest } from './prepare'
 import { canonicalFor, type AttemptOutcome, type ErrorOutcome, type RequestState } from './request-state'
@@ -91,8 +92,8 @@ function endAttemptSpan(span: AttemptSpan, outcome: AttemptOutcome): void {
 async function callUpstream(state: RequestState, attempt: Attempt, ctx: ProxyContext, traceparent?: string): Promise<AttemptOutcome> {
   const up = upDialect(attempt)
   const key = upstreamKeyFor(state, attempt, ctx)
-  const prepare = (asIs: boolean) =>
-    prepareUpstream({
+  const prepare = (asIs: boolean) => {
+    const prepared = prepareUpstream({
       front: state.entry,
       up,
       attempt,
@@ -103,8 +104,12 @@ async function callUpstream(state: RequestState, attempt: Attempt, ctx: ProxyCon
       key,
       asIs,
     })
+    if (traceparent) prepared.headers.set('traceparent', traceparent)
+    // the dialect's signer (Bedrock SigV4) covers the final URL, headers and body: nothing changes them after
+    up.sign?.(prepared, attempt.provider, key, signContext())
+    return prepared
+  }
   let prepared = prepare(false)
-  if (traceparent) prepared.headers.set('traceparent', traceparent)
   noteDropped(state.life.rec, up.name, prepared.dropped)
   let fetchStarted = performance.now()
   let sent = await send({ state, attempt, ctx }, prepared, fetchStarted)
@@ -114,7 +119,6 @@ async function callUpstream(state: RequestState, attempt: Attempt, ctx: ProxyCon
   if (prepared.hide && (await refusedAdaptation(up, sent.response))) {
     sent.abort('adaptation refused')
     prepared = prepare(true)
-    if (traceparent) prepared.headers.set('traceparent', traceparent)
     fetchStarted = performance.now()
     sent = await send({ state, attempt, ctx }, prepared, fetchStarted)
   }
@@ -128,7 +132,7 @@ async function callUpstream(state: RequestState, attempt: Attempt, ctx: ProxyCon
     })
     return { kind: 'error', error, attempt, verdict: classifyOutcome({ failed: error }) }
   }
-  return respond({ state, ctx, attempt, up: up, prepared, sent, key, fetchStarted })
+  return respond({ state, ctx, attempt, up, prepared, sent, key, fetchStarted })
 }
 
 const refusedAdaptation = async (up: Dialect, res: Response): Promise<boolean> =>

@@ -1,13 +1,15 @@
-// POST /v1/messages/count_tokens: forwarded when the model routes to an Anthropic provider,
-// otherwise counted locally with a real tokenizer. A routing or upstream failure falls back to
-// the local count: Claude Code calls this constantly and must never see it fail.
+// POST /v1/messages/count_tokens: forwarded when the model routes to an Anthropic provider, asked
+// of the upstream's own counter when its dialect has one (Bedrock CountTokens), otherwise counted
+// locally with a real tokenizer. A routing or upstream failure falls back to the local count:
+// Claude Code calls this constantly and must never see it fail.
 import type { Dialect } from '../dialects/dialect'
 import { dialectEntry } from '../dialects'
 import { toGatewayError } from '../errors'
 import { countRequestTokens } from '../tokens/count-tokens'
 import { buildUpstreamRequest } from '../upstream/build-request'
 import { sendUpstream } from '../upstream/send'
-import type { Call, ProxyContext } from './context'
+import { signContext } from '../upstream/sign-context'
+import type { Attempt, Call, ProxyContext } from './context'
 import { errorResponse } from './errors-reply'
 import { readJsonObject } from './read-body'
 import { JSON_HEADERS, proxyHeaders } from './response-headers'
@@ -47,8 +49,9 @@ async function tryForward({ entry, body, requested, request, url, basePath, ctx 
   } catch {
     return undefined
   }
-  if (!attempt || attempt.provider.dialect !== entry.name) return undefined
+  if (!attempt) return undefined
   const up = dialectEntry(attempt.provider.dialect)
+  if (up && attempt.provider.dialect !== entry.name) return countUpstream(entry, up, body, attempt, request, ctx)
   if (!up?.countTokens) return undefined
   try {
     const key = attempt.provider.passthrough ? undefined : ctx.upstreamKey(attempt.provider)
@@ -74,6 +77,34 @@ async function tryForward({ entry, body, requested, request, url, basePath, ctx 
     }
     const text = await sent.response.text()
     return new Response(text, { headers: proxyHeaders(JSON_HEADERS, { requestId: ctx.newId('req_'), provider: attempt.provider.name, model: attempt.model, attempts: 1 }) })
+  } catch {
+    return undefined
+  }
+}
+
+/** the upstream dialect's own token counter (Bedrock CountTokens); undefined: count locally */
+async function countUpstream(front: Dialect, up: Dialect, body: Record<string, unknown>, attempt: Attempt, request: Request, ctx: ProxyContext): Promise<Response | undefined> {
+  if (!up.upstreamTokenCount || attempt.provider.passthrough) return undefined
+  try {
+    const canon = front.decodeRequest({ ...body, model: attempt.model, max_tokens: 1 })
+    const wire = up.upstreamTokenCount.request(canon, attempt.model)
+    if (!wire) return undefined
+    const key = ctx.upstreamKey(attempt.provider)
+    const init = buildUpstreamRequest({ provider: attempt.provider, model: attempt.model, path: wire.path, body: JSON.stringify(wire.body), key, auth: up.auth, extraHeaders: wire.headers })
+    up.sign?.(init, attempt.provider, key, signContext())
+    const sent = await sendUpstream(init, {
+      fetch: ctx.fetch,
+      firstByteTimeoutMs: Math.min(attempt.provider.first_byte_timeout, 15_000),
+      clientSignal: request.signal,
+      providerName: attempt.provider.name,
+    })
+    if (!sent.response.ok) {
+      await sent.response.body?.cancel()
+      return undefined
+    }
+    const n = up.upstreamTokenCount.read(await sent.response.json())
+    if (n === undefined) return undefined
+    return new Response(JSON.stringify({ input_tokens: n }), { headers: proxyHeaders(JSON_HEADERS, { requestId: ctx.newId('req_'), provider: attempt.provider.name, model: attempt.model, attempts: 1 }) })
   } catch {
     return undefined
   }

@@ -59,7 +59,7 @@ export function prepareUpstream(i: PrepareInput): PreparedRequest {
     }
   } else {
     canonical = i.canonical()
-    const wire = up.encodeRequest(canonical, { model: attempt.model, defaultMaxTokens: provider.default_max_tokens })
+    const wire = up.encodeRequest(canonical, { model: attempt.model, defaultMaxTokens: provider.default_max_tokens, provider })
     path = wire.path
     body = wire.body
     extraHeaders = wire.headers

@@ -4,6 +4,7 @@
 import type { CanonEvent } from '../canonical/event'
 import { mergeUsage, type CanonUsage } from '../canonical/usage'
 import type { Dialect, ResponseContext, StreamTranslator } from '../dialects/dialect'
+import { frameReader } from '../framing/frame-reader'
 import { formatLine, formatSse, SseParser, type SseFrame } from '../framing/sse'
 import { deferCount, DeliveredOutput } from '../tokens/delivered-output'
 
@@ -59,7 +60,6 @@ function observe(obs: StreamObservation, ev: CanonEvent): void {
 
 /** Different dialects on each side: decode the upstream's events, re-encode them for the client. */
 export function translatingStream(upstream: Dialect, front: Dialect, ctx: ResponseContext): OpeningTranslator {
-  const decoder = new TextDecoder()
   const dec = upstream.decodeStream()
   const enc: StreamTranslator<CanonEvent, SseFrame> = front.encodeStream(ctx)
   const observed = newObservation()
@@ -74,7 +74,8 @@ export function translatingStream(upstream: Dialect, front: Dialect, ctx: Respon
     enc.push(ev, emitFrame)
   }
   let openingError: StreamError | undefined
-  const parser = new SseParser((frame) => {
+  // SSE, or the upstream dialect's own framing (Bedrock's AWS event-stream)
+  const reader = frameReader(upstream.framing ?? 'sse', (frame) => {
     if (opened) return dec.push(frame, emitEvent)
     opened = true
     dec.push(frame, emitEvent)
@@ -95,14 +96,13 @@ export function translatingStream(upstream: Dialect, front: Dialect, ctx: Respon
     },
     chunk(bytes) {
       if (closed) return undefined
-      parser.feed(decoder.decode(bytes, STREAM))
+      reader.feed(bytes)
       return take()
     },
     end() {
       if (closed) return undefined
       closed = true
-      parser.feed(decoder.decode())
-      parser.flush()
+      reader.end()
       dec.end(emitEvent)
       enc.end(emitFrame)
       return take()
