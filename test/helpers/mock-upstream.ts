@@ -10,6 +10,10 @@ export interface Received {
   body: any
   /** set when the client (the proxy) aborted the response stream */
   aborted: boolean
+  /** the body exactly as received (signature checks hash it) */
+  raw: string
+  /** the request URL as received */
+  url: string
 }
 
 export type Reply =
@@ -17,6 +21,8 @@ export type Reply =
   | { kind: 'text'; status?: number; body: string; headers?: Record<string, string> }
   | { kind: 'sse'; frames: Array<string | { event?: string; data: unknown }>; delayMs?: number; firstDelayMs?: number; hangAfter?: boolean; dropAfter?: number; chunkBytes?: number }
   | { kind: 'hang' }
+  /** binary messages (AWS event-stream), one network chunk each unless split */
+  | { kind: 'binary'; chunks: Uint8Array[]; contentType: string; headers?: Record<string, string>; dropAfter?: number; chunkBytes?: number }
 
 export interface Mock {
   url: string
@@ -50,7 +56,7 @@ export function startMock(script: (r: Received, n: number) => Reply | Promise<Re
       try {
         body = text ? JSON.parse(text) : undefined
       } catch {}
-      const rec: Received = { method: req.method, path: url.pathname, query: url.searchParams, headers: req.headers, body, aborted: false }
+      const rec: Received = { method: req.method, path: url.pathname, query: url.searchParams, headers: req.headers, body, aborted: false, raw: text, url: req.url }
       received.push(rec)
       const reply = await script(rec, received.length - 1)
       if (reply.kind === 'json')
@@ -62,6 +68,7 @@ export function startMock(script: (r: Received, n: number) => Reply | Promise<Re
         onAbort()
         return new Response('')
       }
+      if (reply.kind === 'binary') return binaryResponse(reply, rec, onAbort)
       const frames = reply.frames.map(frameText)
       let i = 0
       const stream = new ReadableStream<Uint8Array>({
@@ -98,4 +105,24 @@ export function startMock(script: (r: Received, n: number) => Reply | Promise<Re
     abortSeen,
     stop: () => server.stop(true),
   }
+}
+
+function binaryResponse(reply: Extract<Reply, { kind: 'binary' }>, rec: Received, onAbort: () => void): Response {
+  const chunks: Uint8Array[] = []
+  for (const m of reply.chunks)
+    if (reply.chunkBytes) for (let o = 0; o < m.length; o += reply.chunkBytes) chunks.push(m.slice(o, o + reply.chunkBytes))
+    else chunks.push(m)
+  let i = 0
+  const stream = new ReadableStream<Uint8Array>({
+    pull(c) {
+      if (reply.dropAfter !== undefined && i >= reply.dropAfter) return c.error(new Error('dropped'))
+      if (i >= chunks.length) return c.close()
+      c.enqueue(chunks[i++])
+    },
+    cancel() {
+      rec.aborted = true
+      onAbort()
+    },
+  })
+  return new Response(stream, { headers: { 'content-type': reply.contentType, ...reply.headers } })
 }

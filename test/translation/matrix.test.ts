@@ -3,7 +3,8 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import { startMock, type Mock, type Received, type Reply } from '../helpers/mock-upstream'
 import { startProxy, type TestProxy } from '../helpers/proxy'
-import { WIRE_WITH_GEMINI as WIRE, type Script } from '../helpers/wire'
+import { bedrock, BEDROCK_CREDS } from '../helpers/bedrock-wire'
+import { WIRE_WITH_GEMINI, type Script } from '../helpers/wire'
 import { dialectEntry, dialects, frontDoors, isLocal } from '../../src/dialects'
 import { drive, FRONT_DRIVERS, type Front, type Turn } from './clients'
 import { upstreamView } from './upstream-view'
@@ -12,9 +13,15 @@ import { upstreamView } from './upstream-view'
 // the test below fails until it has a client driver, a mock upstream and a model here
 const FRONTS = frontDoors().map((d) => d.name as Front)
 const UPSTREAMS = dialects().filter((d) => !isLocal(d)).map((d) => d.name as Up)
+const WIRE = { ...WIRE_WITH_GEMINI, bedrock }
 type Up = keyof typeof WIRE
-const MODEL: Record<Up, string> = { 'openai-chat': 'chat-model', 'openai-responses': 'resp-model', anthropic: 'ant-model', gemini: 'gem-model' }
-const dialectOfPath = (p: string): Up => UPSTREAMS.find((d) => p.includes(dialectEntry(d)!.upstreamPath))!
+// a dialect may take a second column for another of its APIs: Bedrock's Converse (bedrock, Claude
+// with bedrock_api: converse) and InvokeModel (Claude's native body, the default for Claude ids)
+type Column = Up | 'bedrock-invoke'
+const COLUMNS: Column[] = [...UPSTREAMS, 'bedrock-invoke']
+const MODEL: Record<Column, string> = { 'openai-chat': 'chat-model', 'openai-responses': 'resp-model', anthropic: 'ant-model', gemini: 'gem-model', bedrock: 'bed-model', 'bedrock-invoke': 'bedi-model' }
+// Bedrock's upstream path is empty (the model and operation are the path): matched by its prefix
+const dialectOfPath = (p: string): Up => (p.startsWith('/model/') ? 'bedrock' : UPSTREAMS.find((d) => d !== 'bedrock' && p.includes(dialectEntry(d)!.upstreamPath))!)
 
 test('every registered dialect has its place in the matrix', () => {
   for (const f of FRONTS) expect(FRONT_DRIVERS).toContain(f)
@@ -26,7 +33,7 @@ test('every registered dialect has its place in the matrix', () => {
 
 let mock: Mock
 let proxy: TestProxy
-let reply: (r: Received) => Reply = () => ({ kind: 'json', status: 500, body: {} })
+let reply: (r: Received) => Reply | Promise<Reply> = () => ({ kind: 'json', status: 500, body: {} })
 
 beforeAll(async () => {
   mock = startMock((r) => reply(r))
@@ -36,8 +43,18 @@ beforeAll(async () => {
       'up-resp': { dialect: 'openai-responses', base_url: `${mock.url}/v1`, api_key: 'sk-resp', max_retries: 0 },
       'up-ant': { dialect: 'anthropic', base_url: mock.url, api_key: 'sk-ant', max_retries: 0 },
       'up-gem': { dialect: 'gemini', base_url: mock.url, api_key: 'sk-gem', max_retries: 0 },
+      // SigV4-signed: the Bedrock mock verifies every signature
+      'up-bed': { dialect: 'bedrock', region: 'us-east-1', base_url: mock.url, bedrock_api: 'converse', aws_access_key_id: BEDROCK_CREDS.accessKeyId, aws_secret_access_key: BEDROCK_CREDS.secretAccessKey, max_retries: 0 },
+      'up-bedi': { dialect: 'bedrock', region: 'us-east-1', base_url: mock.url, aws_access_key_id: BEDROCK_CREDS.accessKeyId, aws_secret_access_key: BEDROCK_CREDS.secretAccessKey, max_retries: 0 },
     },
-    models: { 'chat-*': 'up-chat/*', 'resp-*': 'up-resp/*', 'ant-*': 'up-ant/*', 'gem-*': 'up-gem/*' },
+    models: {
+      'chat-*': 'up-chat/*',
+      'resp-*': 'up-resp/*',
+      'ant-*': 'up-ant/*',
+      'gem-*': 'up-gem/*',
+      'bed-*': 'up-bed/us.anthropic.claude-sonnet-4-5-20250929-v1:0',
+      'bedi-*': 'up-bedi/us.anthropic.claude-sonnet-4-5-20250929-v1:0',
+    },
   })
 })
 afterAll(() => {
@@ -59,7 +76,7 @@ const TIME = { name: 'get_time', description: 'Time in a city', parameters: { ty
 const PNG = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg=='
 
 for (const front of FRONTS)
-  for (const up of UPSTREAMS)
+  for (const up of COLUMNS)
     for (const stream of [false, true])
       describe(`${front} → ${up} (${stream ? 'stream' : 'non-stream'})`, () => {
         const model = MODEL[up]
@@ -149,8 +166,11 @@ for (const front of FRONTS)
                 ? { type: 'error', error: { type: 'rate_limit_error', message: 'too many requests upstream' } }
                 : d === 'gemini'
                   ? { error: { code: 429, message: 'too many requests upstream', status: 'RESOURCE_EXHAUSTED' } }
-                  : { error: { message: 'too many requests upstream', type: 'rate_limit_error', code: 'rate_limit_exceeded', param: null } }
-            return { kind: 'json', status: 429, headers: { 'retry-after': '3' }, body }
+                  : d === 'bedrock'
+                    ? { message: 'too many requests upstream' }
+                    : { error: { message: 'too many requests upstream', type: 'rate_limit_error', code: 'rate_limit_exceeded', param: null } }
+            const aws: Record<string, string> = d === 'bedrock' ? { 'x-amzn-errortype': 'ThrottlingException:http://internal.amazon.com/coral/com.amazon.bedrock/' } : {}
+            return { kind: 'json', status: 429, headers: { 'retry-after': '3', ...aws }, body }
           }
           const err: any = await run({ user: 'hi' }).catch((e) => e)
           expect(err?.status).toBe(429)
@@ -159,7 +179,7 @@ for (const front of FRONTS)
 
         if (stream)
           test('upstream drop mid-stream becomes an in-stream error', async () => {
-            reply = (r) => ({ ...(WIRE[dialectOfPath(r.path)](r, { text: 'partial answer that never ends' }) as any), dropAfter: 3 })
+            reply = async (r) => ({ ...((await WIRE[dialectOfPath(r.path)](r, { text: 'partial answer that never ends' })) as any), dropAfter: 3 })
             const err: any = await run({ user: 'hi' }).then(
               () => undefined,
               (e) => e,

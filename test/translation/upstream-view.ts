@@ -67,6 +67,21 @@ export function upstreamView(dialect: string, b: any): UpstreamView {
     v.toolNames = (b.tools ?? []).flatMap((t: any) => (t.functionDeclarations ?? []).map((f: any) => f.name))
     v.jsonSchema = !!(b.generationConfig?.responseJsonSchema || b.generationConfig?.responseSchema)
     v.reasoning = !!b.generationConfig?.thinkingConfig
+  } else if (dialect === 'bedrock' && !b.anthropic_version) {
+    // Converse (InvokeModel bodies are Anthropic's: the branch below)
+    v.system = (b.system ?? []).map((p: any) => p.text ?? '').join('')
+    for (const m of b.messages) {
+      v.roles.push(m.role)
+      for (const p of m.content) {
+        if (typeof p.text === 'string') v.text += p.text
+        if (p.image) v.images++
+        if (p.toolUse) v.toolCallIds.push(p.toolUse.toolUseId)
+        if (p.toolResult) v.toolResults.push({ id: p.toolResult.toolUseId, output: p.toolResult.content.map((c: any) => c.text ?? '').join('') })
+      }
+    }
+    v.toolNames = (b.toolConfig?.tools ?? []).filter((t: any) => t.toolSpec).map((t: any) => t.toolSpec.name)
+    v.jsonSchema = b.outputConfig?.textFormat?.type === 'json_schema'
+    v.reasoning = b.additionalModelRequestFields?.thinking?.type === 'enabled'
   } else {
     v.system = textOf(b.system)
     for (const m of b.messages) {
