@@ -4,12 +4,15 @@
 // Chat and Anthropic upstreams send the bench mock's exact bytes (shaped like the recordings);
 // the Responses upstream stream is written by our own encoder, which follows the recordings; the
 // Gemini one is built here like gemini/reasoning-no-thoughts.chunks.txt (running usage on every
-// chunk). Run: `bun bench/translate-cpu.ts`.
+// chunk). Bedrock's ConverseStream is AWS event-stream messages with the random `p` padding
+// Bedrock adds; Bedrock InvokeModel is the Anthropic stream's events in base64 `chunk` messages.
+// Run: `bun bench/translate-cpu.ts`.
 import type { CanonEvent } from '../src/canonical/event'
 import { newId } from '../src/build-runtime'
 import { dialectEntry } from '../src/dialects'
 import type { Dialect, DialectName } from '../src/dialects/dialect'
 import { encodeEvents, passthroughStream, translatingStream, type ChunkTranslator } from '../src/proxy/translate-stream'
+import { chunkMessage, eventMessage } from '../test/helpers/aws-eventstream'
 import { anthropicStream, openaiStream } from './mock-wire'
 
 const EVENTS = 2000
@@ -54,6 +57,31 @@ function geminiWire(): Wire {
   return { frames, whole: join(frames) }
 }
 
+const PAD = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789'
+
+/** ConverseStream as Bedrock sends it: text deltas with padding of varying length, usage last */
+function converseWire(): Wire {
+  const frames: Uint8Array[] = [eventMessage('messageStart', { p: PAD.slice(0, 20), role: 'assistant' })]
+  for (let i = 0; i < EVENTS; i++) frames.push(eventMessage('contentBlockDelta', { contentBlockIndex: 0, delta: { text: i === 0 ? 'Hello' : ` tok${i}` }, p: PAD.slice(0, 4 + (i % 40)) }))
+  frames.push(eventMessage('contentBlockStop', { contentBlockIndex: 0, p: PAD.slice(0, 30) }))
+  frames.push(eventMessage('messageStop', { p: PAD.slice(0, 10), stopReason: 'end_turn' }))
+  frames.push(eventMessage('metadata', { metrics: { latencyMs: 2040 }, p: PAD.slice(0, 12), usage: { inputTokens: 16, outputTokens: EVENTS, totalTokens: EVENTS + 16 } }))
+  return { frames, whole: join(frames) }
+}
+
+/** InvokeModelWithResponseStream: each Anthropic event of the bench stream as a base64 chunk */
+function invokeWire(): Wire {
+  const dec = new TextDecoder()
+  const frames = mockWire(anthropicStream('claude-bench', EVENTS)).frames.flatMap((f) =>
+    dec
+      .decode(f)
+      .split('\n')
+      .filter((l) => l.startsWith('data: '))
+      .map((l) => chunkMessage(JSON.parse(l.slice(6)))),
+  )
+  return { frames, whole: join(frames) }
+}
+
 function mockWire(body: ReturnType<typeof openaiStream>): Wire {
   if (body.kind !== 'sse') throw new Error('mock-wire returned JSON')
   return body
@@ -64,10 +92,11 @@ const WIRES: Partial<Record<DialectName, Wire>> = {
   anthropic: mockWire(anthropicStream('claude-bench', EVENTS)),
   'openai-responses': encodedWire('openai-responses'),
   gemini: geminiWire(),
+  bedrock: converseWire(),
 }
-const NAMES: Partial<Record<DialectName, string>> = { 'openai-chat': 'OpenAI Chat', anthropic: 'Anthropic', 'openai-responses': 'Responses', gemini: 'Gemini' }
+const NAMES: Partial<Record<DialectName, string>> = { 'openai-chat': 'OpenAI Chat', anthropic: 'Anthropic', 'openai-responses': 'Responses', gemini: 'Gemini', bedrock: 'Bedrock Converse' }
 const FRONTS: DialectName[] = ['openai-chat', 'anthropic', 'openai-responses']
-const UPSTREAMS: DialectName[] = ['openai-chat', 'anthropic', 'openai-responses', 'gemini']
+const UPSTREAMS: DialectName[] = ['openai-chat', 'anthropic', 'openai-responses', 'gemini', 'bedrock']
 
 function chunked(whole: Uint8Array, size: number): Uint8Array[] {
   const out: Uint8Array[] = []
@@ -82,6 +111,9 @@ for (const up of UPSTREAMS)
     if (up === front) lanes.push([`pass-through ${NAMES[up]}`, () => passthroughStream(d(up)), wire])
     else lanes.push([`${NAMES[up]} upstream → ${NAMES[front]} client`, () => translatingStream(d(up), d(front), ctx), wire])
   }
+// the same Bedrock dialect, through its other API
+const invoke = invokeWire()
+for (const front of FRONTS) lanes.push([`Bedrock InvokeModel upstream → ${NAMES[front]} client`, () => translatingStream(d('bedrock'), d(front), ctx), invoke])
 
 interface Case {
   once: () => void
