@@ -12,7 +12,7 @@ import { isClaudeModel, modelPath } from './model-id'
 export function countTokensRequest(req: CanonRequest, model: string): WireRequest | undefined {
   if (!isClaudeModel(model) || model.startsWith('arn:')) return undefined
   const base = model.replace(/^[a-z]{2,6}\.(?=anthropic\.)/, '')
-  const body = Buffer.from(JSON.stringify(encodeInvoke({ ...req, stream: false }, base, 1))).toString('base64')
+  const body = Buffer.from(JSON.stringify(encodeInvoke({ ...req, stream: false }, base, 1).body)).toString('base64')
   return { path: modelPath(base, 'count-tokens'), body: { input: { invokeModel: { body } } } }
 }
 

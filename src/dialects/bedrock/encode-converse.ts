@@ -16,14 +16,27 @@ import { ANTHROPIC_ORIGIN } from '../anthropic/origin'
 import { thinkingBudget } from '../anthropic/encode-request'
 import { sanitizeToolId } from '../anthropic/tool-id'
 import { hasKeys, type Json } from '../anthropic/wire'
+import { drop } from '../dropped'
 import { cachePoint, mediaBlock } from './encode-content'
 import { isClaudeModel } from './model-id'
 
 const NON_BLANK = /\S/
 const OPEN_SCHEMA = { type: 'object', properties: {} }
 
-export function encodeConverse(req: CanonRequest, model: string, defaultMaxTokens: number): Json {
+/** the body, and the request fields Converse (or this model family) has no place for */
+export function encodeConverse(req: CanonRequest, model: string, defaultMaxTokens: number): { body: Json; dropped: string[] } {
   const claude = isClaudeModel(model)
+  const dropped: string[] = []
+  if (req.seed !== undefined) drop(dropped, 'seed')
+  if (req.presencePenalty !== undefined) drop(dropped, 'presence_penalty')
+  if (req.frequencyPenalty !== undefined) drop(dropped, 'frequency_penalty')
+  if (req.n !== undefined && req.n !== 1) drop(dropped, 'n')
+  if (req.user) drop(dropped, 'user')
+  if (req.metadata) drop(dropped, 'metadata')
+  if (req.parallelToolCalls === false) drop(dropped, 'parallel_tool_calls')
+  if (req.responseFormat?.type === 'json_object') drop(dropped, 'response_format')
+  if (req.reasoning && !claude && thinkingBudget(req.reasoning) !== undefined) drop(dropped, 'reasoning')
+  if (req.topK !== undefined && !claude) drop(dropped, 'top_k')
   const used = new Set<string>()
   const messages = encodeMessages(req.messages, used)
   const body: Json = { messages }
@@ -35,7 +48,11 @@ export function encodeConverse(req: CanonRequest, model: string, defaultMaxToken
   const extra: Json = {}
   const budget = claude ? thinkingBudget(req.reasoning) : undefined
   const thinking = budget !== undefined && lastToolTurnKeepsThinking(messages)
+  if (budget !== undefined && !thinking) drop(dropped, 'reasoning')
   if (thinking) {
+    if (req.temperature !== undefined) drop(dropped, 'temperature')
+    if (req.topK !== undefined) drop(dropped, 'top_k')
+    if (req.topP !== undefined && req.topP < 0.95) drop(dropped, 'top_p')
     extra.thinking = { type: 'enabled', budget_tokens: budget }
     if (maxTokens <= budget!) maxTokens += budget!
     if (req.topP !== undefined && req.topP >= 0.95) inference.topP = Math.min(1, req.topP)
@@ -55,7 +72,7 @@ export function encodeConverse(req: CanonRequest, model: string, defaultMaxToken
   const format = req.responseFormat
   if (format?.type === 'json_schema')
     body.outputConfig = { textFormat: { type: 'json_schema', structure: { jsonSchema: { schema: JSON.stringify(format.schema), name: format.name } } } }
-  return body
+  return { body, dropped }
 }
 
 function encodeSystem(parts: CanonPart[]): Json[] {

@@ -2,6 +2,7 @@
 // id) picks Converse or InvokeModel; `req.stream` picks the streaming operation of each.
 import type { CanonRequest } from '../../canonical/request'
 import { providerSetting, type EncodeOptions, type WireRequest } from '../dialect'
+import { withDropped } from '../dropped'
 import { encodeConverse } from './encode-converse'
 import { encodeInvoke } from './encode-invoke'
 import { apiFor, modelPath } from './model-id'
@@ -14,8 +15,10 @@ export function encodeRequest(req: CanonRequest, opts: EncodeOptions): WireReque
   if (api === 'invoke') {
     const path = modelPath(opts.model, req.stream ? 'invoke-with-response-stream' : 'invoke')
     const headers: Record<string, string> = req.stream ? { accept: EVENT_STREAM, 'x-amzn-bedrock-accept': 'application/json' } : { accept: 'application/json' }
-    return { path, body: encodeInvoke(req, opts.model, opts.defaultMaxTokens), headers }
+    const { body, dropped } = encodeInvoke(req, opts.model, opts.defaultMaxTokens)
+    return withDropped({ path, body, headers }, dropped)
   }
   const path = modelPath(opts.model, req.stream ? 'converse-stream' : 'converse')
-  return { path, body: encodeConverse(req, opts.model, opts.defaultMaxTokens), headers: { accept: req.stream ? EVENT_STREAM : 'application/json' } }
+  const { body, dropped } = encodeConverse(req, opts.model, opts.defaultMaxTokens)
+  return withDropped({ path, body, headers: { accept: req.stream ? EVENT_STREAM : 'application/json' } }, dropped)
 }

@@ -157,6 +157,16 @@ describe('Converse request', () => {
     expect(history.toolConfig).toEqual({ tools: [{ toolSpec: { name: 'f', inputSchema: { json: { type: 'object', properties: {} } } } }] })
   })
 
+  test('what Converse or the model family cannot carry is named in dropped', () => {
+    const nova = enc({ seed: 1, presencePenalty: 0.1, user: 'u', topK: 3, reasoning: { effort: 'high' }, parallelToolCalls: false, responseFormat: { type: 'json_object' } }, 'amazon.nova-pro-v1:0')
+    expect(nova.dropped?.sort()).toEqual(['parallel_tool_calls', 'presence_penalty', 'reasoning', 'response_format', 'seed', 'top_k', 'user'])
+    const claude = enc({ reasoning: { effort: 'low' }, temperature: 0.2, topK: 4 }, 'us.anthropic.claude-x', { bedrock_api: 'converse' })
+    expect(claude.dropped?.sort()).toEqual(['temperature', 'top_k'])
+    expect(enc({ temperature: 0.2 }, 'amazon.nova-pro-v1:0').dropped).toBeUndefined()
+    // InvokeModel: the Anthropic encoder's list, plus the user id (Bedrock takes no metadata)
+    expect(enc({ seed: 3, user: 'u' }, 'anthropic.claude-x').dropped?.sort()).toEqual(['seed', 'user'])
+  })
+
   test('web image URLs are a 400 that says why; s3 URLs are locations', () => {
     const img = (url: string) => enc({ messages: [{ role: 'user', parts: [{ type: 'image', source: { kind: 'url', url } }] }] }, 'amazon.nova-pro-v1:0')
     expect(() => img('https://example.com/cat.png')).toThrow(/base64 data or an s3:\/\/ location/)

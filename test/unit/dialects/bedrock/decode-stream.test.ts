@@ -1,4 +1,5 @@
 import { describe, expect, test } from 'bun:test'
+import { bedrockDialect } from '../../../../src/dialects/bedrock'
 import { eventMessage, exceptionMessage } from '../../../helpers/aws-eventstream'
 import { assertWellFormed, blockTexts, converseRecording, decodeAll, framesOf, invokeRecording, of } from './helpers'
 
@@ -14,10 +15,10 @@ describe('ConverseStream decoding (recordings)', () => {
     expect(of(events, 'error')).toHaveLength(0)
   })
 
-  test('reasoning: a bedrock reasoning block with its signature (no contentBlockStart), then text', () => {
+  test('reasoning: a reasoning block tagged with the entry\'s reasoningOrigin, with its signature (no contentBlockStart), then text', () => {
     const events = decodeAll(framesOf(converseRecording('converse-stream-reasoning.chunks.txt')))
     assertWellFormed(events)
-    expect(of(events, 'block_start').map((b) => b.block)).toEqual([{ kind: 'reasoning', origin: 'anthropic' }, { kind: 'text' }])
+    expect(of(events, 'block_start').map((b) => b.block)).toEqual([{ kind: 'reasoning', origin: bedrockDialect.reasoningOrigin }, { kind: 'text' }])
     expect(blockTexts(events)[0]).toBe('Let me count the r\'s in "strawberry":\n\ns-t-r-a-w-b-e-r-r-y\n\nr appears at positions 3, 8, and 9.\n\nSo there are 3 r\'s.')
     const sig = of(events, 'reasoning_signature')
     expect(sig).toHaveLength(1)
