@@ -2,6 +2,7 @@ import { describe, expect, test } from 'bun:test'
 import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { runCheck } from '../../../src/cli/check'
 import { ConfigError, loadConfig, resolveConfig } from '../../../src/config/load'
 
 const problems = (raw: unknown, env: Record<string, string> = {}): string[] => {
@@ -49,5 +50,14 @@ describe('Bedrock provider config', () => {
     expect((await load({})).providers[0].region).toBe('us-east-2')
     expect((await load({ AWS_PROFILE: 'team' })).providers[0].region).toBe('eu-north-1')
     expect((await load({ AWS_REGION: 'sa-east-1' })).providers[0].region).toBe('sa-east-1')
+  })
+
+  test('check shows where a signing provider\'s credentials come from, the key id masked', () => {
+    const cfg = resolveConfig({ providers: { a: { dialect: 'bedrock', region: 'us-east-1' }, b: { dialect: 'bedrock', region: 'us-east-1', aws_access_key_id: 'AKIAEXAMPLEKEYID1234', aws_secret_access_key: 'secret-value-here' } } }, {}, {})
+    const out = runCheck(cfg, {})
+    expect(out).toContain('keys: signed with credentials from the environment or profile, at request time')
+    expect(out).toContain('keys: signed with key id AKI…1234')
+    expect(out).not.toContain('AKIAEXAMPLEKEYID1234')
+    expect(out).not.toContain('secret-value-here')
   })
 })
