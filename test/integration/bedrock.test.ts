@@ -13,6 +13,8 @@ import { eventMessage, exceptionMessage } from '../helpers/aws-eventstream'
 import { bedrock, BEDROCK_API_KEY, BEDROCK_CREDS, checkAuth, converseStream } from '../helpers/bedrock-wire'
 import { startMock, type Mock, type Received, type Reply } from '../helpers/mock-upstream'
 import { startProxy, type TestProxy } from '../helpers/proxy'
+import { probeCompletion } from '../../src/cli/doctor/probe-http'
+import { resolveConfig } from '../../src/config/load'
 
 const CLAUDE = 'us.anthropic.claude-sonnet-4-5-20250929-v1:0'
 const NOVA = 'amazon.nova-pro-v1:0'
@@ -177,6 +179,18 @@ describe('count_tokens', () => {
       expect(mock.received.length - before).toBe(1)
       expect(local.input_tokens).toBeGreaterThan(5)
     })
+  })
+})
+
+describe('llm-proxy doctor --live', () => {
+  test('the 1-token ping to a Bedrock model is signed (the mock verifies it)', async () => {
+    reply = (r) => bedrock(r, { text: 'p' })
+    const cfg = resolveConfig({ providers: { b: provider(keys) } }, {}, {})
+    const ok = await probeCompletion(cfg.providers[0], NOVA, 5000)
+    expect(ok).toMatchObject({ ok: true, detail: 'HTTP 200' })
+    expect(mock.received.at(-1)!.headers.get('authorization')).toStartWith('AWS4-HMAC-SHA256 ')
+    const bad = resolveConfig({ providers: { b: provider({ ...keys, aws_secret_access_key: 'wrong' }) } }, {}, {})
+    expect(await probeCompletion(bad.providers[0], NOVA, 5000)).toMatchObject({ ok: false, detail: 'HTTP 403: the key was rejected' })
   })
 })
 

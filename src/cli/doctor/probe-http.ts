@@ -5,6 +5,7 @@ import type { CanonRequest } from '../../canonical/request'
 import type { ProviderConfig } from '../../config/types'
 import { dialectEntry } from '../../dialects'
 import { applyAuth, upstreamUrl } from '../../upstream/build-request'
+import { signContext } from '../../upstream/sign-context'
 import { timed, type CheckResult } from './probe-net'
 
 /** whether the provider's dialect is spoken on the wire (not answered locally) */
@@ -53,8 +54,15 @@ export async function probeCompletion(p: ProviderConfig, model: string, timeoutM
   const name = `complete ${model}`
   const entry = dialectEntry(p.dialect)
   if (!entry) return { name, ok: true, skipped: `${p.dialect} runs in the proxy` }
-  const wire = entry.encodeRequest(ping(model), { model, defaultMaxTokens: 1 })
+  const wire = entry.encodeRequest(ping(model), { model, defaultMaxTokens: 1, provider: p })
   const h = headersFor(p, wire.headers)
   h.set('content-type', 'application/json')
-  return call(name, upstreamUrl(p, model, wire.path), { method: 'POST', headers: h, body: JSON.stringify(wire.body) }, timeoutMs)
+  const req = { url: upstreamUrl(p, model, wire.path), headers: h, body: JSON.stringify(wire.body) }
+  try {
+    // a dialect that signs its requests (Bedrock SigV4) signs the ping too
+    entry.sign?.(req, p, p.passthrough ? undefined : p.api_keys[0], signContext())
+  } catch (err) {
+    return { name, ok: false, detail: err instanceof Error ? err.message : String(err) }
+  }
+  return call(name, req.url, { method: 'POST', headers: req.headers, body: req.body }, timeoutMs)
 }
