@@ -95,7 +95,7 @@ const WIRES: Partial<Record<DialectName, Wire>> = {
   bedrock: converseWire(),
 }
 const NAMES: Partial<Record<DialectName, string>> = { 'openai-chat': 'OpenAI Chat', anthropic: 'Anthropic', 'openai-responses': 'Responses', gemini: 'Gemini', bedrock: 'Bedrock Converse' }
-const FRONTS: DialectName[] = ['openai-chat', 'anthropic', 'openai-responses']
+const FRONTS: DialectName[] = ['openai-chat', 'anthropic', 'openai-responses', 'gemini']
 const UPSTREAMS: DialectName[] = ['openai-chat', 'anthropic', 'openai-responses', 'gemini', 'bedrock']
 
 function chunked(whole: Uint8Array, size: number): Uint8Array[] {

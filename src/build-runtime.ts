@@ -105,6 +105,7 @@ function registerSecrets(cfg: Config): void {
     for (const k of p.api_keys) registerSecret(k)
     registerSecret(p.aws_secret_access_key)
     registerSecret(p.aws_session_token)
+    registerSecret(p.vertex?.access_token)
     for (const v of Object.values(p.headers ?? {})) registerSecret(v)
   }
   for (const k of cfg.auth?.keys ?? []) registerSecret(k.key)

@@ -6,6 +6,7 @@ import type { Dialect } from './dialects/dialect'
 import { requestUrl } from './proxy/request-url'
 import { GatewayError, toGatewayError } from './errors'
 import { handleCountTokens } from './proxy/count-tokens'
+import { handlePathCall } from './proxy/path-call'
 import { errorResponse } from './proxy/errors-reply'
 import { handleGenerate } from './proxy/handle'
 import { listModels } from './proxy/models-list'
@@ -25,7 +26,7 @@ export interface RouteEntry {
 }
 
 /** The error dialect for endpoints that belong to no dialect (models list, unknown paths). */
-const errorDialectFor = (request: Request): Dialect => frontFor(request.headers)
+const errorDialectFor = (request: Request, url?: URL): Dialect => frontFor(request.headers, url)
 
 const json = (body: unknown, status = 200) => new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } })
 
@@ -44,6 +45,9 @@ export function buildRouteTable(holder: RuntimeHolder): Map<string, RouteEntry> 
       table.set(`${method} ${base}${path}`, { method, handler, basePath: base || '/', errors, tracked })
     for (const entry of frontDoors()) {
       for (const path of entry.routes) add('POST', path, entry, (request, url, basePath) => handleGenerate(entry, { request, url, basePath }, holder.current.ctx), true)
+      // `{prefix}*`: the model and method follow the prefix (dispatch finds these by prefix)
+      for (const prefix of entry.pathRoutes?.prefixes ?? [])
+        add('POST', `${prefix}*`, entry, (request, url, basePath) => handlePathCall(entry, { request, url, basePath }, `${base}${prefix}`, holder.current.ctx), true)
       const countTokens: Handler = (request, url, basePath) => handleCountTokens(entry, { request, url, basePath }, holder.current.ctx)
       for (const path of entry.countTokens?.routes ?? []) add('POST', path, entry, countTokens)
       for (const path of entry.sinkRoutes ?? [])
@@ -54,6 +58,11 @@ export function buildRouteTable(holder: RuntimeHolder): Map<string, RouteEntry> 
     }
     add('GET', '/v1/models', undefined, (req, url, bp) => modelsHandler(holder, req, url, bp))
     add('GET', '/models', undefined, (req, url, bp) => modelsHandler(holder, req, url, bp))
+    // a path-routed front door's own models list (`GET /v1beta/models`); a path shared with the
+    // lists above (`/v1/models`) stays shared and answers in the shape its client claims
+    for (const entry of frontDoors())
+      for (const prefix of (entry.modelList && entry.pathRoutes?.prefixes) || [])
+        if (!table.has(`GET ${base}${prefix.slice(0, -1)}`)) add('GET', prefix.slice(0, -1), entry, (req, url, bp) => modelsHandler(holder, req, url, bp, entry))
   }
   table.set('GET /health', { method: 'GET', basePath: '/', handler: () => json(health(holder)) })
   table.set('GET /healthz', { method: 'GET', basePath: '/', handler: () => new Response('ok') })
@@ -92,17 +101,18 @@ function safeDecode(s: string): string {
   }
 }
 
-async function modelsHandler(holder: RuntimeHolder, request: Request, url: URL, basePath: string): Promise<Response> {
+async function modelsHandler(holder: RuntimeHolder, request: Request, url: URL, basePath: string, shape?: Dialect): Promise<Response> {
   const ctx = holder.current.ctx
-  const front = frontFor(request.headers)
+  const front = shape ?? frontFor(request.headers, url)
   const principal = await ctx.authenticate(request, url)
   let models = listModels(holder.current.config, basePath).filter((m) => holder.current.modelVisible(principal, m.id))
-  const id = url.pathname.includes('/models/') ? safeDecode(url.pathname.slice(url.pathname.indexOf('/models/') + 8)) : undefined
+  // (Gemini names models `models/{id}`)
+  const id = url.pathname.includes('/models/') ? safeDecode(url.pathname.slice(url.pathname.indexOf('/models/') + 8)).replace(/^models\//, '') : undefined
   if (id !== undefined) {
     const m = models.find((x) => x.id === id)
     if (!m) throw new GatewayError(404, `model ${id} is not available through this proxy`, { code: 'model_not_found' })
     models = [m]
-    return json(front.modelList!(models, holder.startedAt).data[0])
+    return json(front.modelEntry ? front.modelEntry(m, holder.startedAt) : (front.modelList!(models, holder.startedAt) as { data: unknown[] }).data[0])
   }
   return json(front.modelList!(models, holder.startedAt))
 }
@@ -117,17 +127,22 @@ export async function dispatch(holder: RuntimeHolder, request: Request): Promise
   let path = url.pathname
   if (path.length > 1 && path.endsWith('/')) path = path.slice(0, -1)
   let route = holder.routes.get(`${request.method} ${path}`)
+  if (!route && request.method === 'POST') {
+    // POST {base}/v1beta/models/{model}:{method}
+    const i = path.indexOf('/models/')
+    if (i >= 0) route = holder.routes.get(`POST ${path.slice(0, i + 8)}*`)
+  }
   if (!route && request.method === 'GET') {
     // GET {base}/v1/models/{id}
     const i = path.lastIndexOf('/models/')
     if (i >= 0) route = holder.routes.get(`GET ${path.slice(0, i)}/models`)
   }
   if (!route) {
-    const errors = errorDialectFor(request)
+    const errors = errorDialectFor(request, url)
     const known = [...holder.routes.keys()].some((k) => k.endsWith(` ${path}`))
     const err = known
       ? new GatewayError(405, `method ${request.method} is not allowed on ${path}`, { code: 'method_not_allowed' })
-      : new GatewayError(404, `no endpoint at ${request.method} ${path}; this proxy serves /v1/chat/completions, /v1/responses, /v1/messages and /v1/models`, {
+      : new GatewayError(404, `no endpoint at ${request.method} ${path}; this proxy serves /v1/chat/completions, /v1/responses, /v1/messages, /v1beta/models/{model}:generateContent and /v1/models`, {
           code: 'not_found',
         })
     return errorResponse(errors, err, { requestId: holder.current.ctx.newId('req_'), attempts: 0 })
@@ -139,7 +154,7 @@ export async function dispatch(holder: RuntimeHolder, request: Request): Promise
   } catch (err) {
     const g = toGatewayError(err)
     if (!(err instanceof GatewayError)) holder.current.ctx.log.error('unhandled error', { path, error: String(err) })
-    const errors = route.errors ?? errorDialectFor(request)
+    const errors = route.errors ?? errorDialectFor(request, url)
     return errorResponse(errors, g, { requestId: holder.current.ctx.newId('req_'), attempts: 0 })
   } finally {
     holder.inflight--

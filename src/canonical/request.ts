@@ -111,6 +111,8 @@ export interface CanonRequest {
   user?: string
   metadata?: Record<string, string>
   stream: boolean
+  /** false: a streaming Chat client that did not ask for the usage chunk (stream_options.include_usage) */
+  streamUsage?: boolean
   n?: number
   /** built-in (server-side) tools the client asked for by type, e.g. web_search_20250305, web_search_preview */
   builtinTools?: string[]

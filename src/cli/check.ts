@@ -17,6 +17,7 @@ const pad = (s: string, n: number) => (s.length >= n ? s : s + ' '.repeat(n - s.
 function keysOf(p: Config['providers'][number]): string {
   if (p.passthrough) return 'passthrough (client key)'
   if (registered(p.dialect)?.local) return '-'
+  if (p.vertex) return `vertex ${p.vertex.project}/${p.vertex.location}, ${p.vertex.access_token ? `access_token ${maskSecret(p.vertex.access_token)}` : `key file ${p.vertex.credentials_file}`}`
   if (p.api_keys.length === 0) {
     // a dialect that signs its requests (Bedrock SigV4) finds credentials without an api_key
     if (dialectEntry(p.dialect)?.sign) return p.aws_access_key_id ? `signed with key id ${maskSecret(p.aws_access_key_id)}` : 'signed with credentials from the environment or profile, at request time'

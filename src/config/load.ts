@@ -8,6 +8,7 @@ import { ConfigError } from './config-error'
 import { parseDotenv } from './dotenv'
 import type { Env } from './interpolate'
 import { profileRegion } from '../dialects/bedrock/credentials'
+import { parseGoogleCredentials } from './normalize-vertex'
 import { parseConfigText } from './parse-file'
 import { resolveConfig } from './resolve'
 import type { Config } from './types'
@@ -39,7 +40,10 @@ export async function loadConfig(opts: LoadOptions): Promise<Config> {
   } catch (err) {
     throw new ConfigError([`${path}: cannot read the config file: ${(err as Error).message}`])
   }
-  return withPlugins(resolveConfig(parseConfigText(text, path), await withAwsRegion(env), opts.flags, full), cwd)
+  const config = resolveConfig(parseConfigText(text, path), await withAwsRegion(env), opts.flags, full)
+  const problems = await checkVertexKeys(config, cwd)
+  if (problems.length) throw new ConfigError(problems)
+  return withPlugins(config, cwd)
 }
 
 /** Imports the config's plugin modules; one that cannot be loaded makes the config invalid. */
@@ -61,6 +65,27 @@ async function withAwsRegion(env: Env): Promise<Env> {
   if (!(await file.exists().catch(() => false))) return env
   const region = profileRegion(await file.text().catch(() => ''), env.AWS_PROFILE || 'default')
   return region ? { ...env, AWS_REGION: region } : env
+}
+
+/** each Vertex credentials file exists and holds credentials Vertex takes (its secrets are not quoted) */
+async function checkVertexKeys(config: Config, cwd: string): Promise<string[]> {
+  const problems: string[] = []
+  for (const p of config.providers) {
+    const path = p.vertex?.credentials_file
+    if (!path) continue
+    const at = `providers.${p.name}.vertex`
+    const file = Bun.file(isAbsolute(path) ? path : join(cwd, path))
+    try {
+      if (!(await file.exists())) {
+        problems.push(`${at}: credentials file ${path} not found`)
+        continue
+      }
+      parseGoogleCredentials(await file.text(), path)
+    } catch (err) {
+      problems.push(`${at}: ${(err as Error).message}`)
+    }
+  }
+  return problems
 }
 
 /** `--env ""` disables .env; `--env PATH` must exist; otherwise ./.env when present. */

@@ -6,6 +6,7 @@ import { formatPath, type PathSegment } from './key-path'
 import { normalizeAuth } from './normalize-auth'
 import { normalizeModels } from './normalize-models'
 import { unknownName } from './report'
+import { normalizeVertex, vertexHost } from './normalize-vertex'
 import type { ConfigFile, ProviderFile } from './schema'
 import type { Config, ProviderConfig } from './types'
 import { durationMs, sizeBytes } from './units'
@@ -111,7 +112,8 @@ function normalizeProvider(name: string, p: ProviderFile, problems: string[], en
     problems.push(`${formatPath([...path, 'api_key'])}: "passthrough" cannot be combined with other keys`)
   let region = p.region || undefined
   const dialect = registered(p.dialect)
-  let base_url = p.base_url ?? dialect?.defaultBaseUrl
+  const vertex = p.vertex && normalizeVertex(p, path, problems)
+  let base_url = p.base_url ?? (vertex ? vertexHost(vertex.location) : dialect?.defaultBaseUrl)
   // keys some dialects own are refused on a provider of another dialect
   for (const [key, owners] of ownedKeys())
     if ((p as Record<string, unknown>)[key] !== undefined && !owners.includes(p.dialect))
@@ -143,5 +145,6 @@ function normalizeProvider(name: string, p: ProviderFile, problems: string[], en
     ...(p.aws_access_key_id && { aws_access_key_id: p.aws_access_key_id }),
     ...(p.aws_secret_access_key && { aws_secret_access_key: p.aws_secret_access_key }),
     ...(p.aws_session_token && { aws_session_token: p.aws_session_token }),
+    ...(vertex && { vertex }),
   }
 }

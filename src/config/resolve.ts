@@ -8,6 +8,7 @@ import { interpolate, type Env } from './interpolate'
 import { normalize } from './normalize'
 import { defaultGroup } from './normalize-auth'
 import { normalizeModels } from './normalize-models'
+import { applyVertexEnv } from './normalize-vertex'
 import { reportErrors, show } from './report'
 import { currentConfigSchema, LOG_LEVELS, ModelsSchema, type ConfigFile, type ModelsFile } from './schema'
 import type { Config, LoggingConfig } from './types'
@@ -41,6 +42,7 @@ export function resolveConfig(raw: unknown, env: Env, flags: ConfigFlags = {}, s
   if (source !== undefined) config.source = source
 
   applyEnv(config, env, problems)
+  applyVertexEnv(config, env, problems)
   applyFlags(config, flags, problems)
   checkConsistency(config, problems)
   if (problems.length) throw new ConfigError(problems)

@@ -47,6 +47,17 @@ const Server = Type.Object(
   strict,
 )
 
+/** Vertex AI: the project and location, and a service-account key file or a static token */
+const Vertex = Type.Object(
+  {
+    project: Type.String({ minLength: 1, pattern: '^[a-z0-9][a-z0-9:.-]*$', description: 'a Google Cloud project id' }),
+    location: Opt(Type.String({ minLength: 1, pattern: '^[a-z0-9-]+$', description: 'a region like us-central1, or global' })),
+    credentials_file: Opt(Type.String()),
+    access_token: Opt(Type.String()),
+  },
+  strict,
+)
+
 const providerSchema = (dialects: readonly DialectName[]) => Type.Object(
   {
     dialect: Enum(dialects),
@@ -73,6 +84,7 @@ const providerSchema = (dialects: readonly DialectName[]) => Type.Object(
     aws_access_key_id: Opt(Type.String()),
     aws_secret_access_key: Opt(Type.String()),
     aws_session_token: Opt(Type.String()),
+    vertex: Opt(Vertex),
   },
   strict,
 )

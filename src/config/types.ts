@@ -15,6 +15,16 @@ export interface ServerConfig {
   shutdown_grace: number
 }
 
+export interface VertexConfig {
+  project: string
+  /** a region like us-central1, or global */
+  location: string
+  /** a service-account JSON key (or GOOGLE_APPLICATION_CREDENTIALS) */
+  credentials_file?: string
+  /** a static OAuth token instead of a key file */
+  access_token?: string
+}
+
 export interface ProviderConfig {
   name: string
   dialect: DialectName
@@ -40,6 +50,8 @@ export interface ProviderConfig {
   aws_access_key_id?: string
   aws_secret_access_key?: string
   aws_session_token?: string
+  /** Vertex AI (gemini or anthropic dialect): project, location, how to get a token */
+  vertex?: VertexConfig
 }
 
 export interface TargetConfig {

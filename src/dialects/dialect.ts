@@ -10,6 +10,7 @@ import type { CanonResponse } from '../canonical/response'
 import type { GatewayError } from '../errors'
 import type { Framing } from '../framing/frame-reader'
 import type { SseFrame } from '../framing/sse'
+import type { VertexPublisher } from './vertex-publisher'
 
 /** a registered dialect's name: the registry's keys (dialects/index.ts) */
 export type { DialectName } from './index'
@@ -61,6 +62,9 @@ export interface ResponseContext {
   now: () => number
   /** the decoded client request, when an encoder needs it (Responses echoes tools, instructions…) */
   request?: CanonRequest
+  /** the request's input tokens counted locally (time-bounded), for an encoder that must state
+   *  them before the upstream has (Anthropic's message_start) */
+  estimateInputTokens?: () => number
 }
 
 export interface ErrorReply {
@@ -147,6 +151,28 @@ export interface ListedModel {
   owned_by: string
 }
 
+/** One front-door call as a path-routed URL states it (Gemini: `models/{model}:{method}`). */
+export interface PathCall {
+  model: string
+  action: 'generate' | 'count_tokens'
+  stream: boolean
+  /** a stream the client reads as one JSON array instead of SSE (Gemini without `alt=sse`) */
+  jsonArray: boolean
+}
+
+/** Front-door routes whose URL carries the model and the method. */
+export interface PathRoutes {
+  /** path prefixes (under every base path) ending where the parameters begin, e.g. "/v1beta/models/" */
+  prefixes: string[]
+  /** `rest` is the path after the prefix, still %-encoded; undefined: no such method */
+  parse(rest: string, url: URL): PathCall | undefined
+  /** a count-tokens body → the generate body it counts; the count → the dialect's reply */
+  countRequest(body: Record<string, unknown>): Record<string, unknown>
+  countReply(tokens: number): unknown
+  /** a count forwarded to a same-dialect upstream: its path and body */
+  countUpstream(model: string, body: Record<string, unknown>): { path: string; body: Record<string, unknown> }
+}
+
 /** The codecs: how this dialect's wire maps to and from the canonical forms. */
 export interface Codecs {
   /** client body (already JSON-parsed, an object) → canonical; throws GatewayError(400) on bad input */
@@ -194,9 +220,14 @@ export interface Dialect extends DialectFacts, Codecs {
   /** body fields a request must have (checked before pass-through, which does not decode) */
   required: RequiredField[]
   /** true when a request on a dialect-less endpoint (models list, 404) is this dialect's client */
-  claims?(headers: Headers): boolean
-  /** the GET /v1/models answer in this dialect's shape (GET /v1/models/{id} answers `data[0]`) */
-  modelList?(models: ListedModel[], startedAtMs: number): { data: unknown[] }
+  claims?(headers: Headers, url?: URL): boolean
+  /** the GET /v1/models answer in this dialect's shape (GET /v1/models/{id} answers `data[0]`,
+   *  or `modelEntry` when the dialect has one) */
+  modelList?(models: ListedModel[], startedAtMs: number): { data: unknown[] } | { models: unknown[] }
+  modelEntry?(model: ListedModel, startedAtMs: number): unknown
+  /** routes whose URL carries the model and the method (served as `{prefix}*` under every base
+   *  path; a GET on the prefix without its slash lists models in this dialect's shape) */
+  pathRoutes?: PathRoutes
   /** token counting: routes it serves, and where a same-dialect upstream counts (under upstreamPath) */
   countTokens?: { routes: string[]; upstreamSuffix: string }
   /** routes whose body is accepted and discarded (client telemetry) */
@@ -204,6 +235,10 @@ export interface Dialect extends DialectFacts, Codecs {
   // ---- as an upstream
   /** where a same-dialect (pass-through) request goes, relative to the provider's base_url */
   upstreamPath: string
+  /** …when the model and the stream switch are in the path instead */
+  passthroughPath?(model: string, stream: boolean): string
+  /** how Vertex AI serves this dialect (a provider's `vertex:`) */
+  vertex?: VertexPublisher
   /** how its upstreams take a key when the provider config does not say */
   auth: AuthDefault
   /** its upstreams' models-list path under the base_url (`llm-proxy doctor`'s auth check), if they have one */

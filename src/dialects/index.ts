@@ -50,15 +50,15 @@ export function dialectEntry(name: string): Dialect | undefined {
   return d && !isLocal(d) ? d : undefined
 }
 
-/** dialects that serve client routes */
-export const frontDoors = (): Dialect[] => dialects().filter((d): d is Dialect => !isLocal(d) && d.routes.length > 0)
+/** dialects that serve client routes (fixed paths, or paths that carry the model) */
+export const frontDoors = (): Dialect[] => dialects().filter((d): d is Dialect => !isLocal(d) && (d.routes.length > 0 || d.pathRoutes !== undefined))
 
 /** the dialects clients can speak (those with front-door routes) */
 export const frontDoorNames = (): string[] => frontDoors().map((d) => d.name)
 
 /** the dialect whose shape answers a request on an endpoint that belongs to no dialect */
-export const frontFor = (headers: Headers): Dialect =>
-  frontDoors().find((d) => d.claims?.(headers)) ?? (dialectEntry(DEFAULT_FRONT) as Dialect)
+export const frontFor = (headers: Headers, url?: URL): Dialect =>
+  frontDoors().find((d) => d.claims?.(headers, url)) ?? (dialectEntry(DEFAULT_FRONT) as Dialect)
 
 /** how pass-through transforms edit this dialect's wire body, if it says */
 export const wireEdits = (name: string): WireEdits | undefined => dialectEntry(name)?.wire

@@ -6,7 +6,10 @@ import { extractClientKey, extractUpstreamKey } from '../auth/extract-key'
 import { dialectEntry, isLocal, registered } from '../dialects'
 import type { Dialect } from '../dialects/dialect'
 import { GatewayError, toGatewayError } from '../errors'
-import { redact } from '../observe/redact'
+import type { VertexConfig } from '../config/types'
+import { redact, registerSecret } from '../observe/redact'
+import { tokenSourceFor } from '../upstream/google-auth'
+import { isVertex } from '../upstream/vertex'
 import { classifyOutcome } from '../upstream/outcome'
 import { parseRetryAfter } from '../upstream/retry'
 import { sendUpstream, type SentUpstream } from '../upstream/send'
@@ -50,6 +53,18 @@ function upstreamKeyFor(state: RequestState, attempt: Attempt, ctx: ProxyContext
   return ctx.config.auth ? extractUpstreamKey(h) : extractClientKey(h, state.url)
 }
 
+/** a Vertex provider's bearer token; a failure to get one fails this target, not the request */
+async function vertexToken(provider: Attempt['provider'] & { vertex: VertexConfig }, ctx: ProxyContext): Promise<string> {
+  try {
+    const token = await tokenSourceFor(provider.vertex, ctx.fetch).get()
+    // a minted token is a secret like a configured key (registering again is a set lookup)
+    registerSecret(token)
+    return token
+  } catch (err) {
+    throw new GatewayError(502, `provider ${provider.name}: no Google access token: ${(err as Error).message}`, { code: 'upstream_auth', retryable: true })
+  }
+}
+
 function upDialect(attempt: Attempt): Dialect {
   const up = dialectEntry(attempt.provider.dialect)
   if (up) return up
@@ -91,7 +106,8 @@ function endAttemptSpan(span: AttemptSpan, outcome: AttemptOutcome): void {
 
 async function callUpstream(state: RequestState, attempt: Attempt, ctx: ProxyContext, traceparent?: string): Promise<AttemptOutcome> {
   const up = upDialect(attempt)
-  const key = upstreamKeyFor(state, attempt, ctx)
+  const provider = attempt.provider
+  const key = isVertex(provider) && up.vertex ? await vertexToken(provider, ctx) : upstreamKeyFor(state, attempt, ctx)
   const prepare = (asIs: boolean) => {
     const prepared = prepareUpstream({
       front: state.entry,
@@ -103,6 +119,7 @@ async function callUpstream(state: RequestState, attempt: Attempt, ctx: ProxyCon
       clientQuery: state.url.searchParams,
       key,
       asIs,
+      stream: state.life.rec.stream,
     })
     if (traceparent) prepared.headers.set('traceparent', traceparent)
     // the dialect's signer (Bedrock SigV4) covers the final URL, headers and body: nothing changes them after

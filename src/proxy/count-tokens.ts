@@ -49,7 +49,8 @@ async function tryForward({ entry, body, requested, request, url, basePath, ctx 
   } catch {
     return undefined
   }
-  if (!attempt) return undefined
+  // Vertex serves count_tokens elsewhere (not forwarded: counted locally)
+  if (!attempt || attempt.provider.vertex) return undefined
   const up = dialectEntry(attempt.provider.dialect)
   if (up && attempt.provider.dialect !== entry.name) return countUpstream(entry, up, body, attempt, request, ctx)
   if (!up?.countTokens) return undefined

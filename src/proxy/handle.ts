@@ -19,7 +19,15 @@ import { requireField, requireModelField } from './validate-shape'
 
 const MAX_RETRY_AFTER_MS = 30_000
 
-export async function handleGenerate(entry: Dialect, { request, url, basePath }: Call, ctx: ProxyContext): Promise<Response> {
+/** what a front door's URL says instead of the body (Gemini: model and stream are in the path) */
+export interface UrlCall {
+  model: string
+  stream: boolean
+  /** the client reads a streamed JSON array, not SSE */
+  jsonArray?: boolean
+}
+
+export async function handleGenerate(entry: Dialect, { request, url, basePath }: Call, ctx: ProxyContext, call?: UrlCall): Promise<Response> {
   const started = performance.now()
   const front = entry
   const rec: RequestRecord = {
@@ -40,7 +48,10 @@ export async function handleGenerate(entry: Dialect, { request, url, basePath }:
   try {
     const principal = await ctx.authenticate(request, url)
     rec.principal = principal
-    const { body, size } = await readJsonObject(request, ctx.config.server.max_body_size)
+    const read = await readJsonObject(request, ctx.config.server.max_body_size)
+    const size = read.size
+    // the URL's model and stream go on a copy of the body, where decoders read them
+    const body = call ? { ...read.body, model: call.model, stream: call.stream } : read.body
     rec.requestBytes = size
     rec.remoteAddr = clientInfo(request)?.remoteAddr
     for (const [field, kinds] of entry.required) requireField(body, field, kinds)
@@ -63,7 +74,7 @@ export async function handleGenerate(entry: Dialect, { request, url, basePath }:
     rec.modelRequested = plan.requested
     if (plan.rule) rec.rule = plan.rule.name
     ctx.authorize(principal, plan.requested)
-    const state: RequestState = { entry, request, url, body, plan, principal, life, bodySize: size, canonical }
+    const state: RequestState = { entry, request, url, body, plan, principal, life, bodySize: size, canonical, jsonArray: call?.jsonArray }
     const est = estimateRequest(body, size, ctx.config.pricing, plan.attempts.map((a) => a.model))
     life.admission = await ctx.admit(principal, est.tokens, est.costUsd)
     return await runPlan(state, ctx)

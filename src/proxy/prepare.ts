@@ -3,8 +3,9 @@
 // to know (pass-through or translated, frames to hide). Nothing is sent here.
 import type { CanonRequest } from '../canonical/request'
 import type { Dialect } from '../dialects/dialect'
-import { applyTransformsToBody } from '../routing/apply-transforms'
+import { applyTransformsToBody, transformsPassThrough } from '../routing/apply-transforms'
 import { buildUpstreamRequest } from '../upstream/build-request'
+import { isVertex, VERTEX_AUTH, vertexPath } from '../upstream/vertex'
 import type { Attempt } from './context'
 
 export interface PrepareInput {
@@ -22,6 +23,8 @@ export interface PrepareInput {
   key: string | undefined
   /** send a pass-through body without the proxy's own additions (the upstream refused them) */
   asIs?: boolean
+  /** the client asked for a stream (a dialect whose URL says so needs it for the path) */
+  stream?: boolean
 }
 
 export interface PreparedRequest {
@@ -41,7 +44,8 @@ export interface PreparedRequest {
 export function prepareUpstream(i: PrepareInput): PreparedRequest {
   const { attempt, up, front } = i
   const { provider } = attempt
-  const same = up.name === front.name
+  // transforms a dialect's raw body cannot take are applied on the translated path instead
+  const same = up.name === front.name && transformsPassThrough(front.name, attempt.entry)
   let path: string
   let body: Record<string, unknown>
   let extraHeaders: Record<string, string> | undefined
@@ -49,7 +53,7 @@ export function prepareUpstream(i: PrepareInput): PreparedRequest {
   let hide: PreparedRequest['hide']
   let dropped: string[] | undefined
   if (same) {
-    path = up.upstreamPath
+    path = up.passthroughPath ? up.passthroughPath(attempt.model, i.stream === true) : up.upstreamPath
     const transformed = attempt.entry ? applyTransformsToBody(front.name, i.body, attempt.entry) : i.body
     body = { ...transformed, model: attempt.model }
     if (up.adaptPassthrough && !i.asIs) {
@@ -66,13 +70,20 @@ export function prepareUpstream(i: PrepareInput): PreparedRequest {
     dropped = wire.dropped
   }
   if (provider.cache && up.cacheMarkers) body = up.cacheMarkers(body, provider.cache)
+  if (isVertex(provider) && up.vertex) {
+    // Vertex: the model is in the URL, the key an OAuth token
+    const v = up.vertex.adapt(body, extraHeaders)
+    body = v.body
+    extraHeaders = v.headers
+    path = vertexPath(provider.vertex, up.vertex, attempt.model, i.stream === true)
+  }
   const init = buildUpstreamRequest({
     provider,
     model: attempt.model,
     path,
     body: JSON.stringify(body),
     key: i.key,
-    auth: up.auth,
+    auth: provider.vertex ? VERTEX_AUTH : up.auth,
     clientHeaders: same ? i.clientHeaders : undefined,
     clientQuery: same ? i.clientQuery : undefined,
     extraHeaders,

@@ -22,6 +22,8 @@ export interface RequestState {
   life: RequestLifecycle
   /** decoded once, lazily: pass-through attempts never need it */
   canonical: CanonRequest | undefined
+  /** the client reads a streamed JSON array (Gemini without alt=sse), not SSE */
+  jsonArray?: boolean
 }
 
 export interface ErrorOutcome {

@@ -7,6 +7,7 @@ import { classifyOutcome } from '../upstream/outcome'
 import type { Attempt, ProxyContext } from './context'
 import { canonicalFor, routeInfo, type AttemptOutcome, type RequestState } from './request-state'
 import { JSON_HEADERS, proxyHeaders, SSE_HEADERS } from './response-headers'
+import { jsonArrayStream } from './json-array-stream'
 import { encodeEvents } from './translate-stream'
 
 export function respondLocally(state: RequestState, attempt: Attempt, ctx: ProxyContext, target: LocalDialect): AttemptOutcome {
@@ -29,7 +30,7 @@ export function respondLocally(state: RequestState, attempt: Attempt, ctx: Proxy
     life.finish({ status: 200, usage: res.usage })
     return { kind: 'response', verdict, response: new Response(JSON.stringify(front.encodeResponse(res, rctx)), { headers: proxyHeaders(JSON_HEADERS, info) }) }
   }
-  const { chunks, observed } = encodeEvents(front, rctx, events)
+  const { chunks, observed } = state.jsonArray ? reframed(encodeEvents(front, rctx, events)) : encodeEvents(front, rctx, events)
   let i = 0
   const body = new ReadableStream<Uint8Array>({
     pull(c) {
@@ -44,5 +45,19 @@ export function respondLocally(state: RequestState, attempt: Attempt, ctx: Proxy
     },
   })
   life.streaming()
-  return { kind: 'response', verdict, response: new Response(body, { headers: proxyHeaders(SSE_HEADERS, info) }) }
+  const headers = state.jsonArray ? { ...SSE_HEADERS, 'content-type': 'application/json' } : SSE_HEADERS
+  return { kind: 'response', verdict, response: new Response(body, { headers: proxyHeaders(headers, info) }) }
+}
+
+/** locally made SSE chunks as a streamed JSON array (Gemini without alt=sse) */
+function reframed(r: ReturnType<typeof encodeEvents>): ReturnType<typeof encodeEvents> {
+  const t = jsonArrayStream({ observed: r.observed, chunk: (b) => b, end: () => undefined, fail: () => undefined })
+  const chunks: Uint8Array[] = []
+  for (const c of r.chunks) {
+    const out = t.chunk(c)
+    if (out) chunks.push(out)
+  }
+  const last = t.end()
+  if (last) chunks.push(last)
+  return { chunks, observed: r.observed }
 }

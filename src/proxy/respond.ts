@@ -14,6 +14,9 @@ import { requestInputTokens } from '../tokens/request-input'
 import { bodyBounds, boundedStream, readBodyText } from '../upstream/bounded-body'
 import { JSON_HEADERS, proxyHeaders, SSE_HEADERS } from './response-headers'
 import { pumpStream, SSE_PING } from './stream-pump'
+import { countRequestTokens, estimateTokens } from '../tokens/count-tokens'
+import { jsonArrayStream } from './json-array-stream'
+import { withReasoningEstimate } from './reasoning-estimate'
 import { filteredPassthroughStream, passthroughStream, translatingStream, type OpeningTranslator } from './translate-stream'
 
 const KEEP_ALIVE_MS = 15_000
@@ -32,12 +35,18 @@ export interface Answered {
   fetchStarted: number
 }
 
-const responseContext = (a: Answered): ResponseContext => ({ model: a.state.plan.requested, newId: a.ctx.newId, now: a.ctx.nowSeconds, request: a.prepared.canonical })
+function responseContext(a: Answered): ResponseContext {
+  const request = a.prepared.canonical
+  const rctx: ResponseContext = { model: a.state.plan.requested, newId: a.ctx.newId, now: a.ctx.nowSeconds, request }
+  // for an encoder that states input tokens before the upstream does (Anthropic's message_start)
+  if (request) rctx.estimateInputTokens = () => estimateTokens(countRequestTokens, request)
+  return rctx
+}
 
 function translatorFor(a: Answered): OpeningTranslator {
   const { prepared, up } = a
-  if (!prepared.same) return translatingStream(up, a.state.entry, responseContext(a))
-  return prepared.hide ? filteredPassthroughStream(up, prepared.hide) : passthroughStream(up)
+  const t = !prepared.same ? translatingStream(up, a.state.entry, responseContext(a)) : prepared.hide ? filteredPassthroughStream(up, prepared.hide) : passthroughStream(up)
+  return a.state.jsonArray ? jsonArrayStream(t) : t
 }
 
 function markRouted(a: Answered): void {
@@ -88,7 +97,7 @@ async function respondStream(a: Answered, upstreamBody: ReadableStream<Uint8Arra
       })
     },
   })
-  const ct = a.prepared.same ? sent.response.headers.get('content-type') ?? SSE_HEADERS['content-type'] : SSE_HEADERS['content-type']
+  const ct = state.jsonArray ? 'application/json' : a.prepared.same ? sent.response.headers.get('content-type') ?? SSE_HEADERS['content-type'] : SSE_HEADERS['content-type']
   life.streaming()
   const response = new Response(out, { status: 200, headers: proxyHeaders({ ...SSE_HEADERS, 'content-type': ct }, routeInfo(state, attempt)) })
   return { kind: 'response', response, key: a.key, verdict: classifyOutcome({ answered: 200 }) }
@@ -126,7 +135,7 @@ async function respondWhole(a: Answered): Promise<AttemptOutcome> {
     const error = new GatewayError(502, `provider ${attempt.provider.name} answered 200 with a body that is not JSON`, { code: 'bad_upstream_response', retryable: true })
     return { kind: 'error', error, attempt, key: a.key, verdict: classifyOutcome({ failed: error }) }
   }
-  const canon = up.decodeResponse(parsed)
+  const canon = withReasoningEstimate(up.decodeResponse(parsed))
   markRouted(a)
   state.life.finish({ status: 200, usage: canon.usage, upstreamMs, finishReason: canon.finish })
   const out = state.entry.encodeResponse(canon, responseContext(a))

@@ -7,6 +7,7 @@ import type { Dialect, ResponseContext, StreamTranslator } from '../dialects/dia
 import { frameReader } from '../framing/frame-reader'
 import { formatLine, formatSse, SseParser, type SseFrame } from '../framing/sse'
 import { deferCount, DeliveredOutput } from '../tokens/delivered-output'
+import { ReasoningTally } from './reasoning-estimate'
 
 export interface StreamError {
   status: number
@@ -69,7 +70,17 @@ export function translatingStream(upstream: Dialect, front: Dialect, ctx: Respon
   const emitFrame = (f: SseFrame) => {
     out += formatLine(f)
   }
+  const thinking = new ReasoningTally()
   const emitEvent = (ev: CanonEvent) => {
+    if (ev.type === 'reasoning_delta') thinking.add(ev)
+    else if (ev.type === 'finish' || ev.type === 'end') {
+      // the upstream thought but counted none of it: an estimate before the totals go out
+      const u = thinking.missing(observed.usage)
+      if (u) {
+        observe(observed, u)
+        enc.push(u, emitFrame)
+      }
+    }
     observe(observed, ev)
     enc.push(ev, emitFrame)
   }

@@ -124,6 +124,11 @@ function setWire(edits: WireEdits, src: Body, out: Body, values: Record<string, 
   }
 }
 
+/** false when this entry has transforms the dialect's raw body cannot take (it declares no wire
+ *  edits): pass-through would skip them silently, so such a request takes the translated path */
+export const transformsPassThrough = (dialect: string, entry: ModelEntry | undefined): boolean =>
+  !entry || !hasTransforms(entry) || wireEdits(dialect) !== undefined
+
 /**
  * The client's wire body with this entry's transforms, for same-dialect pass-through. Returns
  * `body` itself when nothing applies (or the dialect declares no wire edits); otherwise a shallow

@@ -40,11 +40,18 @@ const PLAIN_TEXT = { disallowedSpecial: new Set<string>() }
  *  cut at whitespace where possible (a cut costs at most a token; a 200 KB run stays linear). */
 const PIECE = 2048
 
+/** set while a time-bounded estimate runs: past it, text is counted as chars/4 */
+let cutoff: number | undefined
+const overBudget = (): boolean => cutoff !== undefined && performance.now() > cutoff
+const roughCount = (text: string): number => Math.ceil(text.length / 4)
+
 function countPieces(text: string): number {
+  if (overBudget()) return roughCount(text)
   const t = bpe()
   if (text.length <= PIECE) return t.countTokens(text, PLAIN_TEXT)
   let n = 0
   for (let i = 0; i < text.length; ) {
+    if (overBudget()) return n + roughCount(text.slice(i))
     let end = Math.min(text.length, i + PIECE)
     if (end < text.length) {
       const ws = text.lastIndexOf(' ', end)
@@ -147,4 +154,20 @@ export function countRequestTokens(req: CanonRequest): number {
     }
   }
   return n
+}
+
+/** how long a count on a response's path may take before the rest is estimated as chars/4 */
+export const ESTIMATE_BUDGET_MS = 10
+
+/**
+ * A count that never stalls a response: the real tokenizer when it is already loaded, for at most
+ * `budgetMs` (the rest as chars/4); chars/4 alone while it is not loaded (loading costs ~0.7 s).
+ */
+export function estimateTokens<T>(count: (x: T) => number, x: T, budgetMs = ESTIMATE_BUDGET_MS): number {
+  cutoff = tokenizer ? performance.now() + budgetMs : -Infinity
+  try {
+    return count(x)
+  } finally {
+    cutoff = undefined
+  }
 }

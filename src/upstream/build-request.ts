@@ -45,11 +45,18 @@ export function upstreamUrl(provider: ProviderConfig, model: string, path: strin
   let query = ''
   if (clientQuery) {
     // the client's own query (e.g. Anthropic `?beta=true`) minus its key
-    for (const [k, v] of clientQuery) if (k !== 'key') query += `${query ? '&' : ''}${encodeURIComponent(k)}=${encodeURIComponent(v)}`
+    // (a parameter the path already sets, e.g. Gemini's alt=sse, is not repeated)
+    for (const [k, v] of clientQuery)
+      if (k !== 'key' && !pathSets(url, k)) query += `${query ? '&' : ''}${encodeURIComponent(k)}=${encodeURIComponent(v)}`
   }
   for (const k in provider.query) query += `${query ? '&' : ''}${encodeURIComponent(k)}=${encodeURIComponent(provider.query[k])}`
   if (query) url += (url.includes('?') ? '&' : '?') + query
   return url
+}
+
+const pathSets = (url: string, k: string): boolean => {
+  const q = url.indexOf('?')
+  return q !== -1 && new URLSearchParams(url.slice(q + 1)).has(k)
 }
 
 /** Copies the client's headers that carry meaning upstream (anthropic-beta, openai-beta, user-agent…). */

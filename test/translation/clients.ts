@@ -1,8 +1,9 @@
 // Drives each front door with its official SDK and normalizes what the client saw.
 import Anthropic from '@anthropic-ai/sdk'
+import { GoogleGenAI } from '@google/genai'
 import OpenAI from 'openai'
 
-export const FRONT_DRIVERS = ['openai-chat', 'openai-responses', 'anthropic'] as const
+export const FRONT_DRIVERS = ['openai-chat', 'openai-responses', 'anthropic', 'gemini'] as const
 export type Front = (typeof FRONT_DRIVERS)[number]
 
 export interface Seen {
@@ -28,6 +29,7 @@ export function clientsFor(url: string, key = 'client-key') {
   return {
     openai: new OpenAI({ apiKey: key, baseURL: `${url}/v1`, maxRetries: 0 }),
     anthropic: new Anthropic({ apiKey: key, baseURL: url, maxRetries: 0 }),
+    gemini: new GoogleGenAI({ apiKey: key, httpOptions: { baseUrl: url, retryOptions: { attempts: 1 } } as any }),
   }
 }
 
@@ -43,7 +45,58 @@ export async function drive(front: Front, url: string, model: string, turn: Turn
   const c = clientsFor(url)
   if (front === 'openai-chat') return chat(c.openai, model, turn, stream)
   if (front === 'openai-responses') return responses(c.openai, model, turn, stream)
+  if (front === 'gemini') return gemini(c.gemini, model, turn, stream)
   return anthropic(c.anthropic, model, turn, stream)
+}
+
+async function gemini(client: GoogleGenAI, model: string, t: Turn, stream: boolean): Promise<Seen> {
+  const contents: any[] = []
+  for (const h of t.history ?? []) contents.push({ role: h.role === 'user' ? 'user' : 'model', parts: [{ text: h.text }] })
+  if (t.toolRound) {
+    contents.push({ role: 'user', parts: [{ text: 'use the tools' }] })
+    contents.push({ role: 'model', parts: t.toolRound.calls.map((c) => ({ functionCall: { id: c.id, name: c.name, args: c.args } })) })
+    contents.push({
+      role: 'user',
+      parts: t.toolRound.results.map((r) => ({ functionResponse: { id: r.id, name: t.toolRound!.calls.find((c) => c.id === r.id)?.name, response: { output: r.output } } })),
+    })
+  }
+  const userParts = typeof t.user === 'string' ? [{ text: t.user }] : t.user.map((p) => (p.type === 'text' ? { text: p.text } : { inlineData: { mimeType: p.mediaType, data: p.data } }))
+  if (t.toolRound) contents[contents.length - 1].parts.push(...userParts)
+  else contents.push({ role: 'user', parts: userParts })
+  const config: any = {}
+  if (t.system) config.systemInstruction = t.system
+  if (t.tools) config.tools = [{ functionDeclarations: t.tools.map((x) => ({ name: x.name, description: x.description, parametersJsonSchema: x.parameters })) }]
+  if (t.jsonSchema) {
+    config.responseMimeType = 'application/json'
+    config.responseJsonSchema = t.jsonSchema
+  }
+  if (t.reasoning) config.thinkingConfig = { includeThoughts: true, thinkingBudget: 1024 }
+  const chunks: any[] = []
+  if (stream) for await (const c of await client.models.generateContentStream({ model, contents, config })) chunks.push(c)
+  else chunks.push(await client.models.generateContent({ model, contents, config }))
+  let text = ''
+  let reasoning = ''
+  let finish = ''
+  let usage: any
+  const toolCalls: Seen['toolCalls'] = []
+  for (const c of chunks) {
+    const cand = c.candidates?.[0]
+    for (const p of cand?.content?.parts ?? []) {
+      if (p.functionCall) toolCalls.push({ id: p.functionCall.id ?? '', name: p.functionCall.name, args: p.functionCall.args })
+      else if (p.thought && p.text) reasoning += p.text
+      else if (p.text) text += p.text
+    }
+    if (cand?.finishReason) finish = cand.finishReason
+    if (c.usageMetadata) usage = c.usageMetadata
+  }
+  const norm = finish === 'MAX_TOKENS' ? 'length' : toolCalls.length ? 'tool_calls' : finish === 'STOP' ? 'stop' : finish
+  return {
+    text,
+    reasoning,
+    toolCalls,
+    finish: norm,
+    usage: { input: usage?.promptTokenCount ?? -1, output: (usage?.candidatesTokenCount ?? 0) + (usage?.thoughtsTokenCount ?? 0) },
+  }
 }
 
 async function chat(client: OpenAI, model: string, t: Turn, stream: boolean): Promise<Seen> {

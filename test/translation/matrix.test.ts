@@ -132,7 +132,9 @@ for (const front of FRONTS)
             ['get_weather', { city: 'Paris' }],
             ['get_time', { city: 'Tokyo' }],
           ])
-          expect(new Set(seen.toolCalls.map((t) => t.id)).size).toBe(2)
+          // Gemini on Gemini is pass-through, and the Gemini API sends calls without ids
+          if (front === 'gemini' && up === 'gemini') expect(seen.toolCalls.map((t) => t.id)).toEqual(['', ''])
+          else expect(new Set(seen.toolCalls.map((t) => t.id)).size).toBe(2)
         })
 
         test('image input', async () => {

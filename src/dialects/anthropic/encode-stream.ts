@@ -138,7 +138,9 @@ export class AnthropicStreamEncoder extends StreamEncoder {
     const u = this.usage
     const read = u.cacheReadTokens ?? 0
     const write = u.cacheWriteTokens ?? 0
-    const input = Math.max(0, u.inputTokens - read - write)
+    // an upstream that reports input only at the end (OpenAI): the local count now, the exact
+    // figure in message_delta (clients such as LangChain read it only here)
+    const input = this.inputKnown || !this.ctx.estimateInputTokens ? Math.max(0, u.inputTokens - read - write) : this.ctx.estimateInputTokens()
     const usage = `{"input_tokens":${input},"cache_creation_input_tokens":${write},"cache_read_input_tokens":${read},"output_tokens":${u.outputTokens || 1}}`
     const message = `{"id":${JSON.stringify(messageId(id, this.ctx))},"type":"message","role":"assistant","model":${JSON.stringify(this.ctx.model)},"content":[],"stop_reason":null,"stop_sequence":null,"usage":${usage}}`
     emit({ event: 'message_start', data: `{"type":"message_start","message":${message}}` })

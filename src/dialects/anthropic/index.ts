@@ -10,6 +10,7 @@ import { encodeStream } from './encode-stream'
 import { addCacheMarkers } from './cache-markers'
 import { anthropicModelList, claimsAnthropic } from './model-list'
 import { ANTHROPIC_ORIGIN } from './origin'
+import { anthropicOnVertex } from './vertex'
 import { anthropicWireEdits } from './wire-edits'
 
 export const anthropicDialect: Dialect = {
@@ -32,6 +33,7 @@ export const anthropicDialect: Dialect = {
   // Claude Code's telemetry: accepted and dropped
   sinkRoutes: ['/api/event_logging/batch'],
   upstreamPath: '/v1/messages',
+  vertex: anthropicOnVertex,
   auth: { header: 'x-api-key', scheme: '' },
   modelsPath: '/v1/models',
   defaultBaseUrl: 'https://api.anthropic.com',

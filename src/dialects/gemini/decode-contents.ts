@@ -56,11 +56,34 @@ export function decodeContents(list: unknown[], system: CanonPart[]): CanonMessa
     if (last && last.role === canonRole) for (const p of out) last.parts.push(p)
     else if (out.length) messages.push({ role: canonRole, parts: out })
   }
+  for (const m of messages) if (m.role === 'assistant') m.parts = joinText(m.parts)
   return messages
 }
 
+/**
+ * A streamed answer kept in chat history (@google/genai) is one part, even one content, per
+ * chunk: adjacent text becomes one block again, except a part whose signature follows it (a
+ * signature must stay on the part it came with).
+ */
+function joinText(parts: CanonPart[]): CanonPart[] {
+  const out: CanonPart[] = []
+  for (let i = 0; i < parts.length; i++) {
+    const p = parts[i]
+    const prev = out[out.length - 1]
+    const next = parts[i + 1]
+    const signed = next?.type === 'reasoning' && next.text === '' && next.signature !== undefined
+    if (p.type === 'text' && prev?.type === 'text' && !signed) prev.text += p.text
+    else out.push(p.type === 'text' ? { ...p } : p)
+  }
+  return out
+}
+
+/** placeholders clients (Gemini CLI) send for history Gemini did not sign: no signature at all */
+const PLACEHOLDER_SIGNATURES = new Set(['skip_thought_signature_validator', 'context_engineering_is_the_way_to_go'])
+
 function modelPart(p: Json, pos: string, out: CanonPart[], calls: Call[]): void {
-  const signature = asString(field(p, 'thoughtSignature', 'thought_signature')) || undefined
+  let signature = asString(field(p, 'thoughtSignature', 'thought_signature')) || undefined
+  if (signature && PLACEHOLDER_SIGNATURES.has(signature)) signature = undefined
   const fc = field(p, 'functionCall', 'function_call')
   if (isObject(fc)) {
     const name = asString(fc.name) ?? ''
@@ -102,9 +125,13 @@ function userPart(p: Json, path: string, out: CanonPart[], calls: Call[]): void 
 function toolResult(fr: Json, path: string, calls: Call[]): CanonPart {
   const name = asString(fr.name) ?? ''
   let id = asString(fr.id)
-  const call = id ? calls.find((c) => c.id === id) : calls.find((c) => !c.answered && c.name === name)
-  if (call) call.answered = true
-  id ||= call?.id ?? `call_${name}`
+  // an id no call of the turn has (Gemini CLI makes its own for id-less calls) pairs by name
+  const call = (id && calls.find((c) => c.id === id)) || calls.find((c) => !c.answered && c.name === name)
+  if (call) {
+    call.answered = true
+    id = call.id
+  }
+  id ||= `call_${name}`
   const response = fr.response
   let text: string
   let isError = false

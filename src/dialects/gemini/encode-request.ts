@@ -22,9 +22,10 @@ const DYNAMIC_BUDGET = -1
 /** `models/gemini-2.5-flash` → `gemini-2.5-flash` */
 export const bareModel = (model: string): string => (model.startsWith('models/') ? model.slice(7) : model)
 
-/** the request path for a model (also what a same-dialect pass-through must call: the model is in the URL) */
+/** the request path for a model (also what a same-dialect pass-through must call: the model is in the
+ *  URL, escaped: a client's model name must not reach another path or query upstream) */
 export const geminiPath = (model: string, stream: boolean): string =>
-  `/v1beta/models/${bareModel(model)}:${stream ? 'streamGenerateContent?alt=sse' : 'generateContent'}`
+  `/v1beta/models/${encodeURIComponent(bareModel(model))}:${stream ? 'streamGenerateContent?alt=sse' : 'generateContent'}`
 
 export function encodeRequest(req: CanonRequest, opts: EncodeOptions): WireRequest {
   const body: Json = { contents: encodeContents(req.messages) }

@@ -54,13 +54,14 @@ export class GeminiStreamEncoder extends StreamEncoder {
   protected event(ev: CanonEvent, emit: Emit): void {
     switch (ev.type) {
       case 'text_delta':
-        if (ev.text && this.blocks[ev.index]) this.parts(`{"text":${JSON.stringify(ev.text)}}`, emit)
+        // the upstream frame's own JSON literal when its decoder kept it (no re-escaping)
+        if (ev.text && this.blocks[ev.index]) this.parts(`{"text":${ev.quoted ?? JSON.stringify(ev.text)}}`, emit)
         return
       case 'reasoning_delta': {
         const b = this.blocks[ev.index]
         if (!ev.text || !b?.thought) return
         b.hadText = true
-        this.parts(`{"text":${JSON.stringify(ev.text)},"thought":true}`, emit)
+        this.parts(`{"text":${ev.quoted ?? JSON.stringify(ev.text)},"thought":true}`, emit)
         return
       }
       case 'tool_args_delta': {
@@ -82,6 +83,8 @@ export class GeminiStreamEncoder extends StreamEncoder {
           b.id = k.id
           b.name = k.name
           b.custom = k.custom === true
+          // Gemini's own signature on the call (only Gemini decoders set it): back on the call
+          b.signature = k.signature
         } else if (k.kind === 'reasoning') {
           b.thought = true
           b.own = k.origin === 'gemini'
@@ -117,7 +120,7 @@ export class GeminiStreamEncoder extends StreamEncoder {
   }
 
   private parts(parts: string, emit: Emit): void {
-    this.begin('')
+    if (!this.meta) this.begin('')
     emit({ data: HEAD + parts + this.tail })
   }
 
@@ -127,7 +130,8 @@ export class GeminiStreamEncoder extends StreamEncoder {
     if (b.tool) {
       const args = b.custom ? JSON.stringify({ input: b.args }) : JSON.stringify(parseArgs(b.args))
       const id = b.id ? `"id":${JSON.stringify(b.id)},` : ''
-      this.parts(`{"functionCall":{${id}"name":${JSON.stringify(b.name)},"args":${args}}}`, emit)
+      const sig = b.signature ? `,"thoughtSignature":${JSON.stringify(b.signature)}` : ''
+      this.parts(`{"functionCall":{${id}"name":${JSON.stringify(b.name)},"args":${args}}${sig}}`, emit)
     } else if (b.signature) {
       this.parts(`{"text":"",${b.hadText ? '"thought":true,' : ''}"thoughtSignature":${JSON.stringify(b.signature)}}`, emit)
     }

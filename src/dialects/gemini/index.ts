@@ -7,6 +7,11 @@ import { decodeError, encodeError, streamErrorFrames } from './encode-error'
 import { encodeRequest } from './encode-request'
 import { encodeResponse } from './encode-response'
 import { encodeStream } from './encode-stream'
+import { geminiCountReply, geminiCountRequest, geminiCountUpstream } from './count-tokens'
+import { geminiPath } from './encode-request'
+import { GEMINI_VERSIONS, geminiPathCall, MODELS_SEGMENT } from './front-door-path'
+import { geminiModel, geminiModelList, isGeminiClient } from './models-list'
+import { geminiOnVertex } from './vertex'
 
 export const geminiDialect: Dialect = {
   name: 'gemini',
@@ -20,10 +25,24 @@ export const geminiDialect: Dialect = {
   decodeError,
   streamErrorFrames,
   reasoningOrigin: 'gemini',
-  // upstream only for now: a Gemini front door needs pattern routes (model and stream are in the URL)
+  // the front door's routes carry the model and the method: `/v1beta/models/{model}:{method}`
   routes: [],
+  pathRoutes: {
+    prefixes: GEMINI_VERSIONS.map((v) => v + MODELS_SEGMENT),
+    parse: geminiPathCall,
+    countRequest: geminiCountRequest,
+    countReply: geminiCountReply,
+    countUpstream: geminiCountUpstream,
+  },
   required: [['contents', ['array']]],
+  claims: isGeminiClient,
+  modelList: geminiModelList,
+  modelEntry: geminiModel,
   upstreamPath: '/v1beta/models',
+  passthroughPath: geminiPath,
+  // the route put the URL's model and stream on the body; Gemini rejects unknown fields
+  adaptPassthrough: ({ model: _m, stream: _s, ...body }) => ({ body }),
+  vertex: geminiOnVertex,
   auth: { header: 'x-goog-api-key', scheme: '' },
   modelsPath: '/v1beta/models',
   defaultBaseUrl: 'https://generativelanguage.googleapis.com',

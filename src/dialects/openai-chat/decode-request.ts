@@ -68,7 +68,10 @@ export function decodeRequest(body: Json, ctx?: DecodeContext): CanonRequest {
   }
 
   readUserAndMetadata(body, req)
-  optObject(body, 'stream_options') // validated only: the Chat encoder always sends the usage chunk
+  // the extra `choices: []` usage chunk goes only to a client that asked for it (clients that
+  // read choices[0] of every chunk crash on it)
+  const streamOptions = optObject(body, 'stream_options')
+  if (req.stream && streamOptions?.include_usage !== true) req.streamUsage = false
 
   let extras: Record<string, unknown> | undefined
   for (const k of CHAT_EXTRAS) {

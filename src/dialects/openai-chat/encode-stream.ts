@@ -2,8 +2,8 @@
 // ChatCompletionStream and the Vercel AI SDK parse them:
 //   role chunk {role:"assistant", content:""} (content null when the answer opens with a tool
 //   call, as OpenAI sends it: the AI SDK would otherwise record an empty text part) → content / reasoning_content / tool_calls deltas →
-//   finish chunk {delta:{}, finish_reason} → usage chunk {choices:[], usage} (always sent; the
-//   SDKs accept it whether or not include_usage was asked) → [DONE].
+//   finish chunk {delta:{}, finish_reason} → usage chunk {choices:[], usage} (only when the client
+//   asked with stream_options.include_usage, as OpenAI does) → [DONE].
 // Tool calls are streamed one at a time even when the canonical blocks interleave: the SDK helper
 // treats a call as done (and JSON-parses strict arguments) as soon as the next `index` appears,
 // so fragments of a later call are held until the current one stops. The tool `index` counts
@@ -61,7 +61,7 @@ export class ChatStreamEncoder extends StreamEncoder {
   })
   private readonly usage: CanonUsage = emptyUsage()
 
-  constructor(ctx: ResponseContext) {
+  constructor(private readonly ctx: ResponseContext) {
     super()
     this.base = `{"id":${JSON.stringify(ctx.newId('chatcmpl-'))},"object":"chat.completion.chunk","created":${ctx.now()},"model":${JSON.stringify(ctx.model)},`
     this.head = `${this.base}"choices":[{"index":0,"delta":`
@@ -152,7 +152,7 @@ export class ChatStreamEncoder extends StreamEncoder {
     if (this.closed) return
     this.closed = true
     this.finish(this.toolCount > 0 ? 'tool_calls' : 'stop', emit)
-    emit({ data: `${this.base}"choices":[],"usage":${JSON.stringify(usageToChat(this.usage))}}` })
+    if (this.ctx.request?.streamUsage !== false) emit({ data: `${this.base}"choices":[],"usage":${JSON.stringify(usageToChat(this.usage))}}` })
     emit({ data: '[DONE]' })
   }
 }
