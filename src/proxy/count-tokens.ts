@@ -1,15 +1,17 @@
 // POST /v1/messages/count_tokens: forwarded when the model routes to an Anthropic provider, asked
 // of the upstream's own counter when its dialect has one (Bedrock CountTokens), otherwise counted
 // locally with a real tokenizer. A routing or upstream failure falls back to the local count:
-// Claude Code calls this constantly and must never see it fail.
+// Claude Code calls this constantly and must never see it fail. It is guarded like every endpoint:
+// the caller's key, its group's models and providers, its rpm and concurrency. The local count
+// yields to the event loop as it goes and estimates beyond a size (tokens/token-budget.ts).
 import type { Dialect } from '../dialects/dialect'
 import { dialectEntry } from '../dialects'
 import { toGatewayError } from '../errors'
-import { countRequestTokens } from '../tokens/count-tokens'
+import { countRequestTokensAsync } from '../tokens/count-tokens'
 import { buildUpstreamRequest } from '../upstream/build-request'
 import { sendUpstream } from '../upstream/send'
 import { signContext } from '../upstream/sign-context'
-import type { Attempt, Call, ProxyContext } from './context'
+import type { Admission, Attempt, Call, Plan, Principal, ProxyContext } from './context'
 import { errorResponse } from './errors-reply'
 import { readJsonObject } from './read-body'
 import { JSON_HEADERS, proxyHeaders } from './response-headers'
@@ -18,39 +20,50 @@ import { requireField, requireModelField } from './validate-shape'
 export async function handleCountTokens(entry: Dialect, { request, url, basePath }: Call, ctx: ProxyContext): Promise<Response> {
   const requestId = ctx.newId('req_')
   const info = { requestId, attempts: 0 }
+  let admission: Admission | undefined
   try {
-    await ctx.authenticate(request, url)
+    const principal = await ctx.authenticate(request, url)
     const { body } = await readJsonObject(request, ctx.config.server.max_body_size)
     for (const [field, kinds] of entry.required) requireField(body, field, kinds)
     const requested = requireModelField(body)
-    const forwarded = await tryForward({ entry, body, requested, request, url, basePath, ctx })
+    // a name no route knows is still counted locally; a known one must be allowed to this caller
+    const plan = await Promise.resolve(ctx.resolve(requested, basePath)).catch(() => undefined)
+    ctx.authorize(principal, plan?.requested ?? requested ?? '')
+    // a count spends no tokens, but it is a request: rpm and max_concurrent apply
+    admission = await ctx.admit(principal, 0)
+    const forwarded = await tryForward({ entry, body, plan, principal, request, url, ctx })
     if (forwarded) return forwarded
     const canon = entry.decodeRequest({ ...body, model: requested ?? 'unknown', max_tokens: 1 })
-    return new Response(JSON.stringify({ input_tokens: countRequestTokens(canon) }), { headers: proxyHeaders(JSON_HEADERS, info) })
+    const { tokens } = await countRequestTokensAsync(canon)
+    return new Response(JSON.stringify({ input_tokens: tokens }), { headers: proxyHeaders(JSON_HEADERS, { ...info, limitHeaders: admission.headers }) })
   } catch (err) {
-    return errorResponse(entry, toGatewayError(err), info)
+    return errorResponse(entry, toGatewayError(err), { ...info, limitHeaders: admission?.headers })
+  } finally {
+    admission?.release({ tokens: 0, costUsd: 0 })
   }
 }
 
 interface CountRequest {
   entry: Dialect
   body: Record<string, unknown>
-  requested: string | undefined
+  plan: Plan | undefined
+  principal: Principal
   request: Request
   url: URL
-  basePath: string
   ctx: ProxyContext
 }
 
-async function tryForward({ entry, body, requested, request, url, basePath, ctx }: CountRequest): Promise<Response | undefined> {
-  let attempt
+async function tryForward({ entry, body, plan, principal, request, url, ctx }: CountRequest): Promise<Response | undefined> {
+  const attempt = plan?.attempts[0]
+  if (!attempt) return undefined
+  // a provider this group may not use is never called; the local count answers instead
   try {
-    attempt = (await ctx.resolve(requested, basePath)).attempts[0]
+    ctx.authorize(principal, plan.requested, attempt.provider.name)
   } catch {
     return undefined
   }
   // Vertex serves count_tokens elsewhere (not forwarded: counted locally)
-  if (!attempt || attempt.provider.vertex) return undefined
+  if (attempt.provider.vertex) return undefined
   const up = dialectEntry(attempt.provider.dialect)
   if (up && attempt.provider.dialect !== entry.name) return countUpstream(entry, up, body, attempt, request, ctx)
   if (!up?.countTokens) return undefined

@@ -1,5 +1,6 @@
 // Reads a JSON request body within the size limit. Every failure is a 4xx GatewayError.
 import { GatewayError } from '../errors'
+import { jsonDepthOver, MAX_JSON_DEPTH } from './json-depth'
 
 const tooLarge = (limit: number) =>
   new GatewayError(413, `request body is larger than the limit of ${limit} bytes (server.max_body_size)`, {
@@ -59,6 +60,8 @@ export interface JsonBody {
 export async function readJsonObject(request: Request, limit: number): Promise<JsonBody> {
   const text = await readBodyText(request, limit)
   if (text.trim() === '') throw new GatewayError(400, 'request body is empty: send a JSON object', { code: 'invalid_request' })
+  if (jsonDepthOver(text, MAX_JSON_DEPTH))
+    throw new GatewayError(400, `request body is nested more than ${MAX_JSON_DEPTH} levels deep`, { code: 'invalid_request' })
   let parsed: unknown
   try {
     parsed = JSON.parse(text)

@@ -3,6 +3,7 @@
 // vendors' tokenizers differ by some percent; this is an estimate, never a bill.
 import type { CanonPart, CanonRequest, ImageSource } from '../canonical/request'
 import { imageSizeFromBase64 } from './image-size'
+import { countSteps, newTally, pieces, runAsync, runSync, type Tally, type TokenBudget } from './token-budget'
 
 type Tokenizer = typeof import('gpt-tokenizer/encoding/o200k_base')
 let tokenizer: Tokenizer | undefined
@@ -36,11 +37,7 @@ const UNKNOWN_MEDIA_TOKENS = 1600
 // such instead of letting the library throw.
 const PLAIN_TEXT = { disallowedSpecial: new Set<string>() }
 
-/** BPE merging is quadratic in the length of one whitespace-free run: count long text in pieces
- *  cut at whitespace where possible (a cut costs at most a token; a 200 KB run stays linear). */
-const PIECE = 2048
-
-/** set while a time-bounded estimate runs: past it, text is counted as chars/4 */
+/** set while a time-bounded estimate runs (estimateTokens): past it, text is counted as chars/4 */
 let cutoff: number | undefined
 const overBudget = (): boolean => cutoff !== undefined && performance.now() > cutoff
 const roughCount = (text: string): number => Math.ceil(text.length / 4)
@@ -48,19 +45,19 @@ const roughCount = (text: string): number => Math.ceil(text.length / 4)
 function countPieces(text: string): number {
   if (overBudget()) return roughCount(text)
   const t = bpe()
-  if (text.length <= PIECE) return t.countTokens(text, PLAIN_TEXT)
   let n = 0
-  for (let i = 0; i < text.length; ) {
-    if (overBudget()) return n + roughCount(text.slice(i))
-    let end = Math.min(text.length, i + PIECE)
-    if (end < text.length) {
-      const ws = text.lastIndexOf(' ', end)
-      if (ws > i + PIECE / 2) end = ws
-    }
-    n += t.countTokens(text.slice(i, end), PLAIN_TEXT)
-    i = end
-  }
+  for (const p of pieces(text)) n += overBudget() ? roughCount(p) : t.countTokens(p, PLAIN_TEXT)
   return n
+}
+
+/** one piece, never throwing: a rough chars/4 beats failing a request */
+function countPiece(piece: string): number {
+  if (overBudget()) return roughCount(piece)
+  try {
+    return bpe().countTokens(piece, PLAIN_TEXT)
+  } catch {
+    return Math.ceil(piece.length / 4)
+  }
 }
 
 export function countTextTokens(text: string): number {
@@ -100,60 +97,79 @@ function imageTokens(source: ImageSource): number {
   return comma > 0 ? base64ImageTokens(source.url.slice(comma + 1)) : UNKNOWN_MEDIA_TOKENS
 }
 
-function partTokens(part: CanonPart): number {
+/** Exact up to 64K characters per request on the caller's thread (echo's usage, a few ms at most). */
+const SYNC_BUDGET: TokenBudget = { exactChars: 64 * 1024, sampleChars: 32 * 1024 }
+/** The count_tokens endpoint: exact up to 256K characters, in slices that yield to the event loop. */
+const ASYNC_BUDGET: TokenBudget = { exactChars: 256 * 1024, sampleChars: 64 * 1024 }
+
+function* partSteps(part: CanonPart, tally: Tally): Generator<void, number> {
   switch (part.type) {
     case 'text':
     case 'refusal':
-      return countTextTokens(part.text)
+      return yield* countSteps(part.text, tally, countPiece)
     case 'image':
       return imageTokens(part.source)
     case 'file':
-      if (part.data && part.mediaType?.startsWith('text/')) return countTextTokens(Buffer.from(part.data, 'base64').toString('utf8'))
+      if (part.data && part.mediaType?.startsWith('text/')) return yield* countSteps(Buffer.from(part.data, 'base64').toString('utf8'), tally, countPiece)
       return UNKNOWN_MEDIA_TOKENS
     case 'tool_call':
-      return countTextTokens(part.name) + countTextTokens(part.argumentsJson)
+      return (yield* countSteps(part.name, tally, countPiece)) + (yield* countSteps(part.argumentsJson, tally, countPiece))
     case 'tool_result': {
-      let n = part.name ? countTextTokens(part.name) : 0
-      for (const p of part.content) n += partTokens(p)
+      let n = part.name ? yield* countSteps(part.name, tally, countPiece) : 0
+      for (const p of part.content) n += yield* partSteps(p, tally)
       return n
     }
     case 'reasoning':
       // redacted/encrypted reasoning is opaque: its size upstream is unknowable here
-      return countTextTokens(part.text)
+      return yield* countSteps(part.text, tally, countPiece)
   }
 }
 
 /** schemas come from parsed JSON, but a hand-built request could hold a cycle or a BigInt */
-function jsonTokens(value: unknown): number {
+function jsonText(value: unknown): string {
   try {
-    return countTextTokens(JSON.stringify(value) ?? '')
+    return JSON.stringify(value) ?? ''
   } catch {
-    return 0
+    return ''
   }
 }
 
-function partsTokens(parts: CanonPart[]): number {
+function* partsSteps(parts: CanonPart[], tally: Tally): Generator<void, number> {
   let n = 0
-  for (const p of parts) n += partTokens(p)
+  for (const p of parts) n += yield* partSteps(p, tally)
   return n
 }
 
 /** Input tokens of a request: system, messages, tool definitions, with chat-format overhead. */
-export function countRequestTokens(req: CanonRequest): number {
+function* requestSteps(req: CanonRequest, tally: Tally): Generator<void, number> {
+  const text = (s: string) => countSteps(s, tally, countPiece)
   let n = REPLY_PRIMING
-  if (req.system.length) n += TOKENS_PER_MESSAGE + partsTokens(req.system)
+  if (req.system.length) n += TOKENS_PER_MESSAGE + (yield* partsSteps(req.system, tally))
   for (const m of req.messages) {
-    n += TOKENS_PER_MESSAGE + partsTokens(m.parts)
-    if (m.name) n += TOKENS_PER_NAME + countTextTokens(m.name)
+    n += TOKENS_PER_MESSAGE + (yield* partsSteps(m.parts, tally))
+    if (m.name) n += TOKENS_PER_NAME + (yield* text(m.name))
   }
   if (req.tools) {
     for (const t of req.tools) {
-      n += countTextTokens(t.name) + jsonTokens(t.parameters)
-      if (t.description) n += countTextTokens(t.description)
-      if (t.custom?.format !== undefined) n += jsonTokens(t.custom.format)
+      n += (yield* text(t.name)) + (yield* text(jsonText(t.parameters)))
+      if (t.description) n += yield* text(t.description)
+      if (t.custom?.format !== undefined) n += yield* text(jsonText(t.custom.format))
     }
   }
   return n
+}
+
+/** Input tokens of a request, on this thread: exact for ordinary requests, estimated beyond 64K characters. */
+export function countRequestTokens(req: CanonRequest): number {
+  return runSync(requestSteps(req, newTally(SYNC_BUDGET)))
+}
+
+/** Input tokens of a request without holding the event loop more than a few ms at a time; `estimated`
+ *  when part of it was too large to count exactly (then within a few percent for uniform text). */
+export async function countRequestTokensAsync(req: CanonRequest): Promise<{ tokens: number; estimated: boolean }> {
+  const tally = newTally(ASYNC_BUDGET)
+  const tokens = await runAsync(requestSteps(req, tally))
+  return { tokens, estimated: tally.estimated }
 }
 
 /** how long a count on a response's path may take before the rest is estimated as chars/4 */
