@@ -4,6 +4,7 @@ import { dialects, registered } from '../dialects'
 import type { Env } from './interpolate'
 import { formatPath, type PathSegment } from './key-path'
 import { normalizeAuth } from './normalize-auth'
+import { normalizeForwardHeaders } from '../upstream/forward-headers'
 import { normalizeModels } from './normalize-models'
 import { unknownName } from './report'
 import { normalizeVertex, vertexHost } from './normalize-vertex'
@@ -35,6 +36,9 @@ export function normalize(file: ConfigFile, env: Env = {}): Normalized {
       request_timeout: durationMs(server.request_timeout ?? '300s'),
       max_body_size: sizeBytes(server.max_body_size ?? '32MiB'),
       shutdown_grace: durationMs(server.shutdown_grace ?? '10s'),
+      ...(server.max_response_size !== undefined && { max_response_size: sizeBytes(server.max_response_size) }),
+      ...(server.max_event_size !== undefined && { max_event_size: sizeBytes(server.max_event_size) }),
+      ...(server.metrics_auth === 'key' && { metrics_auth: 'key' as const }),
     },
     providers,
     models: normalizeModels(file.models ?? {}, names, ['models'], problems),
@@ -46,7 +50,7 @@ export function normalize(file: ConfigFile, env: Env = {}): Normalized {
       list_wildcards: policy.list_wildcards ?? 'as_is',
       ...(policy.default_provider !== undefined && { default_provider: policy.default_provider }),
     },
-    auth: file.auth && normalizeAuth(file.auth, names, problems),
+    auth: file.auth && file.auth.mode !== 'none' ? normalizeAuth(file.auth, names, problems) : undefined,
     pricing: Object.entries(file.pricing ?? {}).map(([pattern, p]) => ({
       pattern,
       price: {
@@ -69,12 +73,25 @@ export function normalize(file: ConfigFile, env: Env = {}): Normalized {
     ...(file.plugins?.length && {
       plugin_specs: file.plugins.map((p) => (typeof p === 'string' ? { path: p } : { path: p.path, ...(p.options && { options: p.options }) })),
     }),
+    ...explicitChoices(file, providers.length),
     zero_config: false,
     debug: false,
   }
   const dp = config.policy.default_provider
   if (dp !== undefined && !names.includes(dp)) problems.push(`policy.default_provider: ${unknownName('provider', dp, names)}`)
+  if (file.auth?.mode === 'none' && (file.auth.keys?.length || file.auth.check || file.auth.groups))
+    problems.push('auth.mode: none cannot be combined with keys, groups or check (remove them, or the mode)')
   return { config, problems }
+}
+
+/** what the file says on purpose (a reload that drops auth or empties routing needs it said) */
+function explicitChoices(file: ConfigFile, providers: number): Pick<Config, 'explicit'> {
+  const explicit = {
+    ...(file.auth?.mode === 'none' && { auth_none: true }),
+    ...(file.providers !== undefined && providers === 0 && { no_providers: true }),
+    ...(file.models !== undefined && Object.keys(file.models).length === 0 && { no_models: true }),
+  }
+  return Object.keys(explicit).length ? { explicit } : {}
 }
 
 /** "/" stays "/", "/team-a/" becomes "/team-a"; duplicates dropped. */
@@ -132,6 +149,9 @@ function normalizeProvider(name: string, p: ProviderFile, problems: string[], en
     ...(p.auth_scheme !== undefined && { auth_scheme: p.auth_scheme }),
     headers: p.headers ?? {},
     query: p.query ?? {},
+    ...(p.forward_headers && { forward_headers: normalizeForwardHeaders(p.forward_headers, path, problems) }),
+    ...(p.max_response_size !== undefined && { max_response_size: sizeBytes(p.max_response_size) }),
+    ...(p.max_event_size !== undefined && { max_event_size: sizeBytes(p.max_event_size) }),
     models: p.models ?? [],
     max_retries: p.max_retries ?? 2,
     connect_timeout: durationMs(p.connect_timeout ?? '10s'),

@@ -115,6 +115,8 @@ function checkConsistency(config: Config, problems: string[]): void {
   if (config.policy.mode === 'force_default' && config.policy.default_model === undefined)
     problems.push('policy.default_model: is required when policy.mode is force_default')
   const auth = config.auth
+  if (config.server.metrics_auth === 'key' && !auth)
+    problems.push('server.metrics_auth: key needs auth: (keys, check or LLM_PROXY_API_KEY); without it no key could be asked for')
   // with a database, keys made by `llm-proxy keys create` or the admin API can let clients in
   if (auth && auth.keys.length === 0 && !auth.check && config.usage.store === 'none')
     problems.push('auth: no keys, no check and usage.store is none (no database keys): no client could authenticate (remove auth: to require no key)')

@@ -43,6 +43,9 @@ const Server = Type.Object(
     request_timeout: Opt(Duration),
     max_body_size: Opt(Size),
     shutdown_grace: Opt(Duration),
+    max_response_size: Opt(Size),
+    max_event_size: Opt(Size),
+    metrics_auth: Opt(Enum(['none', 'key'] as const)),
   },
   strict,
 )
@@ -71,6 +74,14 @@ const providerSchema = (dialects: readonly DialectName[]) => Type.Object(
     auth_scheme: Opt(Type.String()),
     headers: Opt(StringMap),
     query: Opt(StringMap),
+    forward_headers: Opt(
+      Type.Object(
+        { add: Opt(Type.Array(Type.String({ minLength: 1 }))), remove: Opt(Type.Array(Type.String({ minLength: 1 }))) },
+        { ...strict, description: '{ add: [header names], remove: [header names] } (a trailing * matches a prefix)' },
+      ),
+    ),
+    max_response_size: Opt(Size),
+    max_event_size: Opt(Size),
     models: Opt(Type.Array(Type.String({ minLength: 1 }))),
     max_retries: Opt(Type.Integer({ minimum: 0 })),
     connect_timeout: Opt(Duration),
@@ -204,7 +215,13 @@ const Check = Type.Object(
 )
 
 const Auth = Type.Object(
-  { keys: Opt(Type.Array(Key)), groups: Opt(Type.Record(Type.String(), Group)), check: Opt(Check) },
+  {
+    // `none` says in the file itself that no client key is wanted (a reload may then drop auth)
+    mode: Opt(Enum(['keys', 'none'] as const)),
+    keys: Opt(Type.Array(Key)),
+    groups: Opt(Type.Record(Type.String(), Group)),
+    check: Opt(Check),
+  },
   strict,
 )
 

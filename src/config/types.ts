@@ -13,6 +13,19 @@ export interface ServerConfig {
   max_body_size: number
   /** grace period for in-flight requests on SIGTERM (ms) */
   shutdown_grace: number
+  /** bytes: a non-streamed upstream answer larger than this is a 502 (providers may override);
+   *  absent: the default of upstream/response-limits.ts */
+  max_response_size?: number
+  /** bytes: one SSE line or event larger than this ends the stream with an error; absent: the default */
+  max_event_size?: number
+  /** who may read /metrics and the details of /health: `key` = a client key auth accepts; absent: anyone */
+  metrics_auth?: 'key'
+}
+
+/** client headers a provider forwards beyond its dialect's allow-list, or removes from it (lower case) */
+export interface ForwardHeaders {
+  add: string[]
+  remove: string[]
 }
 
 export interface VertexConfig {
@@ -37,6 +50,12 @@ export interface ProviderConfig {
   auth_scheme?: string
   headers: Record<string, string>
   query: Record<string, string>
+  /** absent: the dialect's allow-list as it is */
+  forward_headers?: ForwardHeaders
+  /** bytes; absent: server.max_response_size */
+  max_response_size?: number
+  /** bytes; absent: server.max_event_size */
+  max_event_size?: number
   models: string[]
   max_retries: number
   connect_timeout: number
@@ -179,6 +198,8 @@ export interface Config {
   plugin_specs?: PluginSpec[]
   /** the loaded modules (loadConfig and createGateway load them; check reports load errors) */
   plugins?: LoadedPlugin[]
+  /** what the file says explicitly, so a reload can tell a deliberate change from a half-written file */
+  explicit?: { auth_none?: boolean; no_providers?: boolean; no_models?: boolean }
   /** true when no config file was given (zero-config mode: providers from env, family routing) */
   zero_config: boolean
   /** where the config came from, for reload and `check` */

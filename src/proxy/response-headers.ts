@@ -1,4 +1,6 @@
-// Headers every proxied response carries, and the SSE response shape.
+// Headers every proxied response carries, and the SSE response shape. Provider and model names
+// are percent-encoded when they are not printable ASCII (a header value cannot carry them).
+import { headerValue } from '../routing/model-name'
 
 export const SSE_HEADERS: Record<string, string> = {
   'content-type': 'text/event-stream; charset=utf-8',
@@ -22,8 +24,8 @@ export interface RouteInfo {
 export function proxyHeaders(base: Record<string, string>, info: RouteInfo, extra?: Record<string, string>): Headers {
   const h = new Headers(base)
   h.set('x-request-id', info.requestId)
-  if (info.provider) h.set('x-llm-proxy-provider', info.provider)
-  if (info.model) h.set('x-llm-proxy-model', info.model)
+  if (info.provider) h.set('x-llm-proxy-provider', headerValue(info.provider))
+  if (info.model) h.set('x-llm-proxy-model', headerValue(info.model))
   h.set('x-llm-proxy-attempts', String(info.attempts))
   if (info.rule) h.set('x-llm-proxy-rule', info.rule)
   if (info.limitHeaders) for (const k in info.limitHeaders) h.set(k, info.limitHeaders[k])

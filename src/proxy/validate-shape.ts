@@ -1,12 +1,13 @@
 // The few checks the pass-through path needs before forwarding (the translated path decodes fully).
 import { GatewayError } from '../errors'
+import { checkModelName } from '../routing/model-name'
 
 export function requireModelField(body: Record<string, unknown>): string | undefined {
   const m = body.model
   if (m === undefined || m === null) return undefined
   if (typeof m !== 'string') throw new GatewayError(400, `"model" must be a string, got ${Array.isArray(m) ? 'array' : typeof m}`, { param: 'model', code: 'invalid_request' })
   if (m.trim() === '') return undefined
-  return m
+  return checkModelName(m)
 }
 
 /** `field` must be present with one of the given JSON kinds */

@@ -42,10 +42,21 @@ export async function sendUpstream(req: UpstreamRequestInit, o: SendOptions): Pr
       signal: ctl.signal,
       // Bun: no automatic decompression surprises; we forward bytes as they are
       decompress: true,
+      // a redirect would carry the key and the body to wherever the Location points
+      redirect: 'manual',
     } as RequestInit)
+    if (response.status >= 300 && response.status < 400) {
+      abort('redirect refused')
+      const to = response.headers.get('location')
+      throw new GatewayError(502, `provider ${o.providerName} answered with a redirect (${response.status}${to ? ` to ${safeOrigin(to)}` : ''}), which the proxy never follows: check its base_url`, {
+        code: 'bad_upstream_response',
+        retryable: true,
+      })
+    }
     return { response, abort }
   } catch (err) {
     o.clientSignal?.removeEventListener('abort', onClientAbort)
+    if (err instanceof GatewayError) throw err
     if (timedOut)
       throw new GatewayError(504, `provider ${o.providerName} sent no response within ${formatMs(o.firstByteTimeoutMs)} (first_byte_timeout)`, {
         code: 'upstream_timeout',
@@ -63,6 +74,15 @@ export async function sendUpstream(req: UpstreamRequestInit, o: SendOptions): Pr
     })
   } finally {
     clearTimeout(timer)
+  }
+}
+
+/** where a redirect pointed, without its path or query (they may carry anything) */
+function safeOrigin(location: string): string {
+  try {
+    return new URL(location).origin
+  } catch {
+    return 'an invalid location'
   }
 }
 

@@ -13,6 +13,7 @@ import type { EncodeOptions, WireRequest } from '../dialect'
 import { encodeContents, encodeSystem } from './encode-contents'
 import { hasKeys, type Json } from './wire'
 import { drop, withDropped } from '../dropped'
+import { modelPathSegment } from '../../routing/model-name'
 
 const MAX_STOP_SEQUENCES = 5
 /** thinking tokens per effort (2.5 Flash accepts up to 24576, Pro 32768) */
@@ -25,7 +26,7 @@ export const bareModel = (model: string): string => (model.startsWith('models/')
 /** the request path for a model (also what a same-dialect pass-through must call: the model is in the
  *  URL, escaped: a client's model name must not reach another path or query upstream) */
 export const geminiPath = (model: string, stream: boolean): string =>
-  `/v1beta/models/${encodeURIComponent(bareModel(model))}:${stream ? 'streamGenerateContent?alt=sse' : 'generateContent'}`
+  `/v1beta/models/${modelPathSegment(bareModel(model), 'the Gemini API')}:${stream ? 'streamGenerateContent?alt=sse' : 'generateContent'}`
 
 export function encodeRequest(req: CanonRequest, opts: EncodeOptions): WireRequest {
   const body: Json = { contents: encodeContents(req.messages) }
