@@ -4,6 +4,8 @@
 import type { Dialect, ResponseContext } from '../dialects/dialect'
 import { GatewayError } from '../errors'
 import { classifyOutcome } from '../upstream/outcome'
+import { responseLimits, responseTooLarge } from '../upstream/read-bounded'
+import { boundedEvents } from './bounded-stream'
 import type { SentUpstream } from '../upstream/send'
 import type { Attempt, ProxyContext } from './context'
 import { peekFirstOutput } from './peek'
@@ -18,6 +20,7 @@ import { countRequestTokens, estimateTokens } from '../tokens/count-tokens'
 import { jsonArrayStream } from './json-array-stream'
 import { withReasoningEstimate } from './reasoning-estimate'
 import { filteredPassthroughStream, passthroughStream, translatingStream, type OpeningTranslator } from './translate-stream'
+import { UsageTail } from './usage-tail'
 
 const KEEP_ALIVE_MS = 15_000
 
@@ -45,8 +48,14 @@ function responseContext(a: Answered): ResponseContext {
 
 function translatorFor(a: Answered): OpeningTranslator {
   const { prepared, up } = a
-  const t = !prepared.same ? translatingStream(up, a.state.entry, responseContext(a)) : prepared.hide ? filteredPassthroughStream(up, prepared.hide) : passthroughStream(up)
-  return a.state.jsonArray ? jsonArrayStream(t) : t
+  const inner = !prepared.same
+    ? translatingStream(up, a.state.entry, responseContext(a))
+    : prepared.hide
+      ? filteredPassthroughStream(up, prepared.hide)
+      : passthroughStream(up)
+  // no SSE line or event may grow past max_event_size
+  const bounded = boundedEvents(inner, responseLimits(a.attempt.provider, a.ctx.config.server).event, a.attempt.provider.name)
+  return a.state.jsonArray ? jsonArrayStream(bounded) : bounded
 }
 
 function markRouted(a: Answered): void {
@@ -108,12 +117,14 @@ async function respondWhole(a: Answered): Promise<AttemptOutcome> {
   const res = a.sent.response
   const verdict = classifyOutcome({ answered: res.status })
   const info = routeInfo(state, attempt)
+  const limit = responseLimits(attempt.provider, a.ctx.config.server).response
   // a chunked body flows through as it arrives; a body of known length is read whole (it is sent
   // at once anyway) and forwarded as the same bytes: no stream machinery per request
   if (a.prepared.same && res.body && !res.headers.has('content-length')) {
     markRouted(a)
-    return { kind: 'response', verdict, key: a.key, response: tappedPassthrough(a, res.body) }
+    return { kind: 'response', verdict, key: a.key, response: tappedPassthrough(a, res.body, limit) }
   }
+  // idle, deadline and max_response_size all bound this read (bounded-body.ts)
   const text = await readBodyText(res, bodyBounds(state, attempt, a.ctx, a.sent.abort))
   const upstreamMs = performance.now() - a.fetchStarted
   if (a.prepared.same) {
@@ -142,25 +153,31 @@ async function respondWhole(a: Answered): Promise<AttemptOutcome> {
   return { kind: 'response', verdict, key: a.key, response: new Response(JSON.stringify(out), { headers: proxyHeaders(JSON_HEADERS, info) }) }
 }
 
-/** Same dialect, not streamed: bytes flow through as they arrive; usage is read from the copy at the end. */
-function tappedPassthrough(a: Answered, body: ReadableStream<Uint8Array>): Response {
+/** Same dialect, not streamed: bytes flow through as they arrive; usage is read from a bounded
+ *  tail at the end (usage-tail.ts); past max_response_size the body is cut and the upstream let go. */
+function tappedPassthrough(a: Answered, body: ReadableStream<Uint8Array>, limit: number): Response {
   const res = a.sent.response
   const { life } = a.state
-  const chunks: Uint8Array[] = []
+  const tail = new UsageTail()
+  let size = 0
   const tap = new TransformStream<Uint8Array, Uint8Array>({
     transform(chunk, c) {
-      chunks.push(chunk)
+      size += chunk.byteLength
+      if (size > limit) {
+        a.sent.abort('response too large')
+        const err = responseTooLarge(a.attempt.provider.name, limit)
+        life.finish({ status: 502, error: err.message, upstreamMs: performance.now() - a.fetchStarted })
+        // the status went out already: the client gets a body that ends short (an errored
+        // stream would be reported by Bun as an uncaught error)
+        c.terminate()
+        return
+      }
+      tail.push(chunk)
       c.enqueue(chunk)
     },
     flush() {
       const upstreamMs = performance.now() - a.fetchStarted
-      let usage
-      try {
-        usage = a.up.decodeResponse(JSON.parse(Buffer.concat(chunks).toString('utf8'))).usage
-      } catch {
-        usage = undefined
-      }
-      life.finish({ status: res.status, usage, upstreamMs })
+      life.finish({ status: res.status, usage: tail.usage(a.up), upstreamMs })
     },
     cancel() {
       life.finish({ status: res.status, clientDisconnected: true })

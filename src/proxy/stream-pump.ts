@@ -2,6 +2,7 @@
 // translates each as it arrives, sends keep-alives while the upstream is silent, ends the stream
 // with an error frame when the upstream goes silent past idle_timeout or fails, and aborts the
 // upstream fetch when the client goes away.
+import { StreamLimitError } from './bounded-stream'
 import type { ChunkTranslator, StreamObservation } from './translate-stream'
 
 export interface PumpOutcome {
@@ -142,7 +143,9 @@ export function pumpStream(o: PumpOptions): ReadableStream<Uint8Array> {
       // upstream let go) rather than erroring it and leaving the request open
       o.abort('translation failed')
       reader.cancel().catch(() => {})
-      sendFailure(c, 502, 'api_error', `llm-proxy could not translate the upstream stream: ${err instanceof Error ? err.message : String(err)}`, 'translation_failed')
+      const limited = err instanceof StreamLimitError
+      const message = limited ? err.message : `llm-proxy could not translate the upstream stream: ${err instanceof Error ? err.message : String(err)}`
+      sendFailure(c, 502, 'api_error', message, limited ? 'bad_upstream_response' : 'translation_failed')
       c.close()
       done(false)
       return 'closed'

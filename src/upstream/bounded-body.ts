@@ -3,6 +3,7 @@
 // (corrupt gzip, fewer bytes than its content-length, a reset) is the upstream's fault: a 502
 // bad_upstream_response, retryable, so the plan fails over when nothing reached the client yet.
 import { GatewayError } from '../errors'
+import { responseLimits, responseTooLarge } from './read-bounded'
 
 export interface BodyBounds {
   providerName: string
@@ -12,6 +13,8 @@ export interface BodyBounds {
   deadline: number
   /** aborts the upstream fetch */
   abort: (reason: string) => void
+  /** the most bytes a whole-body read may take (max_response_size) */
+  maxBytes: number
 }
 
 const fmt = (ms: number): string => (ms < 1000 ? `${Math.round(ms)}ms` : `${Math.round(ms / 100) / 10}s`)
@@ -57,16 +60,32 @@ export async function boundedRead(reader: ReadableStreamDefaultReader<Uint8Array
   }
 }
 
-/** The whole body as text, every read bounded. */
+/** The whole body as text, every read bounded; a body over maxBytes is refused by its
+ *  content-length before reading, else as soon as it passes the bound (the upstream let go). */
 export async function readBodyText(res: Response, b: BodyBounds): Promise<string> {
   if (!res.body) return ''
+  const tooLarge = () => {
+    b.abort('response too large')
+    return responseTooLarge(b.providerName, b.maxBytes)
+  }
+  if (Number(res.headers.get('content-length') ?? NaN) > b.maxBytes) {
+    res.body.cancel().catch(() => {})
+    throw tooLarge()
+  }
   const reader = res.body.getReader()
   const decoder = new TextDecoder()
   let text = ''
+  let size = 0
   for (;;) {
     const r = await boundedRead(reader, b)
     if (r.done) return text + decoder.decode()
-    if (r.value) text += decoder.decode(r.value, { stream: true })
+    if (!r.value) continue
+    size += r.value.byteLength
+    if (size > b.maxBytes) {
+      reader.cancel().catch(() => {})
+      throw tooLarge()
+    }
+    text += decoder.decode(r.value, { stream: true })
   }
 }
 
@@ -100,10 +119,16 @@ export function boundedStream(body: ReadableStream<Uint8Array>, b: BodyBounds, o
 /** every read of one attempt's upstream body: the provider's idle_timeout, and the request's deadline */
 export function bodyBounds(
   state: { life: { started: number } },
-  attempt: { provider: { name: string; idle_timeout: number } },
-  ctx: { config: { server: { request_timeout: number } } },
+  attempt: { provider: { name: string; idle_timeout: number; max_response_size?: number } },
+  ctx: { config: { server: { request_timeout: number; max_response_size?: number } } },
   abort: (reason: string) => void,
 ): BodyBounds {
   const total = ctx.config.server.request_timeout
-  return { providerName: attempt.provider.name, idleMs: attempt.provider.idle_timeout, deadline: total > 0 ? state.life.started + total : Infinity, abort }
+  return {
+    providerName: attempt.provider.name,
+    idleMs: attempt.provider.idle_timeout,
+    deadline: total > 0 ? state.life.started + total : Infinity,
+    abort,
+    maxBytes: responseLimits(attempt.provider, ctx.config.server).response,
+  }
 }
