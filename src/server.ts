@@ -12,6 +12,7 @@ import { handleGenerate } from './proxy/handle'
 import { listModels } from './proxy/models-list'
 import type { RuntimeHolder } from './runtime'
 import { VERSION } from './version'
+import { mayShowDetails, requireMetricsKey } from './observe/metrics-access'
 
 type Handler = (request: Request, url: URL, basePath: string) => Promise<Response> | Response
 
@@ -64,7 +65,11 @@ export function buildRouteTable(holder: RuntimeHolder): Map<string, RouteEntry> 
       for (const prefix of (entry.modelList && entry.pathRoutes?.prefixes) || [])
         if (!table.has(`GET ${base}${prefix.slice(0, -1)}`)) add('GET', prefix.slice(0, -1), entry, (req, url, bp) => modelsHandler(holder, req, url, bp, entry))
   }
-  table.set('GET /health', { method: 'GET', basePath: '/', handler: () => json(health(holder)) })
+  table.set('GET /health', {
+    method: 'GET',
+    basePath: '/',
+    handler: async (request) => json((await mayShowDetails(holder.current.ctx, request)) ? health(holder) : { status: health(holder).status }),
+  })
   table.set('GET /healthz', { method: 'GET', basePath: '/', handler: () => new Response('ok') })
   table.set('GET /readyz', {
     method: 'GET',
@@ -74,7 +79,10 @@ export function buildRouteTable(holder: RuntimeHolder): Map<string, RouteEntry> 
   table.set('GET /metrics', {
     method: 'GET',
     basePath: '/',
-    handler: () => new Response(holder.current.metricsText(), { headers: { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' } }),
+    handler: async (request) => {
+      await requireMetricsKey(holder.current.ctx, request)
+      return new Response(holder.current.metricsText(), { headers: { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' } })
+    },
   })
   return table
 }

@@ -5,6 +5,7 @@ import { droppedLabel } from '../dialects/dropped'
 import type { RequestRecord } from './request-record'
 import { countUsage, type GatewayMetrics } from './gateway-metrics'
 import type { Logger } from './logger'
+import { modelLabel } from './label-bounds'
 import { costUsd } from './pricing'
 import { redact } from './redact'
 import type { UsageLedger } from './usage-ledger'
@@ -50,11 +51,13 @@ export function finishRequest(d: FinishDeps, r: RequestRecord): number {
   const model = r.modelUpstream ?? ''
   const cost = u && model ? costUsd(d.config.pricing, model, u).usd : 0
   const m = d.metrics
-  m.requests.labels(r.front, provider, model, String(r.status)).inc()
+  // a bounded set of label values: configured or successfully answered names, else "other"
+  const label = modelLabel(d.config, model, r.status)
+  m.requests.labels(r.front, provider, label, String(r.status)).inc()
   m.requestDuration.labels(r.front, provider).observe(r.durationMs / 1000)
   if (r.ttftMs !== undefined) m.timeToFirstToken.labels(r.front, provider).observe(r.ttftMs / 1000)
   if (r.overheadMs !== undefined) m.overhead.labels(r.front).observe(r.overheadMs / 1000)
-  if (u && provider) countUsage(m, provider, model, u, cost)
+  if (u && provider) countUsage(m, provider, label, u, cost)
   if (r.attempts > 1) countMoves(m, r)
   if (r.dropped) reportDropped(d, r, r.dropped)
   if (r.rule) m.ruleMatches.labels(r.rule).inc()

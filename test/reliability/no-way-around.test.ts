@@ -205,3 +205,52 @@ test('forward_headers per provider adds and removes names from the allow-list', 
     m.stop()
   }
 })
+
+test('/metrics stays bounded under unique unknown model names: label values are configured or answered names, the rest is "other"', async () => {
+  const m = startMock((r) => (r.body?.model?.startsWith('gpt-real') ? wireFor(r.path)(r, { text: 'ok' }) : { kind: 'json', status: 404, body: { error: { message: 'no such model', type: 'invalid_request_error' } } }))
+  const p = await startProxy({
+    logging: { level: 'error' },
+    providers: { oc: { dialect: 'openai-chat', base_url: `${m.url}/v1`, api_key: UPSTREAM_KEY, max_retries: 0 } },
+    models: { 'gpt-*': 'oc/*', fixed: 'oc/gpt-configured' },
+  })
+  try {
+    const send = (model: string) => fetch(`${p.url}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model, messages: [{ role: 'user', content: 'hi' }] }) }).then((r) => r.text())
+    for (let i = 0; i < 400; i += 20) await Promise.all(Array.from({ length: 20 }, (_, j) => send(`gpt-unknown-${i + j}-${'x'.repeat(100)}`)))
+    await send('gpt-real-1')
+    await send('fixed')
+    const text = await (await fetch(`${p.url}/metrics`)).text()
+    expect(text).not.toContain('gpt-unknown')
+    expect(text).toContain('model="other"')
+    expect(text).toContain('model="gpt-real-1"')
+    expect(text).toContain('model="gpt-configured"')
+    expect(text.length).toBeLessThan(64 * 1024)
+  } finally {
+    p.stop()
+    m.stop()
+  }
+})
+
+test('server.metrics_auth: key makes /metrics need a client key and /health hide its details', async () => {
+  const p = await startProxy({
+    logging: { level: 'error' },
+    server: { metrics_auth: 'key' },
+    providers: { demo: { dialect: 'echo' } },
+    models: { '*': 'demo/echo' },
+    auth: { keys: [{ key: 'client-metrics-key-1', name: 'ops' }] },
+  })
+  try {
+    expect((await fetch(`${p.url}/metrics`)).status).toBe(401)
+    expect((await fetch(`${p.url}/metrics`, { headers: { authorization: 'Bearer wrong-key-123456' } })).status).toBe(401)
+    const ok = await fetch(`${p.url}/metrics`, { headers: { authorization: 'Bearer client-metrics-key-1' } })
+    expect(ok.status).toBe(200)
+    expect(await ok.text()).toContain('llm_proxy_uptime_seconds')
+    const bare = (await (await fetch(`${p.url}/health`)).json()) as any
+    expect(bare.status).toBe('ok')
+    expect(bare.providers).toBeUndefined()
+    const full = (await (await fetch(`${p.url}/health`, { headers: { authorization: 'Bearer client-metrics-key-1' } })).json()) as any
+    expect(full.providers).toEqual([{ name: 'demo', dialect: 'echo', keys: 0 }])
+    expect((await fetch(`${p.url}/healthz`)).status).toBe(200)
+  } finally {
+    p.stop()
+  }
+})
