@@ -8,12 +8,22 @@ export const MIN_SECRET_LENGTH = 8
 
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
 
-/** One alternation, longest first so a key that contains another key is replaced whole. */
-export function compileSecrets(secrets: Iterable<string>): RegExp | null {
+/** A key this long is masked by providers as a prefix + a run of `*`, `…` or `...` + its last 4. */
+const MIN_MASKABLE = 16
+
+/** the masked forms a provider echoes (`sk-…3456`, `sk-proj-****3456`), as a bounded pattern */
+function maskedForm(secret: string, ellipsis: string): string {
+  return `${escape(secret.slice(0, 2))}[A-Za-z0-9_-]{0,24}(?:\\*{2,64}|${ellipsis}|\\.{3})${escape(secret.slice(-4))}`
+}
+
+/** One alternation, longest first so a key that contains another key is replaced whole, then
+ *  the masked forms of the longer keys. `latin1`: the pattern for text decoded byte per char. */
+export function compileSecrets(secrets: Iterable<string>, latin1 = false): RegExp | null {
   const list = [...new Set(secrets)].filter((s) => s.length >= MIN_SECRET_LENGTH)
   if (list.length === 0) return null
   list.sort((a, b) => b.length - a.length)
-  return new RegExp(list.map(escape).join('|'), 'g')
+  const masks = list.filter((s) => s.length >= MIN_MASKABLE).map((s) => maskedForm(s, latin1 ? '\\xE2\\x80\\xA6' : '…'))
+  return new RegExp([...list.map(escape), ...masks].join('|'), 'g')
 }
 
 const compiledLists = new WeakMap<readonly string[], RegExp | null>()
@@ -44,15 +54,31 @@ export function registerSecret(secret: string | undefined): void {
 export function clearSecrets(): void {
   registry.clear()
   registryRe = null
+  registryLatin1 = null
+  registryList = []
+  dirty = false
+}
+
+let registryLatin1: RegExp | null = null
+let registryList: readonly string[] = []
+
+function refresh(): void {
+  if (!dirty) return
+  registryRe = compileSecrets(registry)
+  registryLatin1 = compileSecrets(registry, true)
+  registryList = [...registry]
   dirty = false
 }
 
 /** Redacts every registered secret; returns `text` itself when there is nothing to do. */
 export function redact(text: string): string {
-  if (dirty) {
-    registryRe = compileSecrets(registry)
-    dirty = false
-  }
+  refresh()
   if (registryRe === null || text.length < MIN_SECRET_LENGTH) return text
   return text.replace(registryRe, REDACTED)
+}
+
+/** The registered secrets and their pattern over latin1 text (bytes as chars), for redact-stream.ts. */
+export function registeredSecrets(): { list: readonly string[]; latin1: RegExp | null } {
+  refresh()
+  return { list: registryList, latin1: registryLatin1 }
 }

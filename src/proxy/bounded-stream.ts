@@ -1,6 +1,7 @@
-// One SSE line or event may not grow without end: a translator wrapped here fails the stream
-// (the pump then sends the client dialect's error event, closes, and aborts the upstream) once
+// Wrappers around a stream translator. One SSE line or event may not grow without end: a
+// translator wrapped here fails the stream (the pump then sends the client dialect's error event, closes, and aborts the upstream) once
 // more than `limit` bytes arrived since the last event boundary (a blank line, in LF, CR or CRLF).
+import { concatBytes, StreamRedactor } from '../observe/redact-stream'
 import type { OpeningTranslator } from './translate-stream'
 
 /** thrown from chunk(): the pump ends the stream with this message */
@@ -41,5 +42,22 @@ export function boundedEvents(inner: OpeningTranslator, limit: number, provider:
     },
     end: () => inner.end(),
     fail: (err) => inner.fail(err),
+  }
+}
+
+/** every byte the translator hands out goes through the secret redactor (redact-stream.ts) */
+export function redactedStream(inner: OpeningTranslator): OpeningTranslator {
+  const r = new StreamRedactor()
+  return {
+    observed: inner.observed,
+    get opened() {
+      return inner.opened
+    },
+    get openingError() {
+      return inner.openingError
+    },
+    chunk: (bytes) => r.push(inner.chunk(bytes)),
+    end: () => concatBytes(r.push(inner.end()), r.flush()),
+    fail: (err) => concatBytes(r.push(inner.fail(err)), r.flush()),
   }
 }

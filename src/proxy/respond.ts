@@ -5,7 +5,9 @@ import type { Dialect, ResponseContext } from '../dialects/dialect'
 import { GatewayError } from '../errors'
 import { classifyOutcome } from '../upstream/outcome'
 import { responseLimits, responseTooLarge } from '../upstream/read-bounded'
-import { boundedEvents } from './bounded-stream'
+import { redact } from '../observe/redact'
+import { StreamRedactor } from '../observe/redact-stream'
+import { boundedEvents, redactedStream } from './bounded-stream'
 import type { SentUpstream } from '../upstream/send'
 import type { Attempt, ProxyContext } from './context'
 import { peekFirstOutput } from './peek'
@@ -53,9 +55,9 @@ function translatorFor(a: Answered): OpeningTranslator {
     : prepared.hide
       ? filteredPassthroughStream(up, prepared.hide)
       : passthroughStream(up)
-  // no SSE line or event may grow past max_event_size
+  // no SSE line or event may grow past max_event_size; no byte reaches the client unredacted
   const bounded = boundedEvents(inner, responseLimits(a.attempt.provider, a.ctx.config.server).event, a.attempt.provider.name)
-  return a.state.jsonArray ? jsonArrayStream(bounded) : bounded
+  return redactedStream(a.state.jsonArray ? jsonArrayStream(bounded) : bounded)
 }
 
 function markRouted(a: Answered): void {
@@ -137,7 +139,7 @@ async function respondWhole(a: Answered): Promise<AttemptOutcome> {
     }
     state.life.finish({ status: res.status, usage, upstreamMs })
     const headers = proxyHeaders({ 'content-type': res.headers.get('content-type') ?? 'application/json' }, info)
-    return { kind: 'response', verdict, key: a.key, response: new Response(text, { status: res.status, headers }) }
+    return { kind: 'response', verdict, key: a.key, response: new Response(redact(text), { status: res.status, headers }) }
   }
   let parsed: unknown
   try {
@@ -150,7 +152,7 @@ async function respondWhole(a: Answered): Promise<AttemptOutcome> {
   markRouted(a)
   state.life.finish({ status: 200, usage: canon.usage, upstreamMs, finishReason: canon.finish })
   const out = state.entry.encodeResponse(canon, responseContext(a))
-  return { kind: 'response', verdict, key: a.key, response: new Response(JSON.stringify(out), { headers: proxyHeaders(JSON_HEADERS, info) }) }
+  return { kind: 'response', verdict, key: a.key, response: new Response(redact(JSON.stringify(out)), { headers: proxyHeaders(JSON_HEADERS, info) }) }
 }
 
 /** Same dialect, not streamed: bytes flow through as they arrive; usage is read from a bounded
@@ -159,6 +161,7 @@ function tappedPassthrough(a: Answered, body: ReadableStream<Uint8Array>, limit:
   const res = a.sent.response
   const { life } = a.state
   const tail = new UsageTail()
+  const redactor = new StreamRedactor()
   let size = 0
   const tap = new TransformStream<Uint8Array, Uint8Array>({
     transform(chunk, c) {
@@ -173,9 +176,12 @@ function tappedPassthrough(a: Answered, body: ReadableStream<Uint8Array>, limit:
         return
       }
       tail.push(chunk)
-      c.enqueue(chunk)
+      const out = redactor.push(chunk)
+      if (out?.byteLength) c.enqueue(out)
     },
-    flush() {
+    flush(c) {
+      const rest = redactor.flush()
+      if (rest) c.enqueue(rest)
       const upstreamMs = performance.now() - a.fetchStarted
       life.finish({ status: res.status, usage: tail.usage(a.up), upstreamMs })
     },
