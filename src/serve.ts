@@ -4,6 +4,8 @@ import { watch, type FSWatcher } from 'node:fs'
 import { basename, dirname } from 'node:path'
 import type { Config } from './config/types'
 import { ConfigError } from './config/load'
+import { describeAuthChanges, reloadRefusals } from './config/reload-policy'
+import { waitUntilStable } from './config/wait-stable'
 import { createGateway } from './gateway'
 import { VERSION } from './version'
 import { readableSecretsWarning } from './config/file-secrets'
@@ -36,14 +38,21 @@ export async function serve(config: Config, reload: () => Promise<Config>): Prom
     (reloading = reloading.then(async () => {
       let next: Config
       try {
+        if (config.source) await waitUntilStable(config.source)
         next = await reload()
       } catch (err) {
         const problems = err instanceof ConfigError ? err.problems : [String(err)]
         log().error('config reload rejected; keeping the running config', { reason: why, problems })
         return
       }
+      const prev = gateway.config
+      const refused = reloadRefusals(prev, next)
+      if (refused.length) {
+        log().error('config reload refused; keeping the running config', { reason: why, problems: refused })
+        return
+      }
       const changes = gateway.reload(next)
-      log().info('config reloaded', { reason: why, ...changes })
+      log().info('config reloaded', { reason: why, ...changes, ...describeAuthChanges(prev, next) })
     }))
 
   process.on('SIGHUP', () => void doReload('SIGHUP'))

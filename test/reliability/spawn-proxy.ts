@@ -1,7 +1,7 @@
 // llm-proxy as a separate process (the source via bun, or the compiled binary), so its memory is
 // measured alone and its upstream fetches get the concurrency cap `make run` gives them.
 import type { Subprocess } from 'bun'
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, openSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 
@@ -9,6 +9,8 @@ export interface ProxyProcess {
   url: string
   port: number
   proc: Subprocess
+  /** the config file it serves (rewrite it to test reloads) */
+  file: string
   /** current and peak resident memory of the proxy process, in MB (from /proc) */
   rssMb(): { rss: number; peak: number }
   stop(): Promise<void>
@@ -29,20 +31,21 @@ export function procMemMb(pid: number): { rss: number; peak: number } {
   return { rss: kb('VmRSS') / 1024, peak: kb('VmHWM') / 1024 }
 }
 
-export async function spawnProxy(config: Record<string, unknown>, o: { binary?: string; logFile?: string } = {}): Promise<ProxyProcess> {
+export async function spawnProxy(config: Record<string, unknown>, o: { binary?: string; logFile?: string; env?: Record<string, string> } = {}): Promise<ProxyProcess> {
   const port = freePort()
   const dir = mkdtempSync(join(tmpdir(), 'llm-proxy-rel-'))
   const file = join(dir, 'config.yaml')
   // JSON is YAML: no serializer needed
   writeFileSync(file, JSON.stringify({ usage: { store: 'none' }, logging: { level: 'error' }, ...config, server: { host: '127.0.0.1', port, ...((config.server as object) ?? {}) } }))
   const cmd = o.binary ? [o.binary, 'serve', '--config', file] : [process.execPath, join(ROOT, 'src/main.ts'), 'serve', '--config', file]
-  const log = o.logFile ? Bun.file(o.logFile) : 'ignore'
+  // one descriptor in append mode for both streams: two handles on one file overwrite each other
+  const log = o.logFile ? openSync(o.logFile, 'a') : 'ignore'
   const proc = Bun.spawn(cmd, {
     cwd: ROOT,
     stdout: log,
     stderr: log,
     stdin: 'ignore',
-    env: { ...process.env, BUN_CONFIG_MAX_HTTP_REQUESTS: process.env.BUN_CONFIG_MAX_HTTP_REQUESTS ?? '4096' },
+    env: { ...process.env, BUN_CONFIG_MAX_HTTP_REQUESTS: process.env.BUN_CONFIG_MAX_HTTP_REQUESTS ?? '4096', ...o.env },
   })
   const url = `http://127.0.0.1:${port}`
   const deadline = performance.now() + 15_000
@@ -63,6 +66,7 @@ export async function spawnProxy(config: Record<string, unknown>, o: { binary?: 
     url,
     port,
     proc,
+    file,
     rssMb: () => procMemMb(proc.pid),
     async stop() {
       if (proc.exitCode !== null || proc.signalCode !== null) return
