@@ -11,6 +11,7 @@ import { dialectEntry, frontDoorNames } from '../dialects'
 import type { DialectName } from '../dialects/dialect'
 import type { CanonRequest } from '../canonical/request'
 import { readFileSync } from 'node:fs'
+import { DEFAULT_MAX_EVENT_SIZE, DEFAULT_MAX_RESPONSE_SIZE } from '../upstream/read-bounded'
 
 const pad = (s: string, n: number) => (s.length >= n ? s : s + ' '.repeat(n - s.length))
 
@@ -45,7 +46,11 @@ export function runCheck(cfg: Config, flags: CliFlags): string {
   if (cfg.models.length === 0) out.push('  (none; provider/model and provider:model still route)')
   const pol = cfg.policy
   out.push('', `policy: mode ${pol.mode}, default_model ${pol.default_model ?? '-'}, allowed ${pol.allowed_models.join(', ')}, expose_aliases ${pol.expose_aliases}${pol.default_provider ? `, default_provider ${pol.default_provider}` : ''}`)
-  out.push(`auth: ${cfg.auth ? `${cfg.auth.keys.length} key(s), groups ${Object.keys(cfg.auth.groups).join(', ') || 'default'}${cfg.auth.check ? ', external check' : ''}` : 'none (no client key required)'}`)
+  out.push(`auth: ${cfg.explicit?.auth_none ? 'none (auth.mode: none) · ' : ''}${cfg.auth ? `${cfg.auth.keys.length} key(s), groups ${Object.keys(cfg.auth.groups).join(', ') || 'default'}${cfg.auth.check ? ', external check' : ''}` : 'none (no client key required)'}`)
+  out.push(
+    `limits: upstream answers ≤ ${bytes(cfg.server.max_response_size ?? DEFAULT_MAX_RESPONSE_SIZE)}, events ≤ ${bytes(cfg.server.max_event_size ?? DEFAULT_MAX_EVENT_SIZE)}` +
+      `${cfg.providers.some((p) => p.max_response_size !== undefined || p.max_event_size !== undefined) ? ' (some providers override)' : ''}; /metrics: ${cfg.server.metrics_auth === 'key' ? 'client key required' : 'open'}`,
+  )
   out.push(`usage: ${cfg.usage.store}   state: ${cfg.state.redis ? maskUrl(cfg.state.redis) : 'in memory'}`)
   if (flags.resolve !== undefined) {
     out.push('', `resolve ${flags.resolve}:`)
@@ -97,6 +102,8 @@ function guessAndDecode(body: Record<string, unknown>): { name: string; request:
   if (best) return best
   throw last ?? new Error('the body matches no front door: pass --front')
 }
+
+const bytes = (n: number) => (n % (1024 * 1024) === 0 ? `${n / (1024 * 1024)} MiB` : n % 1024 === 0 ? `${n / 1024} KiB` : `${n} B`)
 
 /** redis://user:password@host → redis://user:****@host */
 const maskUrl = (u: string) => u.replace(/\/\/([^:/@]*):([^@]*)@/, '//$1:****@')
