@@ -17,8 +17,9 @@ export const DEFAULT_FORWARD_HEADERS: Record<string, readonly string[]> = {
   gemini: [...COMMON, 'x-goog-api-client'],
 }
 
-/** client query parameters a dialect's clients use (Anthropic's SDK sends ?beta=true) */
-const FORWARD_QUERY: Record<string, readonly string[]> = { anthropic: ['beta'] }
+/** client query parameters a dialect's clients use: Anthropic's SDK sends ?beta=true, Azure
+ *  OpenAI clients ?api-version= (a provider's own `query` of the same name always wins) */
+const FORWARD_QUERY: Record<string, readonly string[]> = { anthropic: ['beta'], 'openai-chat': ['api-version'], 'openai-responses': ['api-version'] }
 
 /** never forwarded, whatever the config says: credentials, hop-by-hop, framing, client addresses */
 const NEVER = new Set([

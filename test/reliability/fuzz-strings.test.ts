@@ -1,12 +1,12 @@
 // Hostile strings in every string field, model names included, and deep nesting, on every front
-// door (issue 11): 10,000 cases per front door, in-process (requests go straight to the dispatch
-// function, upstream calls to an in-process fetch that answers in each dialect's wire format),
+// door (issue 11): 10,000 cases per front door, in-process (requests go straight to the gateway's
+// fetch, upstream calls to an in-process fetch that answers in each dialect's wire format),
 // so the suite pays for the proxy's work, not for sockets. Every answer is a 200 or a 4xx in the
 // client's dialect with a message; nothing is a 5xx, nothing throws, every header is valid.
 import { afterAll, beforeAll, expect, test } from 'bun:test'
-import { dispatch } from '../../src/server'
+import type { Gateway } from '../../src/gateway'
 import { frameText, type Received, type Reply } from '../helpers/mock-upstream'
-import { startProxy, type TestProxy } from '../helpers/proxy'
+import { startGateway } from '../helpers/proxy'
 import { WIRE_WITH_GEMINI } from '../helpers/wire'
 import { deep, pick, rng, validBody, type Front, type Json, type Rand } from './gen-bodies'
 
@@ -17,7 +17,7 @@ const PATHS: Record<Front, string> = { chat: '/v1/chat/completions', responses: 
 const MODELS = ['to-chat', 'to-anth', 'to-resp', 'to-gem', 'to-chat', 'to-anth', 'to-resp', 'to-gem', 'echo']
 const int = (r: Rand, n: number) => Math.floor(r() * n)
 
-let proxy: TestProxy
+let gateway: Gateway
 let upstreamCalls = 0
 
 /** the mock upstream, in process: a Reply from the wire helpers as a fetch Response */
@@ -40,7 +40,7 @@ async function inProcessFetch(input: string | URL | Request, init?: RequestInit)
 }
 
 beforeAll(async () => {
-  proxy = await startProxy({
+  ;({ gateway } = await startGateway({
     server: { max_body_size: '4MiB' },
     logging: { level: 'error' },
     providers: {
@@ -52,10 +52,9 @@ beforeAll(async () => {
       az: { dialect: 'openai-chat', base_url: 'http://up.invalid/deployments/{model}', api_key: 'k', max_retries: 0 },
     },
     models: { echo: 'demo/echo', 'to-chat': 'oc/gpt-x', 'to-anth': 'an/claude-x', 'to-resp': 'rs/gpt-x', 'to-gem': 'gm/gemini-x', 'gem-*': 'gm/*', 'az-*': 'az/*', 'claude*': 'an/*', '*': 'oc/*' },
-  })
-  proxy.holder.current.ctx.fetch = inProcessFetch
+  }, { fetch: inProcessFetch }))
 })
-afterAll(() => proxy?.stop())
+afterAll(() => gateway?.close())
 
 const CONTROL = Array.from({ length: 32 }, (_, i) => String.fromCharCode(i)).concat(['\u007f', '\u0085', '\u2028', '\u2029', '\ufeff', '\u202e', '\u200b'])
 const UNICODE = ['日本語', 'ünïcødé', '🎉', '👩‍👩‍👧‍👦', 'ﷺ', 'e\u0301\u0301\u0301', 'עברית', '\ud800', '\udfff', '\uffff', '𝕏']
@@ -123,7 +122,7 @@ async function runCase(front: Front, seed: number): Promise<string | undefined> 
   let res: Response
   let text: string
   try {
-    res = await dispatch(proxy.holder, new Request(`http://fuzz.local${PATHS[front]}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body }))
+    res = await gateway.fetch(new Request(`http://fuzz.local${PATHS[front]}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body }))
     text = await res.text()
   } catch (err) {
     return `case ${seed} [${front} ${label}]: threw ${String(err).slice(0, 200)}`
