@@ -36,10 +36,13 @@ export class StreamRedactor {
 
   /** what may be sent now for `bytes` (the same array when nothing changed) */
   push(bytes: Uint8Array | undefined): Uint8Array | undefined {
-    const { list, latin1 } = registeredSecrets()
+    const { list, latin1, anchors, firstBytes } = registeredSecrets()
     if (latin1 === null) return bytes
     if (!bytes || bytes.byteLength === 0) return this.held ? undefined : bytes
-    const raw = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1')
+    const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+    // the common case, found natively: nothing held, no key or mask can start here or at the end
+    if (!this.held && !firstBytes.has(buf[buf.byteLength - 1]) && !anchors.some((a) => buf.includes(a))) return bytes
+    const raw = buf.toString('latin1')
     const all = this.held + raw
     latin1.lastIndex = 0
     const redacted = latin1.test(all) ? all.replace(latin1, REDACTED) : all

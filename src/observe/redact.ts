@@ -56,17 +56,24 @@ export function clearSecrets(): void {
   registryRe = null
   registryLatin1 = null
   registryList = []
+  registryAnchors = []
+  registryFirstBytes = new Set()
   dirty = false
 }
 
 let registryLatin1: RegExp | null = null
 let registryList: readonly string[] = []
+/** each secret's first two bytes (every secret and masked form starts with them), and first byte */
+let registryAnchors: readonly Buffer[] = []
+let registryFirstBytes: ReadonlySet<number> = new Set()
 
 function refresh(): void {
   if (!dirty) return
   registryRe = compileSecrets(registry)
   registryLatin1 = compileSecrets(registry, true)
   registryList = [...registry]
+  registryAnchors = [...new Set(registryList.map((k) => k.slice(0, 2)))].map((a) => Buffer.from(a, 'latin1'))
+  registryFirstBytes = new Set(registryList.map((k) => k.charCodeAt(0)))
   dirty = false
 }
 
@@ -77,8 +84,16 @@ export function redact(text: string): string {
   return text.replace(registryRe, REDACTED)
 }
 
-/** The registered secrets and their pattern over latin1 text (bytes as chars), for redact-stream.ts. */
-export function registeredSecrets(): { list: readonly string[]; latin1: RegExp | null } {
+export interface RegisteredSecrets {
+  list: readonly string[]
+  /** the pattern over latin1 text (bytes as chars) */
+  latin1: RegExp | null
+  anchors: readonly Buffer[]
+  firstBytes: ReadonlySet<number>
+}
+
+/** The registered secrets for redact-stream.ts. */
+export function registeredSecrets(): RegisteredSecrets {
   refresh()
-  return { list: registryList, latin1: registryLatin1 }
+  return { list: registryList, latin1: registryLatin1, anchors: registryAnchors, firstBytes: registryFirstBytes }
 }
