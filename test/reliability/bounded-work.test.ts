@@ -63,6 +63,8 @@ const DEEP_BODIES: Array<{ path: string; anthropic: boolean; body: (model: strin
 ]
 
 test('nesting deeper than 128 levels anywhere in a body is a fast 400 in the client dialect, before any upstream call', async () => {
+  // the first request of a process pays for JIT and lazy loading, not for the body
+  await fetch(`${proxy.url}/v1/chat/completions`, { method: 'POST', body: DEEP_BODIES[4].body('echo') }).then((r) => r.text())
   for (const c of DEEP_BODIES) {
     for (const model of ['echo', 'gpt-4o', 'claude-x']) {
       const sent = mock.received.length
@@ -75,7 +77,8 @@ test('nesting deeper than 128 levels anywhere in a body is a fast 400 in the cli
       if (c.anthropic) expect(j.type).toBe('error')
       else expect(j.error.type).toBe('invalid_request_error')
       expect(mock.received.length).toBe(sent)
-      expect(ms).toBeLessThan(200)
+      // ~1 ms alone; the old stack overflow took 1.4 s of blocked loop (bound loose for loaded CI)
+      expect(ms).toBeLessThan(700)
     }
   }
 })
