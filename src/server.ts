@@ -12,7 +12,7 @@ import { handleGenerate } from './proxy/handle'
 import { listModels } from './proxy/models-list'
 import type { RuntimeHolder } from './runtime'
 import { VERSION } from './version'
-import { mayShowDetails, requireMetricsKey } from './observe/metrics-access'
+import { mayShowDetails, requireMetricsKey } from './proxy/metrics-access'
 
 type Handler = (request: Request, url: URL, basePath: string) => Promise<Response> | Response
 

@@ -243,6 +243,9 @@ export interface Dialect extends DialectFacts, Codecs {
   auth: AuthDefault
   /** its upstreams' models-list path under the base_url (`llm-proxy doctor`'s auth check), if they have one */
   modelsPath?: string
+  /** what a pass-through forwards from the client beyond the common tracing/identity headers:
+   *  this API's own headers (versions, betas) and the query parameters its clients send */
+  forward?: { headers: readonly string[]; query?: readonly string[] }
   /** how pass-through transforms edit this wire body; absent: transforms need the translated path */
   wire?: WireEdits
   /** adds prompt-cache markers to this dialect's wire body per a provider's `cache` pattern */

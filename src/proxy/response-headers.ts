@@ -1,6 +1,6 @@
 // Headers every proxied response carries, and the SSE response shape. Provider and model names
 // are percent-encoded when they are not printable ASCII (a header value cannot carry them).
-import { headerValue } from '../routing/model-name'
+import { headerValue } from '../canonical/model-name'
 
 export const SSE_HEADERS: Record<string, string> = {
   'content-type': 'text/event-stream; charset=utf-8',

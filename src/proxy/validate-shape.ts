@@ -1,6 +1,6 @@
 // The few checks the pass-through path needs before forwarding (the translated path decodes fully).
 import { GatewayError } from '../errors'
-import { checkModelName } from '../routing/model-name'
+import { checkModelName } from '../canonical/model-name'
 
 export function requireModelField(body: Record<string, unknown>): string | undefined {
   const m = body.model

@@ -1,7 +1,7 @@
 // Provider + wire request → fetch arguments: URL template, query, auth, headers. Pure.
 import type { ProviderConfig } from '../config/types'
 import type { AuthDefault } from '../dialects/dialect'
-import { modelPathSegment } from '../routing/model-name'
+import { modelPathSegment } from '../canonical/model-name'
 import { forwardedHeaders, forwardedQuery } from './forward-headers'
 
 export interface UpstreamRequestInit {

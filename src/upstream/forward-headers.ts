@@ -1,25 +1,22 @@
 // Which client headers and query parameters a same-dialect pass-through forwards: an explicit
-// allow-list per dialect (what the real SDKs and CLIs need upstream: API versions, betas,
-// idempotency, tracing, SDK identification), adjustable per provider with `forward_headers`.
+// allow-list (what the real SDKs and CLIs need upstream: tracing, idempotency and SDK
+// identification here, API versions and betas from each dialect's `forward`), adjustable per
+// provider with `forward_headers`.
 // Anything else (OpenAI-Organization, OpenAI-Project, Forwarded, X-HTTP-Method-Override…) would
 // act on the proxy's account beside the proxy's key, so it stays behind. Credentials and
 // hop-by-hop headers can never be added. Pure.
 import { formatPath, type PathSegment } from '../config/key-path'
 import type { ForwardHeaders } from '../config/types'
+import { dialectEntry } from '../dialects'
 
 /** every dialect: tracing, idempotency and the client's identity (names, or prefixes ending in *) */
 const COMMON = ['user-agent', 'traceparent', 'tracestate', 'baggage', 'idempotency-key', 'x-stainless-*']
 
-export const DEFAULT_FORWARD_HEADERS: Record<string, readonly string[]> = {
-  'openai-chat': [...COMMON, 'openai-beta'],
-  'openai-responses': [...COMMON, 'openai-beta'],
-  anthropic: [...COMMON, 'anthropic-version', 'anthropic-beta'],
-  gemini: [...COMMON, 'x-goog-api-client'],
+/** what `dialect`'s clients may send up: the common headers plus the dialect's own */
+function allowedFor(dialect: string): { headers: readonly string[]; query: readonly string[] } {
+  const own = dialectEntry(dialect)?.forward
+  return { headers: [...COMMON, ...(own?.headers ?? [])], query: own?.query ?? [] }
 }
-
-/** client query parameters a dialect's clients use: Anthropic's SDK sends ?beta=true, Azure
- *  OpenAI clients ?api-version= (a provider's own `query` of the same name always wins) */
-const FORWARD_QUERY: Record<string, readonly string[]> = { anthropic: ['beta'], 'openai-chat': ['api-version'], 'openai-responses': ['api-version'] }
 
 /** never forwarded, whatever the config says: credentials, hop-by-hop, framing, client addresses */
 const NEVER = new Set([
@@ -57,7 +54,7 @@ const matches = (list: readonly string[], name: string): boolean =>
 
 /** the client headers to send upstream for `dialect`, with the provider's additions and removals */
 export function forwardedHeaders(client: Headers, dialect: string, extra?: ForwardHeaders): Headers {
-  const allowed = DEFAULT_FORWARD_HEADERS[dialect] ?? COMMON
+  const allowed = allowedFor(dialect).headers
   const out = new Headers()
   client.forEach((value, name) => {
     if (NEVER.has(name)) return
@@ -69,7 +66,7 @@ export function forwardedHeaders(client: Headers, dialect: string, extra?: Forwa
 
 /** the client query parameters to send upstream for `dialect`; the provider's own query wins */
 export function forwardedQuery(client: URLSearchParams, dialect: string, providerQuery: Record<string, string>): Array<[string, string]> {
-  const allowed = FORWARD_QUERY[dialect] ?? []
+  const allowed = allowedFor(dialect).query
   const out: Array<[string, string]> = []
   for (const [k, v] of client) if (allowed.includes(k) && !(k in providerQuery)) out.push([k, v])
   return out

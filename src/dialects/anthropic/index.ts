@@ -36,6 +36,7 @@ export const anthropicDialect: Dialect = {
   vertex: anthropicOnVertex,
   auth: { header: 'x-api-key', scheme: '' },
   modelsPath: '/v1/models',
+  forward: { headers: ['anthropic-version', 'anthropic-beta'], query: ['beta'] },
   defaultBaseUrl: 'https://api.anthropic.com',
   genAiSystem: 'anthropic',
   wire: anthropicWireEdits,

@@ -13,7 +13,7 @@ import type { EncodeOptions, WireRequest } from '../dialect'
 import { encodeContents, encodeSystem } from './encode-contents'
 import { hasKeys, type Json } from './wire'
 import { drop, withDropped } from '../dropped'
-import { modelPathSegment } from '../../routing/model-name'
+import { modelPathSegment } from '../../canonical/model-name'
 
 const MAX_STOP_SEQUENCES = 5
 /** thinking tokens per effort (2.5 Flash accepts up to 24576, Pro 32768) */

@@ -45,6 +45,7 @@ export const geminiDialect: Dialect = {
   vertex: geminiOnVertex,
   auth: { header: 'x-goog-api-key', scheme: '' },
   modelsPath: '/v1beta/models',
+  forward: { headers: ['x-goog-api-client'] },
   defaultBaseUrl: 'https://generativelanguage.googleapis.com',
   genAiSystem: 'gcp.gemini',
   discovery: { provider: 'gemini', vars: ['GEMINI_API_KEY', 'GOOGLE_API_KEY'], families: ['gemini-*'] },

@@ -32,6 +32,7 @@ export const openaiChatDialect: Dialect = {
   upstreamPath: '/chat/completions',
   auth: { header: 'authorization', scheme: 'Bearer' },
   modelsPath: '/models',
+  forward: { headers: ['openai-beta'], query: ['api-version'] },
   defaultBaseUrl: 'https://api.openai.com/v1',
   genAiSystem: 'openai',
   wire: chatWireEdits,

@@ -27,6 +27,7 @@ export const openaiResponsesDialect: Dialect = {
   upstreamPath: '/responses',
   auth: { header: 'authorization', scheme: 'Bearer' },
   modelsPath: '/models',
+  forward: { headers: ['openai-beta'], query: ['api-version'] },
   defaultBaseUrl: 'https://api.openai.com/v1',
   genAiSystem: 'openai',
   wire: responsesWireEdits,

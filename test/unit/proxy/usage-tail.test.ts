@@ -22,7 +22,7 @@ test('UsageTail keeps at most ~1 MiB of a 50 MB body and still reads each dialec
       maxHeld = Math.max(maxHeld, tail.held)
     }
     expect([dialect, maxHeld <= 1024 * 1024 + 65536]).toEqual([dialect, true])
-    expect(tail.usage(DIALECTS[dialect as 'anthropic']!.dialect)).toMatchObject({ inputTokens: 4, outputTokens: 9 })
+    expect(tail.usage(DIALECTS[dialect as 'anthropic']!)).toMatchObject({ inputTokens: 4, outputTokens: 9 })
   }
 })
 

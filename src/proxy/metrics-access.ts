@@ -1,6 +1,6 @@
 // `server.metrics_auth: key`: /metrics needs a client key that auth accepts (any group), and
 // /health answers only its status without one. Liveness and readiness stay open for probes.
-import type { ProxyContext } from '../proxy/context'
+import type { ProxyContext } from './context'
 
 /** throws the 401 GatewayError of authenticate() when a key is required and missing or wrong */
 export async function requireMetricsKey(ctx: ProxyContext, request: Request): Promise<void> {
