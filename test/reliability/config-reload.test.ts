@@ -38,6 +38,19 @@ const ask = (key?: string) =>
     body: JSON.stringify({ model: 'echo', messages: [{ role: 'user', content: 'hi' }] }),
   }).then((r) => r.status)
 
+/** polls until `check` holds (a reload waits for the file to settle, and a loaded machine is slow) */
+async function eventually<T>(check: () => T | undefined | Promise<T | undefined>, timeoutMs = 8000): Promise<T> {
+  const end = performance.now() + timeoutMs
+  for (;;) {
+    const v = await check()
+    if (v !== undefined && v !== false) return v as T
+    if (performance.now() > end) throw new Error('condition not reached in time')
+    await Bun.sleep(50)
+  }
+}
+
+const reloadedLines = () => logLines().filter((l) => l.msg === 'config reloaded')
+
 const logLines = () =>
   readFileSync(logFile, 'utf8')
     .split('\n')
@@ -59,7 +72,10 @@ test('a config written in two steps (no auth: in the first) never serves unauthe
   writeFileSync(proxy.file, full.slice(0, cut).replace(/,\s*$/, '') + '}')
   await Bun.sleep(400)
   writeFileSync(proxy.file, full)
-  await Bun.sleep(1200)
+  // until the whole file is in force (its group rpm is 50), then a little longer
+  const seen = reloadedLines().length
+  await eventually(() => reloadedLines().slice(seen - 1).find((l) => l.limits_changed))
+  await Bun.sleep(300)
   polling = false
   await poll
   expect(statuses.length).toBeGreaterThan(20)
@@ -68,23 +84,23 @@ test('a config written in two steps (no auth: in the first) never serves unauthe
 }, 15_000)
 
 test('an empty file on SIGHUP keeps every provider and logs why', async () => {
+  const before = logLines().length
   writeFileSync(proxy.file, '')
   proxy.proc.kill('SIGHUP')
-  await Bun.sleep(800)
+  const refused = await eventually(() => logLines().slice(before).find((l) => l.msg === 'config reload refused; keeping the running config'))
+  expect(JSON.stringify(refused.problems)).toContain('no providers')
   expect(await ask(KEY)).toBe(200)
-  const refused = logLines().filter((l) => l.msg === 'config reload refused; keeping the running config')
-  expect(JSON.stringify(refused.at(-1)?.problems)).toContain('no providers')
 }, 10_000)
 
 test('dropping auth takes `auth: { mode: none }`; the reload line names the auth and limit changes', async () => {
+  let seen = reloadedLines().length
   writeFileSync(proxy.file, JSON.stringify(withAuth(proxy.port, 7)))
-  await Bun.sleep(800)
-  const limits = logLines().filter((l) => l.msg === 'config reloaded').at(-1)!
+  const limits = await eventually(() => reloadedLines().slice(seen).find((l) => l.limits_changed))
   expect(limits.limits_changed).toEqual(['group team'])
+  seen = reloadedLines().length
   writeFileSync(proxy.file, JSON.stringify({ ...head(proxy.port), auth: { mode: 'none' } }))
-  await Bun.sleep(800)
+  const line = await eventually(() => reloadedLines().slice(seen).find((l) => l.auth))
   expect(await ask()).toBe(200)
-  const line = logLines().filter((l) => l.msg === 'config reloaded').at(-1)!
   expect(line.auth).toBe('keys → none')
   expect(line.keys_removed).toEqual(['alice'])
   expect(JSON.stringify(logLines())).not.toContain(KEY)
