@@ -33,5 +33,14 @@ export function modelPathSegment(name: string, where: string): string {
   return encodeURIComponent(name)
 }
 
+/** `name` as one path segment for an API whose ids hold `:` and `/` (Bedrock ids and ARNs): all of
+ *  it percent-encoded, and refused only when no encoding keeps it one segment (empty, `.`, `..`)
+ *  or it holds control characters */
+export function encodedPathSegment(name: string, where: string): string {
+  if (name === '' || name === '.' || name === '..' || /[\u0000-\u001f\u007f-\u009f]/.test(name))
+    throw invalid(`model name ${JSON.stringify(name)} cannot be sent to ${where}: it goes into the URL as one path segment, which may not be empty, "." or "..", or contain control characters`)
+  return encodeURIComponent(name)
+}
+
 /** a header value that is always valid: printable ASCII as is, anything else percent-encoded */
 export const headerValue = (v: string): string => (/^[\x20-\x7e]*$/.test(v) ? v : encodeURIComponent(v))

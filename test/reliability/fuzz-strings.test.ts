@@ -30,7 +30,7 @@ async function inProcessFetch(input: string | URL | Request, init?: RequestInit)
   } catch {
     body = undefined
   }
-  const r: Received = { method: init?.method ?? 'GET', path: url.pathname, query: url.searchParams, headers: new Headers(init?.headers), body, aborted: false }
+  const r: Received = { method: init?.method ?? 'GET', url: url.href, path: url.pathname, query: url.searchParams, headers: new Headers(init?.headers), body, raw: String(init?.body ?? ''), aborted: false }
   if (r.path.endsWith('/count_tokens')) return Response.json({ input_tokens: 7 })
   const wire = r.path.includes('/v1beta/') ? WIRE_WITH_GEMINI.gemini : r.path.endsWith('/messages') ? WIRE_WITH_GEMINI.anthropic : r.path.endsWith('/responses') ? WIRE_WITH_GEMINI['openai-responses'] : WIRE_WITH_GEMINI['openai-chat']
   const reply: Reply = wire(r, { text: 'fine, thanks', usage: { input: 5, output: 3 } })

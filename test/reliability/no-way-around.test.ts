@@ -254,3 +254,31 @@ test('server.metrics_auth: key makes /metrics need a client key and /health hide
     p.stop()
   }
 })
+
+test('Bedrock model ids (with : and /) are one encoded segment; "." and ".." are refused before any call', async () => {
+  const m = startMock(() => ({ kind: 'json', status: 500, body: { message: 'should not be called for these' } }))
+  const p = await startProxy({
+    logging: { level: 'error' },
+    providers: {
+      br: { dialect: 'bedrock', region: 'us-east-1', base_url: m.url, aws_access_key_id: 'AKIAEXAMPLEEXAMPLE12', aws_secret_access_key: 'secret-example-key-0123456789', max_retries: 0 },
+    },
+    models: {},
+  })
+  try {
+    for (const model of ['br/..', 'br/.']) {
+      const res = await fetch(`${p.url}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model, messages: [{ role: 'user', content: 'hi' }] }) })
+      expect([model, res.status]).toEqual([model, 400])
+    }
+    expect(m.received.length).toBe(0)
+    // an ARN keeps its ':' and '/' inside one segment
+    await fetch(`${p.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'br/arn:aws:bedrock:us-east-1:123456789012:inference-profile/us.meta.llama3', messages: [{ role: 'user', content: 'hi' }] }),
+    }).then((r) => r.text())
+    expect(m.received.at(-1)!.url).toContain('/model/arn%3Aaws%3Abedrock%3Aus-east-1%3A123456789012%3Ainference-profile%2Fus.meta.llama3/converse')
+  } finally {
+    p.stop()
+    m.stop()
+  }
+})

@@ -2,6 +2,7 @@
 // Claude ids (`anthropic.*`, or an inference profile `us.`/`eu.`/`apac.`/`global.`/… in front of
 // `anthropic.`) default to InvokeModel with the native Anthropic body, so thinking signatures,
 // cache_control and every Claude feature pass unchanged; everything else goes through Converse.
+import { encodedPathSegment } from '../../canonical/model-name'
 
 export type BedrockApi = 'converse' | 'invoke'
 
@@ -21,5 +22,5 @@ export function apiFor(model: string, configured: BedrockApi | undefined): Bedro
  * `/` → %2F): the signer then encodes it once more for the canonical request, as AWS does.
  */
 export function modelPath(model: string, operation: 'converse' | 'converse-stream' | 'invoke' | 'invoke-with-response-stream' | 'count-tokens'): string {
-  return `/model/${encodeURIComponent(model)}/${operation}`
+  return `/model/${encodedPathSegment(model, 'Bedrock')}/${operation}`
 }
