@@ -1,7 +1,8 @@
 // Metric label values must stay a bounded set: 30,000 requests with unique unknown model names
 // grew /metrics to 40 MB. A model gets its own label when the config names it (an exact route,
-// a target, a provider's models list) or when an upstream answered it successfully (a real model
-// behind a glob route), up to LEARNED_MAX such names; every other name is counted as `other`.
+// a target, a provider's models list) or when an upstream answered it with output (a real model
+// behind a glob route, even if its stream later failed), up to LEARNED_MAX such names; every
+// other name is counted as `other`.
 import type { Config } from '../config/types'
 import { isGlob } from '../routing/glob'
 
@@ -30,13 +31,13 @@ function configuredNames(cfg: Config): Set<string> {
   return names
 }
 
-/** the label for `model` in a request that ended with `status` */
-export function modelLabel(cfg: Config, model: string, status: number): string {
+/** the label for `model`; `answered`: an upstream answered this name (so it names a real model) */
+export function modelLabel(cfg: Config, model: string, answered: boolean): string {
   if (model === '') return model
   let l = perConfig.get(cfg)
   if (!l) perConfig.set(cfg, (l = { configured: configuredNames(cfg), learned: new Set() }))
   if (l.configured.has(model) || l.learned.has(model)) return model
-  if (status >= 200 && status < 400 && l.learned.size < LEARNED_MAX) {
+  if (answered && l.learned.size < LEARNED_MAX) {
     l.learned.add(model)
     return model
   }

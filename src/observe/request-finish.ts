@@ -52,7 +52,7 @@ export function finishRequest(d: FinishDeps, r: RequestRecord): number {
   const cost = u && model ? costUsd(d.config.pricing, model, u).usd : 0
   const m = d.metrics
   // a bounded set of label values: configured or successfully answered names, else "other"
-  const label = modelLabel(d.config, model, r.status)
+  const label = modelLabel(d.config, model, r.status < 400 || r.ttftMs !== undefined || (u !== undefined && u.inputTokens + u.outputTokens > 0))
   m.requests.labels(r.front, provider, label, String(r.status)).inc()
   m.requestDuration.labels(r.front, provider).observe(r.durationMs / 1000)
   if (r.ttftMs !== undefined) m.timeToFirstToken.labels(r.front, provider).observe(r.ttftMs / 1000)
