@@ -2,10 +2,9 @@
 # Both install what they need first (Bun via npm when missing, then the npm dependencies).
 SHELL := /bin/bash
 CONFIG ?= config/config.example.yaml
-TARGETS := linux-x64 linux-arm64 darwin-x64 darwin-arm64 windows-x64
 export PATH := $(HOME)/.bun/bin:$(shell npm prefix -g 2>/dev/null)/bin:$(PATH)
 
-.PHONY: run test typecheck unit build build-all bench bench-translate soak clean deps bun
+.PHONY: run test typecheck unit build build-all release bench bench-translate soak clean deps bun
 
 bun:
 	@command -v bun >/dev/null 2>&1 || { echo "bun not found: installing it with npm install -g bun"; npm install -g bun; }
@@ -16,8 +15,10 @@ node_modules/.installed: package.json bun.lock | bun
 
 deps: bun node_modules/.installed
 
+# --no-env-file: Bun itself must not load ./.env / ./.env.local into the environment (the proxy
+# reads ./.env on its own, below the real environment, as documented)
 run: deps
-	BUN_CONFIG_MAX_HTTP_REQUESTS=$${BUN_CONFIG_MAX_HTTP_REQUESTS:-4096} bun src/main.ts serve --config $(CONFIG)
+	BUN_CONFIG_MAX_HTTP_REQUESTS=$${BUN_CONFIG_MAX_HTTP_REQUESTS:-4096} bun --no-env-file src/main.ts serve --config $(CONFIG)
 
 typecheck: deps
 	bun run typecheck
@@ -27,15 +28,17 @@ unit: deps
 
 test: typecheck unit
 
+# Binaries and release archives: deploy/release/build.ts holds the compile flags (no .env /
+# bunfig.toml autoload in the binary) for all three, and for the Dockerfile and the release workflow.
 build: deps
-	bun build --compile --minify --sourcemap --bytecode src/main.ts --outfile dist/llm-proxy
+	bun deploy/release/build.ts binary --out dist/llm-proxy
 
 build-all: deps
-	@for t in $(TARGETS); do \
-	  ext=""; case $$t in windows-*) ext=".exe";; esac; \
-	  echo "building dist/llm-proxy-$$t$$ext"; \
-	  bun build --compile --minify --sourcemap --bytecode --target=bun-$$t src/main.ts --outfile dist/llm-proxy-$$t$$ext || exit 1; \
-	done
+	bun deploy/release/build.ts all
+
+# dist/release/llm-proxy-<version>-<os>-<arch>.tar.gz (.zip for windows) and dist/release/SHA256SUMS
+release: deps
+	bun deploy/release/build.ts release $(if $(TARGETS),--targets $(TARGETS))
 
 bench: build
 	bun bench/run.ts

@@ -2,11 +2,14 @@
 // file, drain in-flight requests on SIGTERM/SIGINT within the grace period, then exit 0.
 import { watch, type FSWatcher } from 'node:fs'
 import { basename, dirname } from 'node:path'
+import type { Server } from 'bun'
 import type { Config } from './config/types'
 import { ConfigError } from './config/load'
 import { describeAuthChanges, reloadRefusals } from './config/reload-policy'
 import { waitUntilStable } from './config/wait-stable'
 import { createGateway } from './gateway'
+import { afterListen } from './cli/after-listen'
+import { withBodyLog } from './observe/body-log'
 import { VERSION } from './version'
 import { readableSecretsWarning } from './config/file-secrets'
 
@@ -16,7 +19,10 @@ export async function serve(config: Config, reload: () => Promise<Config>): Prom
   const server = Bun.serve({
     hostname: config.server.host,
     port: config.server.port,
-    fetch: (req, srv) => (gateway.wantsClientInfo ? gateway.fetch(req, { remoteAddr: srv.requestIP(req)?.address }) : gateway.fetch(req)),
+    fetch: withBodyLog(
+      (req: Request, srv: Server<unknown>) => (gateway.wantsClientInfo ? gateway.fetch(req, { remoteAddr: srv.requestIP(req)?.address }) : gateway.fetch(req)),
+      () => ({ enabled: gateway.config.logging.bodies === true, log: log() }),
+    ),
     // long reasoning pauses are covered by our own keep-alives; allow the maximum anyway
     idleTimeout: 255,
     maxRequestBodySize: config.server.max_body_size + 1024 * 1024,
@@ -32,6 +38,7 @@ export async function serve(config: Config, reload: () => Promise<Config>): Prom
   })
   const exposed = config.source ? readableSecretsWarning(config.source) : undefined
   if (exposed) log().warn(exposed)
+  afterListen({ config, url: `http://${server.hostname}:${server.port}`, log: log() })
 
   let reloading = Promise.resolve()
   const doReload = (why: string) =>

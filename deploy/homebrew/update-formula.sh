@@ -1,41 +1,33 @@
 #!/usr/bin/env bash
-# Fill the Homebrew formula template with this release's version, URLs and checksums.
+# Fill the Homebrew formula template with a release's version, URLs and checksums.
 #
-#   deploy/homebrew/update-formula.sh URL_BASE [OUT]
+#   deploy/homebrew/update-formula.sh [URL_BASE] [OUT]
 #
-# URL_BASE  where the release binaries are downloaded from, without a trailing slash. The formula
-#           appends /llm-proxy-<os>-<arch>. Example:
-#           https://github.com/OWNER/llm-proxy/releases/download/v0.1.0
-# OUT       the filled formula; default dist/homebrew/llm-proxy.rb. The template stays untouched,
-#           so this can be re-run.
+# URL_BASE  where the release archives are downloaded from, without a trailing slash; the formula
+#           appends /llm-proxy-<version>-<os>-<arch>.tar.gz. Default:
+#           https://github.com/llm-proxy/llm-proxy/releases/download/v<version>
+# OUT       the filled formula; default dist/homebrew/llm-proxy.rb (the template stays untouched).
 # Optional environment:
-#   DIST      folder holding the make build-all binaries (default dist)
+#   SUMS      the release's SHA256SUMS (default dist/release/SHA256SUMS, from `make release`)
 #   VERSION   default: "version" in package.json
-#   HOMEPAGE  default: the GitHub repository in URL_BASE
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 template="$root/deploy/homebrew/llm-proxy.rb"
-
-url_base="${1:?usage: $0 URL_BASE [OUT]   (e.g. https://github.com/OWNER/llm-proxy/releases/download/v0.1.0)}"
+version="${VERSION:-$(sed -n 's/^[[:space:]]*"version":[[:space:]]*"\([^"]*\)".*/\1/p' "$root/package.json" | head -n1)}"
+[ -n "$version" ] || { echo "cannot read the version from package.json; set VERSION" >&2; exit 1; }
+url_base="${1:-https://github.com/llm-proxy/llm-proxy/releases/download/v$version}"
 url_base="${url_base%/}"
 out="${2:-$root/dist/homebrew/llm-proxy.rb}"
-dist="${DIST:-$root/dist}"
-version="${VERSION:-$(sed -n 's/^[[:space:]]*"version":[[:space:]]*"\([^"]*\)".*/\1/p' "$root/package.json" | head -n1)}"
-homepage="${HOMEPAGE:-${url_base%%/releases/*}}"
-[ -n "$version" ] || { echo "cannot read the version from package.json; set VERSION" >&2; exit 1; }
+sums="${SUMS:-$root/dist/release/SHA256SUMS}"
+[ -f "$sums" ] || { echo "missing $sums: run make release first" >&2; exit 1; }
 
-# sha256sum on Linux, shasum on macOS (where release jobs often run).
-sha256() {
-  if command -v sha256sum >/dev/null 2>&1; then sha256sum "$1" | cut -d' ' -f1
-  else shasum -a 256 "$1" | cut -d' ' -f1; fi
-}
-
-args=(-e "s|@@VERSION@@|$version|g" -e "s|@@URL_BASE@@|$url_base|g" -e "s|@@HOMEPAGE@@|$homepage|g")
+args=(-e "s|@@VERSION@@|$version|g" -e "s|@@URL_BASE@@|$url_base|g")
 for target in darwin-arm64 darwin-x64 linux-arm64 linux-x64; do
-  bin="$dist/llm-proxy-$target"
-  [ -f "$bin" ] || { echo "missing $bin: run make build-all first" >&2; exit 1; }
+  archive="llm-proxy-$version-$target.tar.gz"
+  sum="$(awk -v f="$archive" '$2 == f || $2 == "*" f { print $1 }' "$sums")"
+  [ -n "$sum" ] || { echo "$sums has no line for $archive" >&2; exit 1; }
   key="SHA256_$(echo "$target" | tr 'a-z-' 'A-Z_')"
-  args+=(-e "s|@@$key@@|$(sha256 "$bin")|g")
+  args+=(-e "s|@@$key@@|$sum|g")
 done
 
 mkdir -p "$(dirname "$out")"

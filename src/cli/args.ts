@@ -1,4 +1,4 @@
-// Command line: `llm-proxy [serve|check|usage|version|help] [flags]`. Pure: argv in (without the
+// Command line: `llm-proxy [serve|check|usage|init|healthcheck|claude|codex|version|help] [flags]`. Pure: argv in (without the
 // bun/node prefix), command and typed flags out; anything wrong is a UsageError (the caller prints
 // it with HELP_TEXT's hint and exits 2).
 import JSON5 from 'json5'
@@ -7,9 +7,11 @@ import { LOG_LEVELS, POLICY_MODES } from '../config/schema'
 import type { ConfigFlags } from '../config/flags'
 import { parseDuration } from '../config/units'
 
-export type Command = 'serve' | 'check' | 'usage' | 'doctor' | 'version' | 'help'
+export type Command = 'serve' | 'check' | 'usage' | 'doctor' | 'init' | 'healthcheck' | 'claude' | 'codex' | 'version' | 'help'
 export const USAGE_GROUPINGS = ['key', 'group', 'model', 'provider', 'day'] as const
 export type UsageGrouping = (typeof USAGE_GROUPINGS)[number]
+export const USAGE_FORMATS = ['table', 'json', 'csv'] as const
+export type UsageFormat = (typeof USAGE_FORMATS)[number]
 
 export interface CliFlags extends ConfigFlags {
   /** check: show how this model name resolves */
@@ -26,6 +28,16 @@ export interface CliFlags extends ConfigFlags {
   json?: boolean
   /** doctor: also a 1-token completion per routed model */
   live?: boolean
+  /** usage: output format */
+  format?: UsageFormat
+  /** init: where to write the starter config ("-": stdout) */
+  out?: string
+  /** init: overwrite an existing file */
+  force?: boolean
+  /** claude/codex: the model the tool asks for */
+  model?: string
+  /** claude/codex: arguments after `--`, handed to the tool as they are */
+  toolArgs?: string[]
 }
 
 export interface ParsedArgs {
@@ -50,7 +62,7 @@ Usage:
                                                 name is routed; with --body, which routing rule
                                                 matches that request and why
   llm-proxy usage [--config PATH] [--since 7d] [--by key|group|model|provider|day]
-                                                print the usage ledger
+                  [--format table|json|csv]     print the usage ledger
   llm-proxy keys create|list|show|update|disable|enable|rotate|delete …
                                                 client keys in the database, no restart
                                                 (llm-proxy keys --help)
@@ -62,11 +74,19 @@ Usage:
   llm-proxy doctor [--config PATH] [--json] [--live]
                                                 check every provider: DNS, TCP, TLS, auth (and a
                                                 1-token completion per routed model with --live)
-  llm-proxy version                             print the version
+  llm-proxy init [--out config.yaml] [--force]  write a commented starter config from the provider
+                                                keys in the environment (--out - prints it)
+  llm-proxy healthcheck [--config PATH]         exit 0 when the configured proxy answers /healthz,
+                                                non-zero within 10 s otherwise (Docker HEALTHCHECK)
+  llm-proxy claude [--config PATH] [--model NAME] [-- CLAUDE ARGS]
+  llm-proxy codex  [--config PATH] [--model NAME] [-- CODEX ARGS]
+                                                start (or reuse) a local proxy and run Claude Code /
+                                                Codex CLI through it
+  llm-proxy version | --version | -v            print the version
   llm-proxy help | --help | -h                  print this help
 
 Config and environment:
-  --config PATH          config file (.yaml, .yml, .json, .json5, .toml); else $LLM_PROXY_CONFIG;
+  -c, --config PATH      config file (.yaml, .yml, .json, .json5, .toml); else $LLM_PROXY_CONFIG;
                          else env-only: a provider per {P}_API_KEY (OPENAI_, ANTHROPIC_,
                          GEMINI_, POE_…; {P}_BASE_URL, {P}_API_FORMAT, {P}_ALIAS_{NAME})
   --env PATH             load this .env file (default: ./.env when present; --env "" disables)
@@ -85,6 +105,8 @@ LLM_PROXY_LOG_LEVEL, LLM_PROXY_DEBUG):
   --hide-aliases         do not list aliases in /v1/models
   --log-level LEVEL      ${LOG_LEVELS.join(' | ')} (any case)
   --reload               accepted and ignored: config reload is always on (SIGHUP)
+  --allow-public         listen on a non-loopback address with no client auth (same as
+                         auth: { mode: none, allow_public: true }); refused otherwise
 
 Flags take "--flag value" or "--flag=value". Exit status 2 on a usage or config error.
 `
@@ -94,8 +116,9 @@ type Apply = (flags: CliFlags, value: string, name: string) => void
 /** A flag takes a value (`apply`) or is a switch (`switchTo`); `commands` may use it. */
 type FlagSpec = { commands: readonly Command[] } & ({ apply: Apply } | { switchTo: (flags: CliFlags) => void })
 
-const RUNTIME: readonly Command[] = ['serve', 'check']
-const ANY_CONFIG: readonly Command[] = ['serve', 'check', 'usage', 'doctor']
+const TOOLS: readonly Command[] = ['claude', 'codex']
+const RUNTIME: readonly Command[] = ['serve', 'check', ...TOOLS]
+const ANY_CONFIG: readonly Command[] = ['serve', 'check', 'usage', 'doctor', 'healthcheck', ...TOOLS]
 
 const nonEmpty = (value: string, name: string): string => {
   if (value === '') throw new UsageError(`--${name} needs a non-empty value`)
@@ -113,9 +136,9 @@ function oneOf<T extends string>(values: readonly T[], value: string, name: stri
 const FLAGS: Record<string, FlagSpec> = {
   config: { commands: ANY_CONFIG, apply: (f, v, n) => (f.config = nonEmpty(v, n)) },
   env: { commands: ANY_CONFIG, apply: (f, v) => (f.env = v) },
-  host: { commands: RUNTIME, apply: (f, v, n) => (f.host = nonEmpty(v, n)) },
+  host: { commands: [...RUNTIME, 'healthcheck'], apply: (f, v, n) => (f.host = nonEmpty(v, n)) },
   port: {
-    commands: RUNTIME,
+    commands: [...RUNTIME, 'healthcheck'],
     apply: (f, v, n) => {
       const port = /^\d{1,5}$/.test(v) ? Number(v) : NaN
       if (!(port >= 1 && port <= 65535)) throw new UsageError(`--${n} must be a port number 1-65535 (got ${JSON.stringify(v)})`)
@@ -145,9 +168,17 @@ const FLAGS: Record<string, FlagSpec> = {
   by: { commands: ['usage'], apply: (f, v, n) => (f.by = oneOf(USAGE_GROUPINGS, v, n)) },
   json: { commands: ['doctor'], switchTo: (f) => (f.json = true) },
   live: { commands: ['doctor'], switchTo: (f) => (f.live = true) },
+  format: { commands: ['usage'], apply: (f, v, n) => (f.format = oneOf(USAGE_FORMATS, v, n)) },
+  'allow-public': { commands: RUNTIME, switchTo: (f) => (f.allowPublic = true) },
+  out: { commands: ['init'], apply: (f, v, n) => (f.out = nonEmpty(v, n)) },
+  force: { commands: ['init'], switchTo: (f) => (f.force = true) },
+  model: { commands: TOOLS, apply: (f, v, n) => (f.model = nonEmpty(v, n)) },
 }
 
-const COMMANDS: readonly Command[] = ['serve', 'check', 'usage', 'doctor', 'version', 'help']
+/** Short spellings of long flags. */
+const SHORT: Record<string, string> = { '-c': '--config' }
+
+const COMMANDS: readonly Command[] = ['serve', 'check', 'usage', 'doctor', 'init', 'healthcheck', 'claude', 'codex', 'version', 'help']
 
 function parseRoutes(text: string, name: string): Record<string, unknown> {
   let routes: unknown
@@ -161,9 +192,12 @@ function parseRoutes(text: string, name: string): Record<string, unknown> {
   return routes as Record<string, unknown>
 }
 
-export function parseArgs(argv: readonly string[]): ParsedArgs {
+export function parseArgs(all: readonly string[]): ParsedArgs {
+  // after `--`: the launched tool's own arguments (claude, codex), never ours
+  const dash = all.indexOf('--')
+  const argv = (dash < 0 ? all : all.slice(0, dash)).map((a) => SHORT[a] ?? a)
   if (argv.includes('--help') || argv.includes('-h')) return { command: 'help', flags: {} }
-  if (argv.includes('--version')) return { command: 'version', flags: {} }
+  if (argv.includes('--version') || argv.includes('-v')) return { command: 'version', flags: {} }
   let i = 0
   let command: Command = 'serve'
   const first = argv[0]
@@ -176,6 +210,10 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
     i = 1
   }
   const flags: CliFlags = {}
+  if (dash >= 0) {
+    if (!TOOLS.includes(command)) throw new UsageError(`"--" passes arguments to claude or codex only; see llm-proxy --help`)
+    flags.toolArgs = all.slice(dash + 1)
+  }
   for (; i < argv.length; i++) {
     const arg = argv[i]
     if (!arg.startsWith('--') || arg === '--') throw new UsageError(`unexpected argument ${JSON.stringify(arg)}; see llm-proxy --help`)

@@ -3,8 +3,9 @@
 import type { CliFlags } from './args'
 import type { Config } from '../config/types'
 import { maskSecret } from '../config/mask'
-import { registered } from '../dialects'
+import { isLocal, registered } from '../dialects'
 import { GatewayError } from '../errors'
+import { priceSource } from '../observe/pricing'
 import { explainRules, resolveModel, RoundRobinCounters } from '../routing/resolve-model'
 import { RuleFacts } from '../routing/rule-conditions'
 import { dialectEntry, frontDoorNames } from '../dialects'
@@ -51,6 +52,8 @@ export function runCheck(cfg: Config, flags: CliFlags): string {
     `limits: upstream answers ≤ ${bytes(cfg.server.max_response_size ?? DEFAULT_MAX_RESPONSE_SIZE)}, events ≤ ${bytes(cfg.server.max_event_size ?? DEFAULT_MAX_EVENT_SIZE)}` +
       `${cfg.providers.some((p) => p.max_response_size !== undefined || p.max_event_size !== undefined) ? ' (some providers override)' : ''}; /metrics: ${cfg.server.metrics_auth === 'key' ? 'client key required' : 'open'}`,
   )
+  out.push('', 'prices (USD per million tokens, input / output; pricing: first, then the built-in table):')
+  out.push(...priceLines(cfg))
   out.push(`usage: ${cfg.usage.store}   state: ${cfg.state.redis ? maskUrl(cfg.state.redis) : 'in memory'}`)
   if (flags.resolve !== undefined) {
     out.push('', `resolve ${flags.resolve}:`)
@@ -104,6 +107,36 @@ function guessAndDecode(body: Record<string, unknown>): { name: string; request:
 }
 
 const bytes = (n: number) => (n % (1024 * 1024) === 0 ? `${n / (1024 * 1024)} MiB` : n % 1024 === 0 ? `${n / 1024} KiB` : `${n} B`)
+
+/** a dialect answered in-process (the demo echo): nothing to pay */
+const isLocalDialect = (name: string): boolean => {
+  const d = registered(name)
+  return d !== undefined && isLocal(d)
+}
+
+const money = (n: number) => String(Number(n.toPrecision(6)))
+
+/** One line per distinct upstream model the routes name; glob targets are priced per model. */
+export function priceLines(cfg: Config): string[] {
+  const seen = new Set<string>()
+  const lines: string[] = []
+  for (const e of cfg.models)
+    for (const target of [...e.targets.map((t) => t.model), ...e.fallbacks]) {
+      if (seen.has(target)) continue
+      seen.add(target)
+      const slash = target.indexOf('/')
+      const provider = cfg.providers.find((p) => p.name === target.slice(0, slash))
+      const model = target.slice(slash + 1)
+      if (provider && isLocalDialect(provider.dialect)) lines.push(`  ${pad(target, 40)} local (free)`)
+      else if (model.includes('*')) lines.push(`  ${pad(target, 40)} per model name: pricing globs, then the built-in table`)
+      else {
+        const s = priceSource(cfg.pricing, model)
+        lines.push(`  ${pad(target, 40)} ${s.price ? `${money(s.price.input)} / ${money(s.price.output)}  (${s.from})` : 'no price: cost 0 (add it under pricing:)'}`)
+      }
+    }
+  if (lines.length === 0) lines.push('  (no routes)')
+  return [...lines, '']
+}
 
 /** redis://user:password@host → redis://user:****@host */
 const maskUrl = (u: string) => u.replace(/\/\/([^:/@]*):([^@]*)@/, '//$1:****@')

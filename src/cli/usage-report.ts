@@ -1,4 +1,5 @@
-// `llm-proxy usage`: aggregate the usage ledger and render it as an aligned plain-text table.
+// `llm-proxy usage`: aggregate the usage ledger and render it as an aligned plain-text table, JSON
+// (one document: window, grouping, rows, total) or CSV (a header row, one row per group, TOTAL).
 import { existsSync } from 'node:fs'
 import type { Config } from '../config/types'
 import type { UsageAggregate, UsageGroupBy } from '../observe/usage-record'
@@ -81,9 +82,39 @@ export function renderUsageTable(
   return [fmt(table[0]), ...table.slice(1, -1).map(fmt), rule, fmt(table[table.length - 1])].join('\n') + '\n'
 }
 
+const COLUMNS = ['requests', 'input_tokens', 'output_tokens', 'cache_read_tokens', 'cache_write_tokens', 'cost_usd', 'p50_ms', 'p95_ms'] as const
+
+/** NaN percentiles (no latency recorded) are null in JSON and empty in CSV. */
+const num = (n: number): number | null => (Number.isFinite(n) ? n : null)
+
+function totalOf(rows: readonly UsageAggregate[], total?: UsageAggregate): UsageAggregate {
+  return { ...sumRows(rows), ...(total && { p50_ms: total.p50_ms, p95_ms: total.p95_ms }) }
+}
+
+export function renderUsageJson(rows: readonly UsageAggregate[], o: { by: UsageGroupBy; since: number; total?: UsageAggregate }): string {
+  const row = (r: UsageAggregate) => ({ [o.by]: r.group, ...Object.fromEntries(COLUMNS.map((c) => [c, num(r[c])])) })
+  const doc = { since: new Date(o.since).toISOString(), by: o.by, rows: rows.map(row), total: { ...row(totalOf(rows, o.total)), [o.by]: 'TOTAL' } }
+  return JSON.stringify(doc, null, 2) + '\n'
+}
+
+/** RFC 4180: quote a field holding a comma, quote or line break; a leading =+-@ is neutralised
+ *  (key names are user-chosen and spreadsheets run formulas). */
+function csvField(v: string | number | null): string {
+  if (v === null) return ''
+  let s = String(v)
+  if (typeof v === 'string' && /^[=+\-@\t\r]/.test(s)) s = `'${s}`
+  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s
+}
+
+export function renderUsageCsv(rows: readonly UsageAggregate[], o: { by: UsageGroupBy; total?: UsageAggregate }): string {
+  const line = (name: string, r: UsageAggregate) => [name, ...COLUMNS.map((c) => num(r[c]))].map(csvField).join(',')
+  return [[o.by, ...COLUMNS].join(','), ...rows.map((r) => line(r.group, r)), line('TOTAL', totalOf(rows, o.total))].join('\r\n') + '\r\n'
+}
+
 export interface UsageCommandOptions {
   since: string
   by: UsageGroupBy
+  format?: 'table' | 'json' | 'csv'
   /** for tests */
   now?: number
 }
@@ -92,13 +123,17 @@ export interface UsageCommandOptions {
 export async function runUsageCommand(cfg: Config, opts: UsageCommandOptions): Promise<string> {
   const since = parseSince(opts.since, opts.now ?? Date.now())
   const spec = parseUsageStoreSpec(cfg.usage.store)
-  if (spec.kind === 'none') return 'usage.store is none: no usage is recorded.\n'
+  const format = opts.format ?? 'table'
+  const empty = (why: string) => (format === 'json' ? renderUsageJson([], { by: opts.by, since }) : format === 'csv' ? renderUsageCsv([], { by: opts.by }) : why)
+  if (spec.kind === 'none') return empty('usage.store is none: no usage is recorded.\n')
   if (spec.kind === 'sqlite' && spec.path !== ':memory:' && !existsSync(spec.path))
-    return `no usage recorded yet (${spec.path} does not exist).\n`
+    return empty(`no usage recorded yet (${spec.path} does not exist).\n`)
   const store = await createUsageStore(cfg.usage.store, { readonly: true })
   try {
     const rows = await store.query({ since, by: opts.by })
     const [total] = await store.query({ since, by: 'all' })
+    if (format === 'json') return renderUsageJson(rows, { by: opts.by, since, total })
+    if (format === 'csv') return renderUsageCsv(rows, { by: opts.by, total })
     const title = `usage since ${new Date(since).toISOString()} by ${opts.by} (${spec.kind})\n`
     if (rows.length === 0) return `${title}no requests in this period.\n`
     return title + renderUsageTable(rows, { by: opts.by, total })

@@ -15,4 +15,6 @@ export interface ConfigFlags {
   routes?: Record<string, unknown>
   exposeAliases?: boolean
   logLevel?: LoggingConfig['level']
+  /** serve/check: allow a non-loopback listener with no client auth */
+  allowPublic?: boolean
 }

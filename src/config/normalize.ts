@@ -51,6 +51,7 @@ export function normalize(file: ConfigFile, env: Env = {}): Normalized {
       ...(policy.default_provider !== undefined && { default_provider: policy.default_provider }),
     },
     auth: file.auth && file.auth.mode !== 'none' ? normalizeAuth(file.auth, names, problems) : undefined,
+    ...publicListener(file.auth, problems),
     pricing: Object.entries(file.pricing ?? {}).map(([pattern, p]) => ({
       pattern,
       price: {
@@ -63,8 +64,10 @@ export function normalize(file: ConfigFile, env: Env = {}): Normalized {
     logging: {
       level: logging.level ?? 'info',
       format: logging.format ?? 'json',
+      ...(logging.format !== undefined && { format_set: true as const }),
       requests: logging.requests ?? true,
       ...(logging.remote_addr && { remote_addr: true }),
+      ...(logging.bodies !== undefined && { bodies: logging.bodies }),
       file: logging.file ?? '',
     },
     usage: { store: file.usage?.store ?? 'sqlite:./llm-proxy.db' },
@@ -167,4 +170,14 @@ function normalizeProvider(name: string, p: ProviderFile, problems: string[], en
     ...(p.aws_session_token && { aws_session_token: p.aws_session_token }),
     ...(vertex && { vertex }),
   }
+}
+
+/** `auth: { mode: none, allow_public: true }`: no client key on purpose, on a non-loopback
+ *  address too (serve and check refuse that otherwise). */
+function publicListener(auth: ConfigFile['auth'], problems: string[]): Pick<Config, 'allow_public'> {
+  if (!auth) return {}
+  if (auth.mode === 'none') return auth.allow_public ? { allow_public: true } : {}
+  if (auth.allow_public !== undefined)
+    problems.push('auth.allow_public: only applies with auth.mode none (with client keys a public listener needs no permission)')
+  return {}
 }

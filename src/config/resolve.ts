@@ -97,6 +97,7 @@ function applyFlags(config: Config, flags: ConfigFlags, problems: string[]): voi
   if (flags.allowModels !== undefined) config.policy.allowed_models = flags.allowModels
   if (flags.exposeAliases !== undefined) config.policy.expose_aliases = flags.exposeAliases
   if (flags.logLevel !== undefined) config.logging.level = flags.logLevel
+  if (flags.allowPublic) config.allow_public = true
   if (flags.routes !== undefined) {
     const names = config.providers.map((p) => p.name)
     const before = problems.length
@@ -114,6 +115,9 @@ function applyFlags(config: Config, flags: ConfigFlags, problems: string[]): voi
 function checkConsistency(config: Config, problems: string[]): void {
   if (config.policy.mode === 'force_default' && config.policy.default_model === undefined)
     problems.push('policy.default_model: is required when policy.mode is force_default')
+  // body lines are info lines: a quieter level would drop them all
+  if (config.logging.bodies && (config.logging.level === 'warn' || config.logging.level === 'error'))
+    problems.push(`logging.bodies: body lines are logged at info; logging.level ${config.logging.level} would drop them (use info or debug)`)
   const auth = config.auth
   if (config.server.metrics_auth === 'key' && !auth)
     problems.push('server.metrics_auth: key needs auth: (keys, check or LLM_PROXY_API_KEY); without it no key could be asked for')

@@ -218,6 +218,8 @@ const Auth = Type.Object(
   {
     // `none` says in the file itself that no client key is wanted (a reload may then drop auth)
     mode: Opt(Enum(['keys', 'none'] as const)),
+    // allow_public: with mode none, on a non-loopback address too
+    allow_public: Opt(Type.Boolean()),
     keys: Opt(Type.Array(Key)),
     groups: Opt(Type.Record(Type.String(), Group)),
     check: Opt(Check),
@@ -237,6 +239,7 @@ const Logging = Type.Object(
     format: Opt(Enum(['json', 'pretty'] as const)),
     requests: Opt(Type.Boolean()),
     remote_addr: Opt(Type.Boolean()),
+    bodies: Opt(Type.Boolean()),
     file: Opt(Type.String()),
   },
   strict,

@@ -172,9 +172,13 @@ export interface Price {
 export interface LoggingConfig {
   level: 'debug' | 'info' | 'warn' | 'error'
   format: 'json' | 'pretty'
+  /** logging.format was written in the config: it wins over the terminal default */
+  format_set?: true
   requests: boolean
   /** the client's IP address on request lines (off by default: it is personal data) */
   remote_addr?: boolean
+  /** debug a client: log request and response bodies, redacted and capped */
+  bodies?: boolean
   file: string
 }
 
@@ -187,6 +191,8 @@ export interface Config {
   policy: PolicyConfig
   /** absent: no client key required (unless LLM_PROXY_API_KEY is set, which adds a key) */
   auth?: AuthConfig
+  /** auth: { mode: none, allow_public: true } or --allow-public: serve a non-loopback address with no client auth */
+  allow_public?: boolean
   /** in file order; pattern is a glob over the upstream model name */
   pricing: Array<{ pattern: string; price: Price }>
   logging: LoggingConfig

@@ -1,9 +1,11 @@
-// Cost of one request from the pricing table (USD per million tokens, first matching glob wins).
+// Cost of one request from the pricing table (USD per million tokens, first matching glob wins),
+// else from the built-in table (prices/, generated from LiteLLM's price list).
 // Usage follows the OpenAI convention: input includes cache reads and writes, output includes
 // reasoning. Pure; the model → price lookup is cached per pricing table.
 import type { CanonUsage } from '../canonical/usage'
 import type { Config, Price } from '../config/types'
 import { globMatcher } from '../routing/glob'
+import { builtinPrice, builtinPriceId } from './prices/builtin'
 
 export type PricingTable = Config['pricing']
 
@@ -48,7 +50,15 @@ export function costOf(price: Price, usage: CanonUsage): number {
   )
 }
 
+/** Where a model's price comes from, for `llm-proxy check`. */
+export function priceSource(pricing: PricingTable, model: string): { price?: Price; from: string } {
+  const entry = pricing.find((e) => globMatcher(e.pattern)(model))
+  if (entry) return { price: entry.price, from: `pricing "${entry.pattern}"` }
+  const id = builtinPriceId(model)
+  return id ? { price: builtinPrice(model), from: `built-in ${id}` } : { from: 'none' }
+}
+
 export function costUsd(pricing: PricingTable, upstreamModel: string, usage: CanonUsage): Cost {
-  const price = priceFor(pricing, upstreamModel)
+  const price = priceFor(pricing, upstreamModel) ?? builtinPrice(upstreamModel)
   return price ? { usd: costOf(price, usage), priced: true } : { usd: 0, priced: false }
 }

@@ -168,6 +168,7 @@ function send({ state, attempt, ctx }: AttemptCall, prepared: PreparedRequest, f
     firstByteTimeoutMs: Math.min(provider.first_byte_timeout, Math.max(1, state.life.started + ctx.config.server.request_timeout - fetchStarted)),
     clientSignal: state.request.signal,
     providerName: provider.name,
+    log: ctx.log,
   })
 }
 

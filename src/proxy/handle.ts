@@ -16,6 +16,7 @@ import { estimateRequest } from '../limits/estimate'
 import { errorResponse } from './errors-reply'
 import { readJsonObject } from './read-body'
 import { requireField, requireModelField } from './validate-shape'
+import { logAttemptDecision } from '../observe/attempt-log'
 
 const MAX_RETRY_AFTER_MS = 30_000
 
@@ -121,18 +122,37 @@ async function runPlan(state: RequestState, ctx: ProxyContext): Promise<Response
       last = outcome.error
       lastOutcome = outcome
       tried.push(`${attempt.target} (${outcome.verdict.clientStatus})`)
-      if (!outcome.verdict.retryable) return finalError(state, outcome, tried)
+      const decided = (decision: string) =>
+        logAttemptDecision(ctx.log, { requestId: rec.requestId, attempt: rec.attempts, target: attempt.target, status: outcome.error.status, error: outcome.error.message, decision, elapsedMs: performance.now() - state.life.started })
+      const onward = hasNext ? 'fail over to the next target' : 'give up: no target left'
+      if (!outcome.verdict.retryable) {
+        decided('give up: not retryable')
+        return finalError(state, outcome, tried)
+      }
       if (outcome.verdict.keyBound) {
         // our key was refused: every other key of this provider once, at once (not a retry);
         // the pool skips the keys benched by the refusals
-        if (++keysTried < keys) continue
+        if (++keysTried < keys) {
+          decided('next key of this provider')
+          continue
+        }
         // a refused key stays refused; only a rate limit is worth waiting out
-        if (outcome.verdict.bench !== 'rate') break
+        if (outcome.verdict.bench !== 'rate') {
+          decided(onward)
+          break
+        }
       }
       // fail over without waiting; back off only on the last target
-      if (hasNext || retry >= attempt.provider.max_retries) break
+      if (hasNext || retry >= attempt.provider.max_retries) {
+        decided(hasNext ? onward : `give up: ${attempt.provider.max_retries} retries used`)
+        break
+      }
       const wait = Math.max(ctx.backoffMs(retry), Math.min(outcome.retryAfterMs ?? 0, MAX_RETRY_AFTER_MS))
-      if (performance.now() + wait >= deadline) break
+      if (performance.now() + wait >= deadline) {
+        decided('give up: the retry would pass request_timeout')
+        break
+      }
+      decided(`retry in ${Math.round(wait)} ms`)
       await pause(ctx, wait, state.request.signal)
       if (state.request.signal.aborted) break
       retry++

@@ -1,6 +1,7 @@
 // The one place that calls fetch for an upstream. Bounded by the first-byte timeout and tied to the
 // client's abort signal; the returned abort() also cuts the body stream later (idle, disconnect).
 import { GatewayError } from '../errors'
+import { logUpstreamCall } from '../observe/attempt-log'
 import type { UpstreamRequestInit } from './build-request'
 
 export type FetchLike = (input: string | URL | Request, init?: RequestInit) => Promise<Response>
@@ -17,6 +18,8 @@ export interface SendOptions {
   /** the client's signal: its disconnect aborts the upstream */
   clientSignal?: AbortSignal
   providerName: string
+  /** debug lines per call (logging.level debug) */
+  log?: { debug(msg: string, fields?: Record<string, unknown>): void; enabled?(level: 'debug'): boolean }
 }
 
 export async function sendUpstream(req: UpstreamRequestInit, o: SendOptions): Promise<SentUpstream> {
@@ -34,6 +37,7 @@ export async function sendUpstream(req: UpstreamRequestInit, o: SendOptions): Pr
     timedOut = true
     abort('first byte timeout')
   }, o.firstByteTimeoutMs)
+  const sentAt = performance.now()
   try {
     const response = await o.fetch(req.url, {
       method: 'POST',
@@ -45,6 +49,7 @@ export async function sendUpstream(req: UpstreamRequestInit, o: SendOptions): Pr
       // a redirect would carry the key and the body to wherever the Location points
       redirect: 'manual',
     } as RequestInit)
+    logUpstreamCall(o.log, { provider: o.providerName, url: req.url, status: response.status, headersMs: performance.now() - sentAt })
     if (response.status >= 300 && response.status < 400) {
       abort('redirect refused')
       const to = response.headers.get('location')
@@ -57,6 +62,7 @@ export async function sendUpstream(req: UpstreamRequestInit, o: SendOptions): Pr
   } catch (err) {
     o.clientSignal?.removeEventListener('abort', onClientAbort)
     if (err instanceof GatewayError) throw err
+    logUpstreamCall(o.log, { provider: o.providerName, url: req.url, headersMs: performance.now() - sentAt, error: timedOut ? 'first byte timeout' : String((err as Error)?.message ?? err) })
     if (timedOut)
       throw new GatewayError(504, `provider ${o.providerName} sent no response within ${formatMs(o.firstByteTimeoutMs)} (first_byte_timeout)`, {
         code: 'upstream_timeout',
