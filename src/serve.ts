@@ -88,8 +88,8 @@ export async function serve(config: Config, reload: () => Promise<Config>): Prom
       watcher?.close()
       const grace = gateway.config.server.shutdown_grace
       log().info('shutting down: draining in-flight requests', { signal, in_flight: gateway.load.active, grace_ms: grace })
-      // new connections are refused at once; open ones finish (and /readyz on them says 503)
-      server.stop(false)
+      // the listener stays open while draining: /readyz answers 503 (so load balancers stop
+      // sending), new generation requests get a retryable 503, in-flight ones finish
       const left = await gateway.drain(grace)
       if (left > 0) log().warn('grace period over; closing remaining requests', { in_flight: left })
       server.stop(true)

@@ -155,6 +155,13 @@ export async function dispatch(holder: RuntimeHolder, request: Request): Promise
         })
     return errorResponse(errors, err, { requestId: holder.current.ctx.newId('req_'), attempts: 0 })
   }
+  // draining: the listener stays open so /readyz can say 503 to the load balancer, and new
+  // generation requests are turned away (retryable) so the in-flight ones can finish
+  if (holder.draining && route.tracked)
+    return errorResponse(route.errors ?? errorDialectFor(request, url), new GatewayError(503, 'this llm-proxy instance is shutting down; retry the request', { code: 'shutting_down', retryAfter: 1 }), {
+      requestId: holder.current.ctx.newId('req_'),
+      attempts: 0,
+    })
   holder.inflight++
   if (route.tracked) holder.active++
   try {

@@ -1,6 +1,6 @@
 // The real CLI as a child process: hot reload on SIGHUP and on a change of the config file while a
 // stream is in flight, an invalid new config rejected with the old one still serving, and a
-// graceful SIGTERM (in-flight stream finishes, new connections refused, exit 0).
+// graceful SIGTERM (in-flight stream finishes, /readyz and new requests answer 503 meanwhile, exit 0).
 import { afterAll, beforeAll, expect, test } from 'bun:test'
 import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -169,19 +169,19 @@ test('an invalid new config is rejected with its problems; the old one keeps ser
   expect(r.headers.get('x-llm-proxy-model')).toBe('model-v3')
 })
 
-test('SIGTERM: the in-flight stream finishes, new connections are refused, exit code 0', async () => {
+test('SIGTERM: the in-flight stream finishes, /readyz says 503 and new requests a retryable 503 meanwhile, exit code 0', async () => {
   const slow = await startSlowStream('slow')
   const t0 = performance.now()
   child.kill('SIGTERM')
   await logLine((l) => l.msg === 'shutting down: draining in-flight requests')
-  const refused = await Bun.connect({ hostname: '127.0.0.1', port, socket: { data() {} } }).then(
-    (s) => {
-      s.end()
-      return false
-    },
-    () => true,
-  )
-  expect(refused).toBe(true)
+  // the listener stays open so the load balancer is told, not left guessing from refused connections
+  const ready = await fetch(`http://127.0.0.1:${port}/readyz`)
+  expect(ready.status).toBe(503)
+  expect((await fetch(`http://127.0.0.1:${port}/healthz`)).status).toBe(200)
+  const turnedAway = await ask('m')
+  expect(turnedAway.status).toBe(503)
+  expect(turnedAway.headers.get('retry-after')).toBe('1')
+  expect((await turnedAway.json()).error.message).toContain('shutting down')
   expect(streamedText(await slow.rest)).toBe(SLOW_TEXT)
   expect(await exited).toBe(0)
   // well within the 5 s grace: it left as soon as the stream was done
