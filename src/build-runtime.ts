@@ -14,6 +14,9 @@ import { genAiSystem } from './observe/otel/gen-ai-system'
 import { VERSION } from './version'
 import { openKeyDirectory, type KeyDirectory } from './keys/key-directory'
 import { openKeyStore } from './keys/key-store'
+import { openResponseStore } from './responses/response-store'
+import { StoredResponsesService } from './responses/stored-responses'
+import { responsesSettings } from './config/responses-settings'
 import { checkModelAllowed, checkProviderAllowed, isModelAllowed } from './auth/authorize'
 import type { Config, ProviderConfig } from './config/types'
 import { createState, type LimitStore, type SharedState } from './limits'
@@ -57,6 +60,8 @@ export interface Services {
   sessions: SessionProgress
   /** database keys (undefined with usage.store: none) */
   directory?: KeyDirectory
+  /** stored responses, in the usage database (undefined with usage.store: none) */
+  responses?: StoredResponsesService
   /** called once per finished generation request (the gateway counts in-flight requests with it) */
   requestDone: () => void
   clock: Clock
@@ -124,9 +129,12 @@ export async function createServices(cfg: Config, o: ServiceOverrides = {}): Pro
   const metrics = createGatewayMetrics()
   const directory = await openDirectory(cfg, log)
   watchLedger(metrics.registry, ledger)
+  const clock = o.clock ?? systemClock
+  const responseStore = await openResponseStore(cfg.usage.store)
   const services: Services = {
     directory,
     sessions: new SessionProgress(),
+    responses: responseStore && new StoredResponsesService(responseStore, storedOptions(cfg, clock, log)),
     log,
     metrics,
     ledger,
@@ -137,7 +145,7 @@ export async function createServices(cfg: Config, o: ServiceOverrides = {}): Pro
     fetch: o.fetch ?? fetch,
     streams: streamTracker(metrics.activeStreams),
     requestDone: o.requestDone ?? (() => {}),
-    clock: o.clock ?? systemClock,
+    clock,
     random: o.random ?? Math.random,
     shared: state.shared,
     providers: cfg.providers,
@@ -145,6 +153,7 @@ export async function createServices(cfg: Config, o: ServiceOverrides = {}): Pro
       stopBenchSync()
       await services.tracing?.tracer.close()
       await directory?.close()
+      await services.responses?.close()
       await ledger.close()
       await state.limits.close()
       await state.close()
@@ -156,6 +165,12 @@ export async function createServices(cfg: Config, o: ServiceOverrides = {}): Pro
   // with several replicas, a key benched on one is benched on all
   const stopBenchSync = cfg.state.redis ? syncBenches(state.shared, services.keyPools, () => services.providers) : () => {}
   return services
+}
+
+/** stored responses' limits from the config (reapplied on reload) */
+const storedOptions = (cfg: Config, clock: Clock, log: Logger) => {
+  const r = responsesSettings(cfg)
+  return { ttlMs: r.ttl, maxBytes: r.max_bytes, maxChainBytes: cfg.server.max_body_size, now: () => clock.now(), warn: (m: string, f?: Record<string, unknown>) => log.warn(m, f) }
 }
 
 /** Database keys live beside the ledger; without a database there are only the config's keys. */
@@ -199,6 +214,7 @@ export function buildRuntime(cfg: Config, s: Services, prev?: Runtime): Runtime 
     s.counters.retain(cfg.models)
     s.keyPools.retain(cfg.providers)
     s.providers = cfg.providers
+    s.responses?.configure(storedOptions(cfg, s.clock, s.log))
   }
   const authenticate = createAuthenticator(cfg.auth, { fetch: s.fetch, directory: s.directory })
   const tracer = tracerFor(cfg, s)
@@ -278,6 +294,7 @@ export function buildRuntime(cfg: Config, s: Services, prev?: Runtime): Runtime 
     },
     tracer,
     sessions: s.sessions,
+    responses: responsesSettings(cfg).store ? s.responses : undefined,
   }
   return {
     config: cfg,

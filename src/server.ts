@@ -10,6 +10,7 @@ import { handlePathCall } from './proxy/path-call'
 import { errorResponse } from './proxy/errors-reply'
 import { handleGenerate } from './proxy/handle'
 import { listModels } from './proxy/models-list'
+import { handleStoredRoute } from './proxy/stored'
 import type { RuntimeHolder } from './runtime'
 import { VERSION } from './version'
 import { mayShowDetails, requireMetricsKey } from './proxy/metrics-access'
@@ -51,6 +52,12 @@ export function buildRouteTable(holder: RuntimeHolder): Map<string, RouteEntry> 
         add('POST', `${prefix}*`, entry, (request, url, basePath) => handlePathCall(entry, { request, url, basePath }, `${base}${prefix}`, holder.current.ctx), true)
       const countTokens: Handler = (request, url, basePath) => handleCountTokens(entry, { request, url, basePath }, holder.current.ctx)
       for (const path of entry.countTokens?.routes ?? []) add('POST', path, entry, countTokens)
+      // stored responses by id: `{path}/*` is matched by prefix in dispatch
+      for (const path of entry.stored?.routes ?? []) {
+        const handler: Handler = (request, url, basePath) => handleStoredRoute(entry, `${base}${path}`, { request, url, basePath }, holder.current.ctx)
+        add('GET', `${path}/*`, entry, handler)
+        add('DELETE', `${path}/*`, entry, handler)
+      }
       for (const path of entry.sinkRoutes ?? [])
         add('POST', path, entry, async (req) => {
           await req.body?.cancel().catch(() => {})
@@ -125,6 +132,18 @@ async function modelsHandler(holder: RuntimeHolder, request: Request, url: URL, 
   return json(front.modelList!(models, holder.startedAt))
 }
 
+/** a `{prefix}/*` route for {prefix}/{id} or {prefix}/{id}/{sub} */
+function prefixRoute(holder: RuntimeHolder, method: string, path: string): RouteEntry | undefined {
+  let j = path.length
+  for (let k = 0; k < 2; k++) {
+    j = path.lastIndexOf('/', j - 1)
+    if (j <= 0) return undefined
+    const r = holder.routes.get(`${method} ${path.slice(0, j)}/*`)
+    if (r) return r
+  }
+  return undefined
+}
+
 export async function dispatch(holder: RuntimeHolder, request: Request): Promise<Response> {
   let url: URL
   try {
@@ -145,6 +164,7 @@ export async function dispatch(holder: RuntimeHolder, request: Request): Promise
     const i = path.lastIndexOf('/models/')
     if (i >= 0) route = holder.routes.get(`GET ${path.slice(0, i)}/models`)
   }
+  route ??= prefixRoute(holder, request.method, path)
   if (!route) {
     const errors = errorDialectFor(request, url)
     const known = [...holder.routes.keys()].some((k) => k.endsWith(` ${path}`))

@@ -9,7 +9,8 @@ import { normalizeModels } from './normalize-models'
 import { unknownName } from './report'
 import { normalizeVertex, vertexHost } from './normalize-vertex'
 import type { ConfigFile, ProviderFile } from './schema'
-import type { Config, ProviderConfig } from './types'
+import type { Config, ProviderConfig, ResponsesSettings } from './types'
+import { RESPONSES_DEFAULTS } from './responses-settings'
 import { durationMs, sizeBytes } from './units'
 
 /** each dialect's default base_url, from the registry */
@@ -72,6 +73,7 @@ export function normalize(file: ConfigFile, env: Env = {}): Normalized {
     },
     usage: { store: file.usage?.store ?? 'sqlite:./llm-proxy.db' },
     state: { redis: file.state?.redis ?? '', on_error: file.state?.on_error ?? 'open' },
+    ...(file.responses ? { responses: normalizeResponses(file, problems) } : {}),
     ...(file.otel ? { otel: file.otel } : {}),
     ...(file.plugins?.length && {
       plugin_specs: file.plugins.map((p) => (typeof p === 'string' ? { path: p } : { path: p.path, ...(p.options && { options: p.options }) })),
@@ -95,6 +97,20 @@ function explicitChoices(file: ConfigFile, providers: number): Pick<Config, 'exp
     ...(file.models !== undefined && Object.keys(file.models).length === 0 && { no_models: true }),
   }
   return Object.keys(explicit).length ? { explicit } : {}
+}
+
+function normalizeResponses(file: ConfigFile, problems: string[]): ResponsesSettings {
+  const r = file.responses ?? {}
+  const out = {
+    store: r.store ?? RESPONSES_DEFAULTS.store,
+    ttl: r.ttl !== undefined ? durationMs(r.ttl) : RESPONSES_DEFAULTS.ttl,
+    max_bytes: r.max_bytes !== undefined ? sizeBytes(r.max_bytes) : RESPONSES_DEFAULTS.max_bytes,
+  }
+  if (out.store && (file.usage?.store ?? '').trim() === 'none')
+    problems.push('responses: stored responses live in the usage database, and usage.store is "none" (set responses.store: false, or a usage.store)')
+  if (out.ttl <= 0) problems.push('responses.ttl: must be longer than 0')
+  if (out.max_bytes <= 0) problems.push('responses.max_bytes: must be more than 0')
+  return out
 }
 
 /** "/" stays "/", "/team-a/" becomes "/team-a"; duplicates dropped. */

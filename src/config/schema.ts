@@ -265,6 +265,15 @@ const State = Type.Object(
   strict,
 )
 
+const Responses = Type.Object(
+  {
+    store: Opt(Type.Boolean()),
+    ttl: Opt(Duration),
+    max_bytes: Opt(Size),
+  },
+  strict,
+)
+
 const Otel = Type.Object(
   {
     endpoint: Opt(HttpUrl),
@@ -286,6 +295,7 @@ const configFileSchema = (dialects: readonly DialectName[]) => Type.Object(
     logging: Opt(Logging),
     usage: Opt(Usage),
     state: Opt(State),
+    responses: Opt(Responses),
     otel: Opt(Otel),
     plugins: Opt(
       Type.Array(

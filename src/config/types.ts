@@ -198,6 +198,8 @@ export interface Config {
   logging: LoggingConfig
   usage: { store: string }
   state: { redis: string; on_error: 'open' | 'closed' }
+  /** Responses API stored responses (kept in the usage database) as written; absent: the defaults (responses-settings.ts) */
+  responses?: ResponsesSettings
   /** OpenTelemetry export as written (OTEL_* variables fill what it leaves out at start) */
   otel?: { endpoint?: string; headers?: Record<string, string>; sampling_ratio?: number; service_name?: string }
   /** `plugins:` as written (paths relative to the config file) */
@@ -211,4 +213,11 @@ export interface Config {
   /** where the config came from, for reload and `check` */
   source?: string
   debug: boolean
+}
+
+/** ttl in ms, max_bytes per stored response */
+export interface ResponsesSettings {
+  store: boolean
+  ttl: number
+  max_bytes: number
 }

@@ -65,6 +65,44 @@ export interface ResponseContext {
   /** the request's input tokens counted locally (time-bounded), for an encoder that must state
    *  them before the upstream has (Anthropic's message_start) */
   estimateInputTokens?: () => number
+  /** the proxy stores this response (a front door with `stored`): the encoder hands it over once, completed */
+  keep?: ResponseKeeper
+}
+
+/** Where a front-door encoder hands a completed response the proxy stores (stored responses). */
+export interface ResponseKeeper {
+  /** the stored response this request continued (echoed as previous_response_id) */
+  previousId?: string
+  /** the client's response object as JSON text, under the id the client saw */
+  save(id: string, response: string): void
+}
+
+/**
+ * A front door whose API keeps responses server-side (OpenAI Responses: `store`,
+ * `previous_response_id`, GET/DELETE by id): the wire facts the proxy needs to keep them for
+ * any upstream. Pure readers and writers over the client's JSON.
+ */
+export interface StoredResponses {
+  /** GET/DELETE {route}/{id} and GET {route}/{id}/input_items are served under these paths */
+  routes: string[]
+  /** the response a request continues; throws a GatewayError (400) when malformed */
+  previousId(body: Body): string | undefined
+  /** the client wants this response stored (the API's default: yes) */
+  wantsStore(body: Body): boolean
+  /** the request's own input as a list of items */
+  inputItems(body: Body): unknown[]
+  /** the body with `history` (earlier turns' items) before its own input, no longer naming a previous response */
+  continued(body: Body, history: unknown[]): Body
+  /** a stored response object's output items (what the next turn continues from) */
+  outputItems(response: Body): unknown[]
+  /** the error for an unknown (or another key's) response id: the same either way */
+  notFound(id: string, param?: string): GatewayError
+  /** an input item as the API lists it, with a stable id made from its response's id and place when it has none */
+  identify(item: unknown, responseId: string, index: number): Record<string, unknown>
+  /** GET {id}/input_items: one page of identified items, per the query (limit, order, after) */
+  listItems(items: Record<string, unknown>[], query: URLSearchParams): unknown
+  /** the DELETE answer */
+  deleted(id: string): unknown
 }
 
 export interface ErrorReply {
@@ -232,6 +270,8 @@ export interface Dialect extends DialectFacts, Codecs {
   countTokens?: { routes: string[]; upstreamSuffix: string }
   /** routes whose body is accepted and discarded (client telemetry) */
   sinkRoutes?: string[]
+  /** its API stores responses server-side: the proxy keeps them whatever the upstream */
+  stored?: StoredResponses
   // ---- as an upstream
   /** where a same-dialect (pass-through) request goes, relative to the provider's base_url */
   upstreamPath: string

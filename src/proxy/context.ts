@@ -8,6 +8,7 @@ import type { LoadedPlugin } from '../plugins/load-plugins'
 import type { RuleFacts } from '../routing/rule-conditions'
 import type { AttemptSpan, Tracer } from '../observe/otel/tracer'
 import type { TraceContext } from '../observe/otel/trace-context'
+import type { StoredResponsesService } from '../responses/stored-responses'
 
 export interface Logger {
   debug(msg: string, fields?: Record<string, unknown>): void
@@ -83,4 +84,6 @@ export interface ProxyContext {
   sessions?: SessionProgress
   /** OpenTelemetry, when a collector is configured */
   tracer?: Tracer
+  /** stored responses (Responses API `store`), when on and a usage database is configured */
+  responses?: StoredResponsesService
 }

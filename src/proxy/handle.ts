@@ -17,6 +17,7 @@ import { errorResponse } from './errors-reply'
 import { readJsonObject } from './read-body'
 import { requireField, requireModelField } from './validate-shape'
 import { logAttemptDecision } from '../observe/attempt-log'
+import { checkUnknownPrevious, continueStored } from './stored'
 
 const MAX_RETRY_AFTER_MS = 30_000
 
@@ -50,12 +51,15 @@ export async function handleGenerate(entry: Dialect, { request, url, basePath }:
     const principal = await ctx.authenticate(request, url)
     rec.principal = principal
     const read = await readJsonObject(request, ctx.config.server.max_body_size)
-    const size = read.size
     // the URL's model and stream go on a copy of the body, where decoders read them
-    const body = call ? { ...read.body, model: call.model, stream: call.stream } : read.body
-    rec.requestBytes = size
+    const raw = call ? { ...read.body, model: call.model, stream: call.stream } : read.body
+    rec.requestBytes = read.size
     rec.remoteAddr = clientInfo(request)?.remoteAddr
-    for (const [field, kinds] of entry.required) requireField(body, field, kinds)
+    for (const [field, kinds] of entry.required) requireField(raw, field, kinds)
+    // a request continuing a stored response gets the whole conversation before anything reads it
+    const stored = await continueStored(front, raw, principal, ctx)
+    const { body } = stored
+    const size = stored.body === raw ? read.size : JSON.stringify(body).length
     if (ctx.plugins?.length) await beforeRequestHooks(ctx.plugins, { requestId: rec.requestId, front: front.name, model: String(body.model ?? ''), body, headers: request.headers, remoteAddr: rec.remoteAddr, principal: { name: principal.name, group: principal.group } })
     const requested = requireModelField(body)
     rec.stream = body.stream === true
@@ -75,7 +79,8 @@ export async function handleGenerate(entry: Dialect, { request, url, basePath }:
     rec.modelRequested = plan.requested
     if (plan.rule) rec.rule = plan.rule.name
     ctx.authorize(principal, plan.requested)
-    const state: RequestState = { entry, request, url, body, plan, principal, life, bodySize: size, canonical, jsonArray: call?.jsonArray }
+    checkUnknownPrevious(front, stored.unknownPrevious, plan.attempts)
+    const state: RequestState = { entry, request, url, body, plan, principal, life, bodySize: size, canonical, jsonArray: call?.jsonArray, keep: stored.keep }
     const est = estimateRequest(body, size, ctx.config.pricing, plan.attempts.map((a) => a.model))
     life.admission = await ctx.admit(principal, est.tokens, est.costUsd)
     return await runPlan(state, ctx)

@@ -1,7 +1,7 @@
 // What one generation request carries through its attempts: the client's request as read once,
 // its plan, and its lifecycle (the record and finishing it).
 import type { CanonRequest } from '../canonical/request'
-import type { Dialect } from '../dialects/dialect'
+import type { Dialect, ResponseKeeper } from '../dialects/dialect'
 import type { GatewayError } from '../errors'
 import { applyTransforms } from '../routing/apply-transforms'
 import type { Outcome } from '../upstream/outcome'
@@ -24,6 +24,8 @@ export interface RequestState {
   canonical: CanonRequest | undefined
   /** the client reads a streamed JSON array (Gemini without alt=sse), not SSE */
   jsonArray?: boolean
+  /** the proxy stores a translated answer (proxy/stored.ts); a pass-through one is the upstream's to keep */
+  keep?: ResponseKeeper
 }
 
 export interface ErrorOutcome {

@@ -20,7 +20,7 @@ export function respondLocally(state: RequestState, attempt: Attempt, ctx: Proxy
     const error = new GatewayError(failure.status, failure.message, { kind: failure.kind })
     return { kind: 'error', error, attempt, verdict: classifyOutcome({ failed: error }) }
   }
-  const rctx = { model: state.plan.requested, newId: ctx.newId, now: ctx.nowSeconds, request: req }
+  const rctx = { model: state.plan.requested, newId: ctx.newId, now: ctx.nowSeconds, request: req, keep: state.keep }
   const info = routeInfo(state, attempt)
   life.rec.provider = attempt.provider.name
   life.rec.modelUpstream = attempt.model

@@ -42,7 +42,7 @@ export interface Answered {
 
 function responseContext(a: Answered): ResponseContext {
   const request = a.prepared.canonical
-  const rctx: ResponseContext = { model: a.state.plan.requested, newId: a.ctx.newId, now: a.ctx.nowSeconds, request }
+  const rctx: ResponseContext = { model: a.state.plan.requested, newId: a.ctx.newId, now: a.ctx.nowSeconds, request, keep: a.prepared.same ? undefined : a.state.keep }
   // for an encoder that states input tokens before the upstream does (Anthropic's message_start)
   if (request) rctx.estimateInputTokens = () => estimateTokens(countRequestTokens, request)
   return rctx

@@ -49,7 +49,7 @@ export function encodeResponse(res: CanonResponse, ctx: ResponseContext): Json {
   }
   const outcome = outcomeForFinish(res.finish)
   const now = ctx.now()
-  return {
+  const body: Json = {
     id: ctx.newId('resp_'),
     object: 'response',
     created_at: now,
@@ -61,6 +61,8 @@ export function encodeResponse(res: CanonResponse, ctx: ResponseContext): Json {
     output,
     output_text: text,
     usage: usageToResponses(res.usage),
-    ...echoFields(ctx.request),
+    ...echoFields(ctx.request, ctx.keep),
   }
+  if (ctx.keep && outcome.status === 'completed') ctx.keep.save(body.id as string, JSON.stringify(body))
+  return body
 }

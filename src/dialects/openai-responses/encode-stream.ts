@@ -70,6 +70,7 @@ interface Slot {
 export class ResponsesStreamEncoder implements StreamTranslator<CanonEvent, SseFrame> {
   private readonly ctx: ResponseContext
   private readonly writer: ResponseWriter
+  private readonly id: string
   private readonly custom: Set<string> | undefined
   /** the client asked for replayable reasoning state: Claude's thinking is packed into it */
   private readonly carry: boolean
@@ -96,7 +97,8 @@ export class ResponsesStreamEncoder implements StreamTranslator<CanonEvent, SseF
 
   constructor(ctx: ResponseContext) {
     this.ctx = ctx
-    this.writer = new ResponseWriter(ctx, ctx.newId('resp_'), ctx.now())
+    this.id = ctx.newId('resp_')
+    this.writer = new ResponseWriter(ctx, this.id, ctx.now())
     this.custom = customToolNames(ctx.request)
     this.carry = wantsCarriedReasoning(ctx.request)
   }
@@ -313,6 +315,8 @@ export class ResponsesStreamEncoder implements StreamTranslator<CanonEvent, SseF
       reason: outcome.reason,
     })
     this.frame(type, `,"response":${response}`, emit)
+    // stored: the items were kept as they completed (`done`), the object is the one just sent
+    if (this.ctx.keep && outcome.status === 'completed') this.ctx.keep.save(this.id, response)
   }
 
   private fail(err: { status: number; kind: string; message: string }, emit: Emit): void {

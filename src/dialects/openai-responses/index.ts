@@ -9,6 +9,7 @@ import { encodeResponse } from './encode-response'
 import { encodeStream } from './encode-stream'
 import { dropCarriedReasoning } from './carried-reasoning'
 import { responsesWireEdits } from './wire-edits'
+import { storedResponses } from './stored'
 
 export const openaiResponsesDialect: Dialect = {
   name: 'openai-responses',
@@ -32,6 +33,7 @@ export const openaiResponsesDialect: Dialect = {
   genAiSystem: 'openai',
   wire: responsesWireEdits,
   adaptPassthrough: (body) => ({ body: dropCarriedReasoning(body) }),
+  stored: storedResponses,
 }
 
 export type { ResponsesUsage } from './convert-usage'

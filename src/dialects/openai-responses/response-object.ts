@@ -1,14 +1,14 @@
 // The Response object a Responses client receives (non-streaming body, and the `response` of the
 // lifecycle stream events): the request's settings echoed as OpenAI does, plus status, output, usage.
 import type { CanonRequest } from '../../canonical/request'
-import type { ResponseContext } from '../dialect'
+import type { ResponseContext, ResponseKeeper } from '../dialect'
 import { encodeTool, encodeToolChoice } from './convert-tools'
 import { encodeFormat } from './encode-request'
 import { encodeInstructions } from './encode-input'
 import type { Json } from './wire'
 
 /** the echoed request settings (everything but id, status, output, usage, error) */
-export function echoFields(req: CanonRequest | undefined): Json {
+export function echoFields(req: CanonRequest | undefined, keep?: ResponseKeeper): Json {
   const text: Json = { format: req?.responseFormat ? encodeFormat(req.responseFormat) : { type: 'text' } }
   const verbosity = req?.extras?.verbosity
   if (typeof verbosity === 'string') text.verbosity = verbosity
@@ -17,10 +17,10 @@ export function echoFields(req: CanonRequest | undefined): Json {
     max_output_tokens: req?.maxOutputTokens ?? null,
     metadata: req?.metadata ?? {},
     parallel_tool_calls: req?.parallelToolCalls ?? true,
-    previous_response_id: null,
+    previous_response_id: keep?.previousId ?? null,
     reasoning: { effort: req?.reasoning?.effort ?? null, summary: req?.reasoning?.summary ?? null },
-    // nothing is stored by this proxy, whatever the client asked
-    store: false,
+    // stored by the proxy (proxy/stored.ts) when it keeps it; a pass-through answer is the upstream's own
+    store: keep !== undefined,
     temperature: req?.temperature ?? 1,
     text,
     tool_choice: req?.toolChoice ? encodeToolChoice(req.toolChoice, req.tools) : 'auto',
@@ -41,7 +41,7 @@ export class ResponseWriter {
 
   constructor(ctx: ResponseContext, id: string, createdAt: number) {
     this.head = `{"id":${JSON.stringify(id)},"object":"response","created_at":${createdAt},`
-    this.tail = `,"model":${JSON.stringify(ctx.model)},${JSON.stringify(echoFields(ctx.request)).slice(1)}`
+    this.tail = `,"model":${JSON.stringify(ctx.model)},${JSON.stringify(echoFields(ctx.request, ctx.keep)).slice(1)}`
   }
 
   /** `output` and `usage` are JSON text; `extra` holds completed_at / error / incomplete_details */
