@@ -16,6 +16,7 @@ import { openKeyDirectory, type KeyDirectory } from './keys/key-directory'
 import { openKeyStore } from './keys/key-store'
 import { openResponseStore } from './responses/response-store'
 import { StoredResponsesService } from './responses/stored-responses'
+import { CARRY_DEFAULTS, CarryCache } from './carry/carry-cache'
 import { responsesSettings } from './config/responses-settings'
 import { checkModelAllowed, checkProviderAllowed, isModelAllowed } from './auth/authorize'
 import type { Config, ProviderConfig } from './config/types'
@@ -60,6 +61,8 @@ export interface Services {
   sessions: SessionProgress
   /** database keys (undefined with usage.store: none) */
   directory?: KeyDirectory
+  /** reasoning state clients cannot keep (memory, and Redis with state.redis) */
+  carry: CarryCache
   /** stored responses, in the usage database (undefined with usage.store: none) */
   responses?: StoredResponsesService
   /** called once per finished generation request (the gateway counts in-flight requests with it) */
@@ -135,6 +138,7 @@ export async function createServices(cfg: Config, o: ServiceOverrides = {}): Pro
     directory,
     sessions: new SessionProgress(),
     responses: responseStore && new StoredResponsesService(responseStore, storedOptions(cfg, clock, log)),
+    carry: new CarryCache({ ...CARRY_DEFAULTS, now: () => clock.now(), redisUrl: cfg.state.redis || undefined }),
     log,
     metrics,
     ledger,
@@ -154,6 +158,7 @@ export async function createServices(cfg: Config, o: ServiceOverrides = {}): Pro
       await services.tracing?.tracer.close()
       await directory?.close()
       await services.responses?.close()
+      services.carry.close()
       await ledger.close()
       await state.limits.close()
       await state.close()
@@ -295,6 +300,7 @@ export function buildRuntime(cfg: Config, s: Services, prev?: Runtime): Runtime 
     tracer,
     sessions: s.sessions,
     responses: responsesSettings(cfg).store ? s.responses : undefined,
+    carry: s.carry,
   }
   return {
     config: cfg,

@@ -9,6 +9,7 @@ import type { RuleFacts } from '../routing/rule-conditions'
 import type { AttemptSpan, Tracer } from '../observe/otel/tracer'
 import type { TraceContext } from '../observe/otel/trace-context'
 import type { StoredResponsesService } from '../responses/stored-responses'
+import type { CarryCache } from '../carry/carry-cache'
 
 export interface Logger {
   debug(msg: string, fields?: Record<string, unknown>): void
@@ -86,4 +87,6 @@ export interface ProxyContext {
   tracer?: Tracer
   /** stored responses (Responses API `store`), when on and a usage database is configured */
   responses?: StoredResponsesService
+  /** reasoning state clients cannot keep (signatures, encrypted reasoning), per key */
+  carry?: CarryCache
 }

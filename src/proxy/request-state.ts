@@ -50,15 +50,20 @@ export interface ResponseOutcome {
 
 export type AttemptOutcome = ResponseOutcome | ErrorOutcome
 
-/** The canonical request for one target: the client's request with the target's transforms. */
-export function canonicalFor(state: RequestState, attempt: Attempt): CanonRequest {
+/** The client's request decoded, once (what no canonical field holds is named for the log and metrics). */
+export function decodedRequest(state: RequestState): CanonRequest {
   if (!state.canonical) {
-    // what the client sent that no canonical field holds is named for the log and metrics
     const dropped: string[] = []
     state.canonical = state.entry.decodeRequest(state.body, { dropped })
     noteDropped(state.life.rec, state.entry.name, dropped)
   }
-  return attempt.entry ? applyTransforms(state.canonical, attempt.entry) : state.canonical
+  return state.canonical
+}
+
+/** The canonical request for one target: the client's request with the target's transforms. */
+export function canonicalFor(state: RequestState, attempt: Attempt): CanonRequest {
+  const req = decodedRequest(state)
+  return attempt.entry ? applyTransforms(req, attempt.entry) : req
 }
 
 export function routeInfo(state: RequestState, attempt: Attempt): RouteInfo {

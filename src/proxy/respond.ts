@@ -21,6 +21,7 @@ import { pumpStream, SSE_PING } from './stream-pump'
 import { countRequestTokens, estimateTokens } from '../tokens/count-tokens'
 import { jsonArrayStream } from './json-array-stream'
 import { withReasoningEstimate } from './reasoning-estimate'
+import { carryTap, rememberCarried } from './carry'
 import { filteredPassthroughStream, passthroughStream, translatingStream, type OpeningTranslator } from './translate-stream'
 import { UsageTail } from './usage-tail'
 
@@ -51,7 +52,7 @@ function responseContext(a: Answered): ResponseContext {
 function translatorFor(a: Answered): OpeningTranslator {
   const { prepared, up } = a
   const inner = !prepared.same
-    ? translatingStream(up, a.state.entry, responseContext(a))
+    ? translatingStream(up, a.state.entry, responseContext(a), carryTap(a.state, a.ctx))
     : prepared.hide
       ? filteredPassthroughStream(up, prepared.hide)
       : passthroughStream(up)
@@ -149,6 +150,7 @@ async function respondWhole(a: Answered): Promise<AttemptOutcome> {
     return { kind: 'error', error, attempt, key: a.key, verdict: classifyOutcome({ failed: error }) }
   }
   const canon = withReasoningEstimate(up.decodeResponse(parsed))
+  rememberCarried(state, a.ctx, canon.parts)
   markRouted(a)
   state.life.finish({ status: 200, usage: canon.usage, upstreamMs, finishReason: canon.finish })
   const out = state.entry.encodeResponse(canon, responseContext(a))

@@ -60,7 +60,7 @@ function observe(obs: StreamObservation, ev: CanonEvent): void {
 }
 
 /** Different dialects on each side: decode the upstream's events, re-encode them for the client. */
-export function translatingStream(upstream: Dialect, front: Dialect, ctx: ResponseContext): OpeningTranslator {
+export function translatingStream(upstream: Dialect, front: Dialect, ctx: ResponseContext, tap?: (ev: CanonEvent) => void): OpeningTranslator {
   const dec = upstream.decodeStream()
   const enc: StreamTranslator<CanonEvent, SseFrame> = front.encodeStream(ctx)
   const observed = newObservation()
@@ -82,6 +82,7 @@ export function translatingStream(upstream: Dialect, front: Dialect, ctx: Respon
       }
     }
     observe(observed, ev)
+    tap?.(ev)
     enc.push(ev, emitFrame)
   }
   let openingError: StreamError | undefined
