@@ -17,6 +17,9 @@ import { openKeyStore } from './keys/key-store'
 import { openResponseStore } from './responses/response-store'
 import { StoredResponsesService } from './responses/stored-responses'
 import { CARRY_DEFAULTS, CarryCache } from './carry/carry-cache'
+import { ResponseCacheService } from './cache/response-cache'
+import { openRedisCacheStore, openSqliteCacheStore } from './cache/cache-store'
+import { cacheBackend } from './config/response-cache-settings'
 import { responsesSettings } from './config/responses-settings'
 import { checkModelAllowed, checkProviderAllowed, isModelAllowed } from './auth/authorize'
 import type { Config, ProviderConfig } from './config/types'
@@ -31,7 +34,7 @@ import { finishRequest } from './observe/request-finish'
 import { createUsageLedger, type UsageLedger } from './observe/usage-ledger'
 import { watchLedger } from './observe/ledger-metrics'
 import { backgroundHealth } from './observe/background-health'
-import { createUsageStore } from './observe/usage-store'
+import { createUsageStore, parseUsageStoreSpec } from './observe/usage-store'
 import type { Admission, ProxyContext } from './proxy/context'
 import { resolveModel, RoundRobinCounters } from './routing/resolve-model'
 import type { Runtime } from './runtime'
@@ -65,6 +68,8 @@ export interface Services {
   carry: CarryCache
   /** stored responses, in the usage database (undefined with usage.store: none) */
   responses?: StoredResponsesService
+  /** the response cache's store: Redis or the SQLite usage file (undefined: nowhere to keep it) */
+  cache?: ResponseCacheService
   /** called once per finished generation request (the gateway counts in-flight requests with it) */
   requestDone: () => void
   clock: Clock
@@ -139,6 +144,7 @@ export async function createServices(cfg: Config, o: ServiceOverrides = {}): Pro
     sessions: new SessionProgress(),
     responses: responseStore && new StoredResponsesService(responseStore, storedOptions(cfg, clock, log)),
     carry: new CarryCache({ ...CARRY_DEFAULTS, now: () => clock.now(), redisUrl: cfg.state.redis || undefined }),
+    cache: openResponseCache(cfg, clock, log, metrics),
     log,
     metrics,
     ledger,
@@ -159,6 +165,7 @@ export async function createServices(cfg: Config, o: ServiceOverrides = {}): Pro
       await directory?.close()
       await services.responses?.close()
       services.carry.close()
+      services.cache?.close()
       await ledger.close()
       await state.limits.close()
       await state.close()
@@ -170,6 +177,19 @@ export async function createServices(cfg: Config, o: ServiceOverrides = {}): Pro
   // with several replicas, a key benched on one is benched on all
   const stopBenchSync = cfg.state.redis ? syncBenches(state.shared, services.keyPools, () => services.providers) : () => {}
   return services
+}
+
+/** the response cache's store, opened whether or not the config uses it yet (a reload may turn it on) */
+function openResponseCache(cfg: Config, clock: Clock, log: Logger, metrics: GatewayMetrics): ResponseCacheService | undefined {
+  const backend = cacheBackend(cfg)
+  if (!backend) return undefined
+  const store = backend === 'redis' ? openRedisCacheStore(cfg.state.redis) : openSqliteCacheStore(parseSqlitePath(cfg.usage.store))
+  return new ResponseCacheService(store, { now: () => clock.now(), count: (r) => metrics.responseCache.labels(r).inc(), warn: (m, f) => log.warn(m, f) })
+}
+
+const parseSqlitePath = (spec: string): string => {
+  const p = parseUsageStoreSpec(spec)
+  return p.kind === 'sqlite' ? p.path : ''
 }
 
 /** stored responses' limits from the config (reapplied on reload) */
@@ -301,6 +321,7 @@ export function buildRuntime(cfg: Config, s: Services, prev?: Runtime): Runtime 
     sessions: s.sessions,
     responses: responsesSettings(cfg).store ? s.responses : undefined,
     carry: s.carry,
+    cache: s.cache,
   }
   return {
     config: cfg,

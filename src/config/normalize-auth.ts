@@ -1,6 +1,7 @@
 // `auth:` → AuthConfig: keys with defaults, the implicit "default" group, check defaults, and
 // the cross-references (a key's group, a group's providers) checked. Pure.
 import { isGlob } from '../routing/glob'
+import { responseCache } from './response-cache-settings'
 import { formatPath, type PathSegment } from './key-path'
 import { unknownName } from './report'
 import type { AuthFile } from './schema'
@@ -42,6 +43,7 @@ export function normalizeAuth(auth: AuthFile, providers: readonly string[], prob
       name: k.name ?? `key-${i + 1}`,
       group,
       ...limits(k),
+      ...(k.cache !== undefined && { cache: responseCache(k.cache, [...path, 'cache'], problems) }),
     })
   })
   const c = auth.check

@@ -1,5 +1,6 @@
 // `models:` (or a `--routes` fragment) → ordered ModelEntry[]. The short form `"gpt-*": openai/*`
 // is one target; the long form is an alias. Targets must name a configured provider. Pure.
+import { responseCache } from './response-cache-settings'
 import { formatPath, type PathSegment } from './key-path'
 import { show, unknownName } from './report'
 import type { AliasFile, ModelsFile } from './schema'
@@ -60,6 +61,7 @@ function normalizeAlias(
     hidden: a.hidden ?? false,
     ...(a.inject_progress && { inject_progress: true }),
     ...(rules.length > 0 && { rules }),
+    ...(a.cache !== undefined && { cache: responseCache(a.cache, [...path, 'cache'], problems) }),
   }
 }
 

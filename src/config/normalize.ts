@@ -11,6 +11,7 @@ import { normalizeVertex, vertexHost } from './normalize-vertex'
 import type { ConfigFile, ProviderFile } from './schema'
 import type { Config, ProviderConfig, ResponsesSettings } from './types'
 import { RESPONSES_DEFAULTS } from './responses-settings'
+import { checkCacheBackend } from './response-cache-settings'
 import { durationMs, sizeBytes } from './units'
 
 /** each dialect's default base_url, from the registry */
@@ -86,6 +87,7 @@ export function normalize(file: ConfigFile, env: Env = {}): Normalized {
   if (dp !== undefined && !names.includes(dp)) problems.push(`policy.default_provider: ${unknownName('provider', dp, names)}`)
   if (file.auth?.mode === 'none' && (file.auth.keys?.length || file.auth.check || file.auth.groups))
     problems.push('auth.mode: none cannot be combined with keys, groups or check (remove them, or the mode)')
+  checkCacheBackend(config, problems)
   return { config, problems }
 }
 

@@ -142,6 +142,9 @@ const Rule = Type.Object(
   strict,
 )
 
+/** the response cache, opt-in on an alias or a key */
+const ResponseCache = Type.Object({ ttl: Duration, any_temperature: Opt(Type.Boolean()) }, strict)
+
 const Alias = Type.Object(
   {
     strategy: Opt(Enum(STRATEGIES)),
@@ -156,6 +159,7 @@ const Alias = Type.Object(
     hidden: Opt(Type.Boolean()),
     inject_progress: Opt(Type.Boolean()),
     rules: Opt(Type.Array(Rule, { minItems: 1 })),
+    cache: Opt(ResponseCache),
   },
   strict,
 )
@@ -195,6 +199,7 @@ const Key = Type.Object(
     name: Opt(Type.String({ minLength: 1 })),
     group: Opt(Type.String({ minLength: 1 })),
     ...limitFields,
+    cache: Opt(ResponseCache),
   },
   strict,
 )
@@ -325,3 +330,4 @@ export type ProviderFile = Static<typeof Provider>
 export type ModelsFile = Static<typeof ModelsSchema>
 export type AliasFile = Static<typeof Alias>
 export type AuthFile = Static<typeof Auth>
+export type ResponseCacheFile = Static<typeof ResponseCache>

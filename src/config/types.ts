@@ -103,6 +103,14 @@ export interface ModelEntry {
   inject_progress?: boolean
   /** content-aware routing: first matching rule's target wins, else the targets above */
   rules?: RouteRule[]
+  /** the response cache for this alias (opt-in) */
+  cache?: ResponseCacheSettings
+}
+
+/** exact-match response cache: ttl in ms; any_temperature also caches requests with temperature > 0 */
+export interface ResponseCacheSettings {
+  ttl: number
+  any_temperature: boolean
 }
 
 export interface RouteRule {
@@ -139,6 +147,8 @@ export interface KeyConfig extends Limits {
   key_sha256?: string
   name: string
   group: string
+  /** the response cache for this key's requests (opt-in; wins over an alias's) */
+  cache?: ResponseCacheSettings
 }
 
 export interface GroupConfig extends Limits {

@@ -30,6 +30,8 @@ export interface GatewayMetrics {
   activeStreams: Gauge
   /** rule: requests a routing rule sent to its target (rule names come from the config) */
   ruleMatches: Counter
+  /** result: hit, miss, stored, error (the response cache) */
+  responseCache: Counter
   /** scope (key, group), limit (rpm, tpm, concurrency, budget) */
   rateLimited: Counter
   droppedFields: Counter
@@ -81,6 +83,7 @@ export function createGatewayMetrics(registry: Registry = createRegistry(), star
       'class',
     ]),
     ruleMatches: registry.counter('llm_proxy_rule_matches_total', 'Requests a routing rule sent to its target, by rule name.', ['rule']),
+    responseCache: registry.counter('llm_proxy_response_cache_total', 'Response cache lookups (hit, miss), answers stored, and store errors.', ['result']),
     retries: registry.counter('llm_proxy_retries_total', 'Upstream attempts retried on the same provider.', ['provider']),
     fallbacks: registry.counter('llm_proxy_fallbacks_total', 'Requests that moved on to another target.', ['from_provider']),
     activeStreams: registry.gauge('llm_proxy_active_streams', 'Streaming responses in progress.'),

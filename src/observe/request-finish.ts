@@ -75,6 +75,7 @@ export function finishRequest(d: FinishDeps, r: RequestRecord): number {
       provider: r.provider,
       upstream_model: r.modelUpstream,
       rule: r.rule,
+      cache: r.cache,
       status: r.status,
       stream: r.stream,
       attempts: r.attempts,

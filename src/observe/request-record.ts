@@ -31,6 +31,8 @@ export interface RequestRecord {
   tried?: string[]
   /** the routing rule that chose the target */
   rule?: string
+  /** answered from the response cache (no upstream call, zero tokens) */
+  cache?: 'hit'
   /** how the answer ended (stop, length, tool_calls…), when one was seen */
   finishReason?: string
   /** set when tracing is on: the request's trace and its wall-clock start */

@@ -120,6 +120,7 @@ async function callUpstream(state: RequestState, attempt: Attempt, ctx: ProxyCon
       key,
       asIs,
       stream: state.life.rec.stream,
+      translate: state.cache !== undefined,
     })
     if (traceparent) prepared.headers.set('traceparent', traceparent)
     // the dialect's signer (Bedrock SigV4) covers the final URL, headers and body: nothing changes them after

@@ -10,6 +10,7 @@ import type { AttemptSpan, Tracer } from '../observe/otel/tracer'
 import type { TraceContext } from '../observe/otel/trace-context'
 import type { StoredResponsesService } from '../responses/stored-responses'
 import type { CarryCache } from '../carry/carry-cache'
+import type { ResponseCacheService } from '../cache/response-cache'
 
 export interface Logger {
   debug(msg: string, fields?: Record<string, unknown>): void
@@ -89,4 +90,6 @@ export interface ProxyContext {
   responses?: StoredResponsesService
   /** reasoning state clients cannot keep (signatures, encrypted reasoning), per key */
   carry?: CarryCache
+  /** the response cache, when the config opts in somewhere and has a place for it */
+  cache?: ResponseCacheService
 }

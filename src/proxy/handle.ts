@@ -19,6 +19,7 @@ import { requireField, requireModelField } from './validate-shape'
 import { logAttemptDecision } from '../observe/attempt-log'
 import { checkUnknownPrevious, continueStored } from './stored'
 import { restoreCarry } from './carry'
+import { answerFromCache } from './cache'
 
 const MAX_RETRY_AFTER_MS = 30_000
 
@@ -84,6 +85,8 @@ export async function handleGenerate(entry: Dialect, { request, url, basePath }:
     const state: RequestState = { entry, request, url, body, plan, principal, life, bodySize: size, canonical, jsonArray: call?.jsonArray, keep: stored.keep }
     const est = estimateRequest(body, size, ctx.config.pricing, plan.attempts.map((a) => a.model))
     life.admission = await ctx.admit(principal, est.tokens, est.costUsd)
+    const cached = await answerFromCache(state, ctx)
+    if (cached) return cached
     await restoreCarry(state, ctx)
     return await runPlan(state, ctx)
   } catch (err) {

@@ -25,6 +25,8 @@ export interface PrepareInput {
   asIs?: boolean
   /** the client asked for a stream (a dialect whose URL says so needs it for the path) */
   stream?: boolean
+  /** translate even between the same dialects (the response cache stores canonical events) */
+  translate?: boolean
 }
 
 export interface PreparedRequest {
@@ -45,7 +47,7 @@ export function prepareUpstream(i: PrepareInput): PreparedRequest {
   const { attempt, up, front } = i
   const { provider } = attempt
   // transforms a dialect's raw body cannot take are applied on the translated path instead
-  const same = up.name === front.name && transformsPassThrough(front.name, attempt.entry)
+  const same = up.name === front.name && transformsPassThrough(front.name, attempt.entry) && !i.translate
   let path: string
   let body: Record<string, unknown>
   let extraHeaders: Record<string, string> | undefined

@@ -26,6 +26,8 @@ export interface RequestState {
   jsonArray?: boolean
   /** the proxy stores a translated answer (proxy/stored.ts); a pass-through one is the upstream's to keep */
   keep?: ResponseKeeper
+  /** a response-cache miss: the answer is stored under this key (proxy/cache.ts) */
+  cache?: { key: string; ttl: number }
 }
 
 export interface ErrorOutcome {

@@ -9,6 +9,7 @@ import { canonicalFor, routeInfo, type AttemptOutcome, type RequestState } from 
 import { JSON_HEADERS, proxyHeaders, SSE_HEADERS } from './response-headers'
 import { jsonArrayStream } from './json-array-stream'
 import { encodeEvents } from './translate-stream'
+import { storeAnswer } from './cache'
 
 export function respondLocally(state: RequestState, attempt: Attempt, ctx: ProxyContext, target: LocalDialect): AttemptOutcome {
   const front = state.entry
@@ -25,6 +26,7 @@ export function respondLocally(state: RequestState, attempt: Attempt, ctx: Proxy
   life.rec.provider = attempt.provider.name
   life.rec.modelUpstream = attempt.model
   const verdict = classifyOutcome({ answered: 200 })
+  storeAnswer(state, ctx, attempt, events)
   if (!life.rec.stream) {
     const res = foldEvents(events, ctx.nowSeconds())
     life.finish({ status: 200, usage: res.usage })

@@ -22,6 +22,19 @@ import { countRequestTokens, estimateTokens } from '../tokens/count-tokens'
 import { jsonArrayStream } from './json-array-stream'
 import { withReasoningEstimate } from './reasoning-estimate'
 import { carryTap, rememberCarried } from './carry'
+import { cacheRecorder, storeAnswer } from './cache'
+import type { EventRecorder } from '../cache/cache-key'
+import type { CanonEvent } from '../canonical/event'
+
+/** one tap out of two optional ones */
+function both(tap: ((ev: CanonEvent) => void) | undefined, recorder: EventRecorder | undefined): ((ev: CanonEvent) => void) | undefined {
+  if (!recorder) return tap
+  if (!tap) return (ev) => recorder.push(ev)
+  return (ev) => {
+    tap(ev)
+    recorder.push(ev)
+  }
+}
 import { filteredPassthroughStream, passthroughStream, translatingStream, type OpeningTranslator } from './translate-stream'
 import { UsageTail } from './usage-tail'
 
@@ -49,10 +62,10 @@ function responseContext(a: Answered): ResponseContext {
   return rctx
 }
 
-function translatorFor(a: Answered): OpeningTranslator {
+function translatorFor(a: Answered, recorder?: EventRecorder): OpeningTranslator {
   const { prepared, up } = a
   const inner = !prepared.same
-    ? translatingStream(up, a.state.entry, responseContext(a), carryTap(a.state, a.ctx))
+    ? translatingStream(up, a.state.entry, responseContext(a), both(carryTap(a.state, a.ctx), recorder))
     : prepared.hide
       ? filteredPassthroughStream(up, prepared.hide)
       : passthroughStream(up)
@@ -75,7 +88,8 @@ async function respondStream(a: Answered, upstreamBody: ReadableStream<Uint8Arra
   const { state, ctx, attempt, sent } = a
   const { life } = state
   const provider = attempt.provider
-  const translator = translatorFor(a)
+  const recorder = cacheRecorder(state)
+  const translator = translatorFor(a, recorder)
   const budget = Math.max(1, Math.min(provider.first_byte_timeout, life.started + ctx.config.server.request_timeout - performance.now()))
   const peeked = await peekFirstOutput({ body: upstreamBody, translator, timeoutMs: budget, abort: sent.abort })
   if (peeked.firstError) {
@@ -95,6 +109,7 @@ async function respondStream(a: Answered, upstreamBody: ReadableStream<Uint8Arra
     keepAliveMs: KEEP_ALIVE_MS,
     keepAlive: SSE_PING,
     onDone: (o) => {
+      if (recorder?.complete && !o.clientDisconnected) storeAnswer(state, ctx, attempt, recorder.events)
       const r = streamRecord(o, () => requestInputTokens(state.bodySize, () => canonicalFor(state, attempt)))
       life.finish({
         status: r.status,
@@ -151,6 +166,7 @@ async function respondWhole(a: Answered): Promise<AttemptOutcome> {
   }
   const canon = withReasoningEstimate(up.decodeResponse(parsed))
   rememberCarried(state, a.ctx, canon.parts)
+  if (canon.finish !== 'error') storeAnswer(state, a.ctx, attempt, canon)
   markRouted(a)
   state.life.finish({ status: 200, usage: canon.usage, upstreamMs, finishReason: canon.finish })
   const out = state.entry.encodeResponse(canon, responseContext(a))

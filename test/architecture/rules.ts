@@ -12,8 +12,8 @@ export const LAYERS: Array<{ layer: string; members: string[]; why: string }> = 
   { layer: 'dialects', members: ['dialects'], why: 'the codecs and the registry: canonical ⇄ each wire' },
   {
     layer: 'services',
-    members: ['config', 'routing', 'upstream', 'auth', 'keys', 'responses', 'carry', 'limits', 'observe', 'plugins', 'sessions'],
-    why: 'config, routing, upstream calls, auth and its key store, stored responses, carried reasoning state, limits, observation and the plugin hooks: read the registry, know nothing of the pipeline',
+    members: ['config', 'routing', 'upstream', 'auth', 'keys', 'responses', 'carry', 'cache', 'limits', 'observe', 'plugins', 'sessions'],
+    why: 'config, routing, upstream calls, auth and its key store, stored responses, carried reasoning state, the response cache, limits, observation and the plugin hooks: read the registry, know nothing of the pipeline',
   },
   { layer: 'proxy', members: ['proxy'], why: 'the request pipeline' },
   {
