@@ -20,6 +20,8 @@ export async function answerFromCache(state: RequestState, ctx: ProxyContext): P
   const svc = ctx.cache
   const settings = state.principal.key?.cache ?? state.plan.entry?.cache
   if (!svc || !settings) return undefined
+  // a previous response the proxy does not have is the upstream's to resolve, untranslated
+  if (state.entry.stored?.previousId(state.body) !== undefined) return undefined
   let req
   try {
     req = decodedRequest(state)

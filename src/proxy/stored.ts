@@ -44,10 +44,10 @@ export async function continueStored(front: Dialect, body: Body, principal: Prin
     } else unknownPrevious = previous
   }
   if (!facet.wantsStore(body)) return { body: next, unknownPrevious }
-  const input = JSON.stringify(facet.inputItems(body))
+  // serialized only when an answer is stored (a pass-through answer never is)
   const keep: ResponseKeeper = {
     previousId: found,
-    save: (id, response) => void svc.save({ id, owner, previousId: found, input, response }),
+    save: (id, response) => void svc.save({ id, owner, previousId: found, input: JSON.stringify(facet.inputItems(body)), response }),
   }
   return { body: next, keep, unknownPrevious }
 }
