@@ -110,6 +110,9 @@ function suite(kind: string, fresh: () => Promise<string>) {
           expect(body).toContain('What is the weather in Paris?')
           expect(body).toContain('get_weather')
           expect(body).toContain('72F sunny')
+          // Gemini gets its own signature back on the stored call (the carried-state cache; the
+          // stored items hold none, as the client asked for no encrypted content)
+          if (up === 'gemini') expect(JSON.stringify(lastUpstream(env).body)).toContain('"thoughtSignature":"sig-gem-1"')
           // a third turn continues the chain of two
           const r3 = await ask({ model: MODEL[up], previous_response_id: r2.id, input: 'And tomorrow?', tools: [WEATHER_TOOL] })
           expect(r3.status).toBe('completed')
