@@ -143,7 +143,7 @@ export async function createServices(cfg: Config, o: ServiceOverrides = {}): Pro
     directory,
     sessions: new SessionProgress(),
     responses: responseStore && new StoredResponsesService(responseStore, storedOptions(cfg, clock, log)),
-    carry: new CarryCache({ ...CARRY_DEFAULTS, now: () => clock.now(), redisUrl: cfg.state.redis || undefined }),
+    carry: new CarryCache({ ...CARRY_DEFAULTS, now: () => clock.now(), redisUrl: cfg.state.redis || undefined, count: (r, n) => metrics.carriedState.labels(r).inc(n) }),
     cache: openResponseCache(cfg, clock, log, metrics),
     log,
     metrics,

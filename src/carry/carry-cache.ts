@@ -12,6 +12,8 @@ export interface CarryCacheOptions {
   maxValueBytes: number
   now: () => number
   redisUrl?: string
+  /** replayed calls whose state was found (restored) or not (missed), for /metrics */
+  count?: (result: 'restored' | 'missed', n: number) => void
 }
 
 export const CARRY_DEFAULTS = { ttlMs: 24 * 3_600_000, maxEntries: 50_000, maxBytes: 64 * 1024 * 1024, maxValueBytes: 256 * 1024 }
@@ -65,6 +67,8 @@ export class CarryCache {
     }
     this.stats.hits += found.size
     this.stats.misses += callIds.length - found.size
+    if (found.size) this.o.count?.('restored', found.size)
+    if (callIds.length > found.size) this.o.count?.('missed', callIds.length - found.size)
     return found
   }
 

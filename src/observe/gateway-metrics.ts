@@ -32,6 +32,8 @@ export interface GatewayMetrics {
   ruleMatches: Counter
   /** result: hit, miss, stored, error (the response cache) */
   responseCache: Counter
+  /** result: restored, missed (replayed tool calls looked up in the carried-state cache) */
+  carriedState: Counter
   /** scope (key, group), limit (rpm, tpm, concurrency, budget) */
   rateLimited: Counter
   droppedFields: Counter
@@ -84,6 +86,7 @@ export function createGatewayMetrics(registry: Registry = createRegistry(), star
     ]),
     ruleMatches: registry.counter('llm_proxy_rule_matches_total', 'Requests a routing rule sent to its target, by rule name.', ['rule']),
     responseCache: registry.counter('llm_proxy_response_cache_total', 'Response cache lookups (hit, miss), answers stored, and store errors.', ['result']),
+    carriedState: registry.counter('llm_proxy_carried_state_total', 'Replayed tool calls whose signature or encrypted reasoning the proxy put back (restored) or did not have (missed).', ['result']),
     retries: registry.counter('llm_proxy_retries_total', 'Upstream attempts retried on the same provider.', ['provider']),
     fallbacks: registry.counter('llm_proxy_fallbacks_total', 'Requests that moved on to another target.', ['from_provider']),
     activeStreams: registry.gauge('llm_proxy_active_streams', 'Streaming responses in progress.'),

@@ -112,9 +112,12 @@ describe('carried state, one replica', () => {
       expect(geminiCallSignature(body)).toBe(SIG)
     })
 
-  test('another key replaying the same call id gets the placeholder (a miss)', async () => {
+  test('another key replaying the same call id gets the placeholder (a miss), counted in /metrics', async () => {
     const body = await chatLoop(env, mock, 'gem-3-pro', 'sk-alice', false, 'sk-bob')
     expect(geminiCallSignature(body)).toBe(SKIP_SIGNATURE)
+    const text = await (await fetch(`${env.url}/metrics`)).text()
+    expect(text).toMatch(/llm_proxy_carried_state_total\{result="restored"\} [1-9]/)
+    expect(text).toMatch(/llm_proxy_carried_state_total\{result="missed"\} [1-9]/)
   })
 
   test('Anthropic client (Claude Code shape) on Gemini: the real signature goes back', async () => {
