@@ -12,11 +12,12 @@ export function cacheable(req: CanonRequest, s: ResponseCacheSettings): boolean 
 }
 
 /**
- * sha256 over the owner, the requested model and the canonical request without `stream` (a
- * streamed and a whole answer are the same answer): model, system, messages, tools, parameters.
+ * sha256 over the owner, the requested model and the canonical request without `stream` and
+ * `streamUsage` (a streamed and a whole answer are the same answer): model, system, messages, tools, parameters.
  */
 export function cacheKey(owner: string, requested: string, req: CanonRequest): string {
-  const { stream: _, ...rest } = req
+  // how the answer is delivered (streamed, with a usage chunk) is not part of the question
+  const { stream: _s, streamUsage: _u, ...rest } = req
   return new Bun.CryptoHasher('sha256').update(JSON.stringify([owner, requested, rest])).digest('hex')
 }
 

@@ -22,6 +22,8 @@ export async function answerFromCache(state: RequestState, ctx: ProxyContext): P
   if (!svc || !settings) return undefined
   // a previous response the proxy does not have is the upstream's to resolve, untranslated
   if (state.entry.stored?.previousId(state.body) !== undefined) return undefined
+  // a replay is SSE; a client reading a streamed JSON array goes upstream
+  if (state.jsonArray) return undefined
   let req
   try {
     req = decodedRequest(state)

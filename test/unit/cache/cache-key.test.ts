@@ -10,7 +10,7 @@ const S = { ttl: 1000, any_temperature: false }
 describe('response cache keys', () => {
   test('streamed or not is one key; owner, model asked for, content and parameters make different ones', () => {
     const k = cacheKey('a', 'alias', req())
-    expect(cacheKey('a', 'alias', req({ stream: true }))).toBe(k)
+    expect(cacheKey('a', 'alias', req({ stream: true, streamUsage: true }))).toBe(k)
     for (const other of [cacheKey('b', 'alias', req()), cacheKey('a', 'other', req()), cacheKey('a', 'alias', req({ maxOutputTokens: 5 })), cacheKey('a', 'alias', req({ messages: [{ role: 'user', parts: [{ type: 'text', text: 'hi!' }] }] }))])
       expect(other).not.toBe(k)
   })
