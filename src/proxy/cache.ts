@@ -11,6 +11,7 @@ import type { Attempt, ProxyContext } from './context'
 import { decodedRequest, type RequestState } from './request-state'
 import { JSON_HEADERS, proxyHeaders, SSE_HEADERS } from './response-headers'
 import { encodeEvents } from './translate-stream'
+import { redact } from '../observe/redact'
 
 const CACHE_HIT = { 'x-llm-proxy-cache': 'hit' }
 const NO_TOKENS = { inputTokens: 0, outputTokens: 0 }
@@ -52,10 +53,13 @@ function replay(state: RequestState, ctx: ProxyContext, hit: CachedAnswer): Resp
   if (!rec.stream) {
     const res = foldEvents(hit.events, ctx.nowSeconds())
     life.finish({ status: 200, usage: NO_TOKENS, finishReason: res.finish, upstreamMs: 0 })
-    return new Response(JSON.stringify(state.entry.encodeResponse(res, rctx)), { headers: proxyHeaders(JSON_HEADERS, info, CACHE_HIT) })
+    return new Response(redact(JSON.stringify(state.entry.encodeResponse(res, rctx))), { headers: proxyHeaders(JSON_HEADERS, info, CACHE_HIT) })
   }
-  const { chunks, observed } = encodeEvents(state.entry, rctx, hit.events)
-  // the original pacing is gone: everything is sent as fast as the client reads
+  const encoded = encodeEvents(state.entry, rctx, hit.events)
+  const observed = encoded.observed
+  // the original pacing is gone: the whole answer goes out at once, redacted like any answer
+  // (the events were stored before the client's bytes were)
+  const chunks = [new TextEncoder().encode(redact(Buffer.concat(encoded.chunks).toString('utf8')))]
   let i = 0
   const body = new ReadableStream<Uint8Array>({
     pull(c) {
