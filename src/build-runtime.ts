@@ -4,6 +4,7 @@
 // rebuilt on each reload and swapped in atomically.
 import { createAuthenticator } from './auth'
 import { SessionProgress } from './sessions/session-progress'
+import { UpstreamModels } from './upstream/upstream-models'
 import { pluginAfterResponse, pluginAuthenticate, pluginLogFields, pluginRecord } from './plugins/run-hooks'
 import { clientInfo } from './proxy/client-info'
 import type { Principal } from './auth/principal'
@@ -60,6 +61,8 @@ export interface Services {
   providers: readonly ProviderConfig[]
   /** OpenTelemetry export (undefined: no collector configured); replaced when a reload changes otel */
   tracing?: { settings: string; tracer: Tracer }
+  /** providers' model lists for `list_wildcards: expand` (cached) */
+  upstreamModels: UpstreamModels
   /** agent sessions' progress records (inject_progress), kept across reloads */
   sessions: SessionProgress
   /** database keys (undefined with usage.store: none) */
@@ -142,6 +145,7 @@ export async function createServices(cfg: Config, o: ServiceOverrides = {}): Pro
   const services: Services = {
     directory,
     sessions: new SessionProgress(),
+    upstreamModels: new UpstreamModels(o.fetch ?? fetch),
     responses: responseStore && new StoredResponsesService(responseStore, storedOptions(cfg, clock, log)),
     carry: new CarryCache({ ...CARRY_DEFAULTS, now: () => clock.now(), redisUrl: cfg.state.redis || undefined, count: (r, n) => metrics.carriedState.labels(r).inc(n) }),
     cache: openResponseCache(cfg, clock, log, metrics),
@@ -319,6 +323,7 @@ export function buildRuntime(cfg: Config, s: Services, prev?: Runtime): Runtime 
     },
     tracer,
     sessions: s.sessions,
+    upstreamModels: s.upstreamModels,
     responses: responsesSettings(cfg).store ? s.responses : undefined,
     carry: s.carry,
     cache: s.cache,

@@ -9,7 +9,7 @@ import { handleCountTokens } from './proxy/count-tokens'
 import { handlePathCall } from './proxy/path-call'
 import { errorResponse } from './proxy/errors-reply'
 import { handleGenerate } from './proxy/handle'
-import { listModels } from './proxy/models-list'
+import { expandWildcards, listModels } from './proxy/models-list'
 import { handleStoredRoute } from './proxy/stored'
 import type { RuntimeHolder } from './runtime'
 import { VERSION } from './version'
@@ -120,7 +120,10 @@ async function modelsHandler(holder: RuntimeHolder, request: Request, url: URL, 
   const ctx = holder.current.ctx
   const front = shape ?? frontFor(request.headers, url)
   const principal = await ctx.authenticate(request, url)
-  let models = listModels(holder.current.config, basePath).filter((m) => holder.current.modelVisible(principal, m.id))
+  const cfg = holder.current.config
+  let models = listModels(cfg, basePath)
+  if (cfg.policy.list_wildcards === 'expand' && ctx.upstreamModels) models = models.concat(await expandWildcards(cfg, basePath, ctx.upstreamModels))
+  models = models.filter((m) => holder.current.modelVisible(principal, m.id))
   // (Gemini names models `models/{id}`)
   const id = url.pathname.includes('/models/') ? safeDecode(url.pathname.slice(url.pathname.indexOf('/models/') + 8)).replace(/^models\//, '') : undefined
   if (id !== undefined) {

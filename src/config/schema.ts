@@ -176,7 +176,7 @@ const Policy = Type.Object(
     default_model: Opt(Type.String({ minLength: 1 })),
     allowed_models: Opt(Globs),
     expose_aliases: Opt(Type.Boolean()),
-    list_wildcards: Opt(Enum(['as_is', 'ignore'] as const)),
+    list_wildcards: Opt(Enum(['as_is', 'ignore', 'expand'] as const)),
     default_provider: Opt(Type.String({ minLength: 1 })),
   },
   strict,

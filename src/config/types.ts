@@ -125,7 +125,7 @@ export interface PolicyConfig {
   default_model?: string
   allowed_models: string[]
   expose_aliases: boolean
-  list_wildcards: 'as_is' | 'ignore'
+  list_wildcards: 'as_is' | 'ignore' | 'expand'
   /** names that match no entry and name no provider go here unchanged (instead of a "*" entry) */
   default_provider?: string
 }

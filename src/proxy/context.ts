@@ -3,6 +3,7 @@
 import type { Config, ModelEntry, ProviderConfig } from '../config/types'
 import type { Outcome } from '../upstream/outcome'
 import type { FetchLike } from '../upstream/send'
+import type { UpstreamModels } from '../upstream/upstream-models'
 import type { SessionProgress } from '../sessions/session-progress'
 import type { LoadedPlugin } from '../plugins/load-plugins'
 import type { RuleFacts } from '../routing/rule-conditions'
@@ -84,6 +85,8 @@ export interface ProxyContext {
   plugins?: readonly LoadedPlugin[]
   /** agent sessions' progress (inject_progress) */
   sessions?: SessionProgress
+  /** the models providers serve (`list_wildcards: expand`), cached across reloads */
+  upstreamModels?: UpstreamModels
   /** OpenTelemetry, when a collector is configured */
   tracer?: Tracer
   /** stored responses (Responses API `store`), when on and a usage database is configured */

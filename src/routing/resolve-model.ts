@@ -11,6 +11,7 @@ import { badRequest, GatewayError } from '../errors'
 import { globMatcher, isGlob, matchAny } from './glob'
 import { aliasKey, RoundRobinCounters } from './round-robin'
 import { pickFirst } from './strategy'
+import { catalogLookup } from './model-catalog'
 import { compileWhen, type Condition, type RuleFacts } from './rule-conditions'
 
 export { RoundRobinCounters }
@@ -140,7 +141,11 @@ function reachable(e: ModelEntry, basePath: string | undefined): boolean {
 
 export function resolveModel(cfg: Config, requested: string | undefined, opts: ResolveOptions): Plan {
   const t = table(cfg)
-  const { name, asked } = applyPolicy(cfg, t, requested, opts.basePath)
+  const policy = applyPolicy(cfg, t, requested, opts.basePath)
+  const { asked } = policy
+  // zero-config and env-only: a known model, however spelt ("claude-sonnet-4.5"), by its real id
+  const known = cfg.zero_config ? catalogLookup(policy.name) : undefined
+  const name = known?.id ?? policy.name
   // an explicit configured provider prefix wins over catch-all globs (exact keys still win)
   const pm = splitProviderModel(name, t.providers)
 
@@ -162,6 +167,9 @@ export function resolveModel(cfg: Config, requested: string | undefined, opts: R
     const attempt: Attempt = { provider: pm.provider, model: pm.model, target: `${pm.provider.name}/${pm.model}` }
     return { requested: asked, resolvedName: name, attempts: [attempt] }
   }
+  // …and one no family glob covers goes to the provider of its family
+  const kp = known && t.providers.get(known.family)
+  if (known && kp) return { requested: asked, resolvedName: name, attempts: [{ provider: kp, model: name, target: `${kp.name}/${name}` }] }
   const dp = cfg.policy.default_provider !== undefined ? t.providers.get(cfg.policy.default_provider) : undefined
   if (dp) return { requested: asked, resolvedName: name, attempts: [{ provider: dp, model: name, target: `${dp.name}/${name}` }] }
   throw notFound(cfg, t, name, opts.basePath)

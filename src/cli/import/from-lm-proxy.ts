@@ -6,7 +6,7 @@ import { API_FORMATS } from '../../config/known-providers'
 import { defaultBaseUrl } from '../../config/normalize'
 import { ImportError, isMap, safeName, seconds, shown, uniqueName, type Imported, type Note } from './imported'
 
-const LISTING: Record<string, string> = { as_is: 'as_is', ignore_wildcards: 'ignore' }
+const LISTING: Record<string, string> = { as_is: 'as_is', ignore_wildcards: 'ignore', expand_wildcards: 'expand' }
 const HANDLED = new Set(['host', 'port', 'dev_autoreload', 'connections', 'routing', 'groups', 'api_key_check', 'model_listing_mode', 'loggers', 'before'])
 const CONFIG_CHECK = 'lm_proxy.api_key_check.check_api_key_in_config'
 
@@ -64,7 +64,7 @@ export function fromLmProxy(tree: unknown): Imported {
   const listing = tree.model_listing_mode
   if (listing !== undefined) {
     if (LISTING[listing]) file.policy = { list_wildcards: LISTING[listing] }
-    else notes.push({ text: `model_listing_mode ${shown(listing)} not carried over: llm-proxy lists globs as_is or ignores them (expand_wildcards not yet supported)` })
+    else notes.push({ text: `model_listing_mode ${shown(listing)} not carried over: llm-proxy lists globs as_is, ignores or expands them` })
   }
 
   const auth = importAuth(tree, renamed, notes)

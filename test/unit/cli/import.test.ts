@@ -39,7 +39,7 @@ describe('lm-proxy', () => {
     expect(resolveConfig(http.file, { OPENAI_API_KEY: 'k' }).auth?.check?.cache_ttl).toBe(60_000)
     const py = fromLmProxy({ ...base, api_key_check: 'my_validators.validate', model_listing_mode: 'expand_wildcards', connections: { ...base.connections, hf: { api_type: 'transformers' } } })
     expect(texts(py.notes)).toContain('api_key_check "my_validators.validate" not carried over')
-    expect(texts(py.notes)).toContain('expand_wildcards not yet supported')
+    expect(py.file.policy).toEqual({ list_wildcards: 'expand' }) // supported now
     expect(texts(py.notes)).toContain('connections.hf not carried over')
     expect(py.file.auth).toBeUndefined()
   })

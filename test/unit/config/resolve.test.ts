@@ -271,7 +271,7 @@ describe('validation errors', () => {
       `providers.p.dialect: expected one of ${dialectNames().join(' | ')} (got "openai")`,
       `providers.q.dialect: is required (one of ${dialectNames().join(' | ')})`,
       'policy.mode: expected one of allow_user_pick | force_default | alias_only (got "alias")',
-      'policy.list_wildcards: expected one of as_is | ignore (got "hide")',
+      'policy.list_wildcards: expected one of as_is | ignore | expand (got "hide")',
       'logging.level: expected one of debug | info | warn | error (got "verbose")',
       'logging.format: expected one of json | pretty (got "text")',
       'state.on_error: expected one of open | closed (got "fail")',
