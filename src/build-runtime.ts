@@ -278,7 +278,7 @@ export function buildRuntime(cfg: Config, s: Services, prev?: Runtime): Runtime 
       : (request, url) => authenticate(request.headers, url),
     plugins,
     authorize(principal, requested, provider) {
-      checkModelAllowed(principal, requested)
+      if (requested !== undefined) checkModelAllowed(principal, requested)
       if (provider) checkProviderAllowed(principal, provider)
     },
     async admit(principal, estimatedTokens, estimatedCostUsd) {

@@ -1,10 +1,11 @@
 // The router: one table of "METHOD path" → handler, rebuilt on every config reload (base paths and
 // model base_paths can change without a restart), and dispatch, which turns any error into an
 // answer in the client's dialect. The gateway (gateway.ts) owns the table; this file holds no state.
-import { frontDoors, frontFor } from './dialects'
+import { apiDialectFor, frontDoors, frontFor } from './dialects'
 import type { Dialect } from './dialects/dialect'
 import { requestUrl } from './proxy/request-url'
 import { GatewayError, toGatewayError } from './errors'
+import { handleApiPassthrough } from './proxy/api-passthrough'
 import { handleCountTokens } from './proxy/count-tokens'
 import { handlePathCall } from './proxy/path-call'
 import { errorResponse } from './proxy/errors-reply'
@@ -71,6 +72,8 @@ export function buildRouteTable(holder: RuntimeHolder): Map<string, RouteEntry> 
     for (const entry of frontDoors())
       for (const prefix of (entry.modelList && entry.pathRoutes?.prefixes) || [])
         if (!table.has(`GET ${base}${prefix.slice(0, -1)}`)) add('GET', prefix.slice(0, -1), entry, (req, url, bp) => modelsHandler(holder, req, url, bp, entry))
+    // the rest of each dialect's vendor API (embeddings, files, batches…): matched by apiRoute
+    table.set(`API ${base}`, { method: '*', basePath: base || '/', handler: () => new Response(null, { status: 404 }), tracked: true })
   }
   table.set('GET /health', {
     method: 'GET',
@@ -147,6 +150,20 @@ function prefixRoute(holder: RuntimeHolder, method: string, path: string): Route
   return undefined
 }
 
+/** A path of a dialect's vendor API under a base path (longest base first), forwarded as it is. */
+function apiRoute(holder: RuntimeHolder, path: string, headers: Headers): RouteEntry | undefined {
+  let best: { base: string; entry: RouteEntry } | undefined
+  for (const [key, entry] of holder.routes) {
+    if (!key.startsWith('API ')) continue
+    const base = key.slice(4)
+    if ((base === '' || path.startsWith(base + '/')) && (!best || base.length > best.base.length)) best = { base, entry }
+  }
+  if (!best) return undefined
+  const front = apiDialectFor(path.slice(best.base.length), headers)
+  if (!front) return undefined
+  return { ...best.entry, errors: front, handler: (request, url, basePath) => handleApiPassthrough(front, { request, url, basePath }, holder.current.ctx) }
+}
+
 export async function dispatch(holder: RuntimeHolder, request: Request): Promise<Response> {
   let url: URL
   try {
@@ -168,6 +185,7 @@ export async function dispatch(holder: RuntimeHolder, request: Request): Promise
     if (i >= 0) route = holder.routes.get(`GET ${path.slice(0, i)}/models`)
   }
   route ??= prefixRoute(holder, request.method, path)
+  route ??= apiRoute(holder, path, request.headers)
   if (!route) {
     const errors = errorDialectFor(request, url)
     const known = [...holder.routes.keys()].some((k) => k.endsWith(` ${path}`))

@@ -286,6 +286,8 @@ export interface Dialect extends DialectFacts, Codecs {
   /** what a pass-through forwards from the client beyond the common tracing/identity headers:
    *  this API's own headers (versions, betas) and the query parameters its clients send */
   forward?: { headers: readonly string[]; query?: readonly string[] }
+  /** the rest of its vendor's API (embeddings, files, batches…), forwarded as it is */
+  api?: PassthroughApi
   /** how pass-through transforms edit this wire body; absent: transforms need the translated path */
   wire?: WireEdits
   /** adds prompt-cache markers to this dialect's wire body per a provider's `cache` pattern */
@@ -311,6 +313,22 @@ export interface Dialect extends DialectFacts, Codecs {
     /** the count in the answer */
     read(body: unknown): number | undefined
   }
+}
+
+/**
+ * The endpoints of a vendor's API besides generation, which the proxy forwards unchanged (only a
+ * JSON body's `model` is replaced by the upstream model). Data, so that the route table, routing
+ * and the handler never name a dialect.
+ */
+export interface PassthroughApi {
+  /** dialects declaring the same family serve the same paths (OpenAI Chat and Responses: one API) */
+  family: string
+  /** client paths under every base path: `*` is one segment, a trailing `**` any rest */
+  paths: string[]
+  /** the leading part of a client path the provider's base_url already holds ('/v1' when base_url ends in /v1) */
+  basePrefix: string
+  /** JSON answer fields that report tokens (any depth inside `usage`), for the ledger */
+  usage?: { input: string[]; output: string[] }
 }
 
 /** The events a local responder produces for one request. */

@@ -63,5 +63,29 @@ export const frontFor = (headers: Headers, url?: URL): Dialect =>
 /** how pass-through transforms edit this dialect's wire body, if it says */
 export const wireEdits = (name: string): WireEdits | undefined => dialectEntry(name)?.wire
 
+/** `*` one path segment, a trailing `**` any rest (none included) */
+function pathMatches(glob: string, path: string): boolean {
+  const g = glob.split('/')
+  const p = path.split('/')
+  for (let i = 0; i < g.length; i++) {
+    if (g[i] === '**' && i === g.length - 1) return p.length >= i
+    if (i >= p.length || (g[i] === '*' ? p[i] === '' : g[i] !== p[i])) return false
+  }
+  return g.length === p.length
+}
+
+/**
+ * The front door whose vendor API holds this path (embeddings, files, batches…): when two
+ * families hold it (`/v1/files`), the one whose client the headers say it is, else one that claims
+ * no client (the default front door's family).
+ */
+export function apiDialectFor(path: string, headers: Headers): Dialect | undefined {
+  const hits = frontDoors().filter((d) => d.api?.paths.some((g) => pathMatches(g, path)))
+  return hits.find((d) => d.claims?.(headers)) ?? hits.find((d) => !d.claims) ?? hits[0]
+}
+
+/** true when providers of this dialect serve that vendor API family */
+export const servesFamily = (dialect: string, family: string): boolean => dialectEntry(dialect)?.api?.family === family
+
 /** the built-in entries by name (tests reach codecs through it) */
 export const DIALECTS: { readonly [K in DialectName]: (typeof BUILT_IN)[K] } = BUILT_IN

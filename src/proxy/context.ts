@@ -65,8 +65,8 @@ export interface ProxyContext {
   /** async only when replicas share round-robin positions through Redis */
   resolve(requested: string | undefined, basePath: string, facts?: RuleFacts): Plan | Promise<Plan>
   authenticate(request: Request, url: URL): Promise<Principal>
-  /** throws a 403 GatewayError when the principal may not use this model / provider */
-  authorize(principal: Principal, requested: string, provider?: string): void
+  /** throws a 403 GatewayError when the principal may not use this model / provider (undefined model: a model-less API call) */
+  authorize(principal: Principal, requested: string | undefined, provider?: string): void
   /** reserves the estimate against tpm and budget until release() settles the real usage */
   admit(principal: Principal, estimatedTokens: number, estimatedCostUsd?: number): Promise<Admission>
   /** next upstream key of a provider (undefined: none configured) */

@@ -4,6 +4,9 @@ import { GatewayError } from '../errors'
 import { logUpstreamCall } from '../observe/attempt-log'
 import type { UpstreamRequestInit } from './build-request'
 
+/** what sendUpstream sends: a generation request (POST, JSON text), or an API call forwarded as it came */
+export type Sendable = Omit<UpstreamRequestInit, 'body'> & { body: string | ReadableStream<Uint8Array> | null; method?: string }
+
 export type FetchLike = (input: string | URL | Request, init?: RequestInit) => Promise<Response>
 
 export interface SentUpstream {
@@ -22,7 +25,7 @@ export interface SendOptions {
   log?: { debug(msg: string, fields?: Record<string, unknown>): void; enabled?(level: 'debug'): boolean }
 }
 
-export async function sendUpstream(req: UpstreamRequestInit, o: SendOptions): Promise<SentUpstream> {
+export async function sendUpstream(req: Sendable, o: SendOptions): Promise<SentUpstream> {
   const ctl = new AbortController()
   const abort = (reason: string) => {
     if (!ctl.signal.aborted) ctl.abort(new DOMException(reason, 'AbortError'))
@@ -40,9 +43,11 @@ export async function sendUpstream(req: UpstreamRequestInit, o: SendOptions): Pr
   const sentAt = performance.now()
   try {
     const response = await o.fetch(req.url, {
-      method: 'POST',
+      method: req.method ?? 'POST',
       headers: req.headers,
       body: req.body,
+      // a streamed body goes up as it arrives (multipart uploads, audio)
+      ...(req.body instanceof ReadableStream && { duplex: 'half' }),
       signal: ctl.signal,
       // Bun: no automatic decompression surprises; we forward bytes as they are
       decompress: true,

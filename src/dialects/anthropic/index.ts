@@ -39,6 +39,13 @@ export const anthropicDialect: Dialect = {
   forward: { headers: ['anthropic-version', 'anthropic-beta'], query: ['beta'] },
   defaultBaseUrl: 'https://api.anthropic.com',
   genAiSystem: 'anthropic',
+  // message batches and files (files with anthropic-version: the OpenAI family has /v1/files too)
+  api: {
+    family: 'anthropic',
+    paths: ['/v1/messages/batches', '/v1/messages/batches/**', '/v1/files', '/v1/files/**'],
+    basePrefix: '',
+    usage: { input: ['input_tokens'], output: ['output_tokens'] },
+  },
   wire: anthropicWireEdits,
   cacheMarkers: addCacheMarkers,
   discovery: { provider: 'anthropic', vars: ['ANTHROPIC_API_KEY'], families: ['claude-*'] },

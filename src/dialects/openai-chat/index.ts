@@ -1,5 +1,6 @@
 // OpenAI Chat Completions (`/v1/chat/completions`), front door and upstream.
 import type { Dialect } from '../dialect'
+import { openaiApi } from '../openai-api'
 import { decodeRequest } from './decode-request'
 import { decodeResponse } from './decode-response'
 import { decodeStream } from './decode-stream'
@@ -35,6 +36,7 @@ export const openaiChatDialect: Dialect = {
   forward: { headers: ['openai-beta'], query: ['api-version'] },
   defaultBaseUrl: 'https://api.openai.com/v1',
   genAiSystem: 'openai',
+  api: openaiApi,
   wire: chatWireEdits,
   adaptPassthrough: askStreamUsage,
   // an older OpenAI-compatible server that refuses the stream_options the proxy added

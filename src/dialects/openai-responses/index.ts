@@ -1,5 +1,6 @@
 // OpenAI Responses (`/v1/responses`), front door (Codex CLI, openai SDK) and upstream.
 import type { Dialect } from '../dialect'
+import { openaiApi } from '../openai-api'
 import { decodeRequest } from './decode-request'
 import { decodeResponse } from './decode-response'
 import { decodeStream } from './decode-stream'
@@ -31,6 +32,7 @@ export const openaiResponsesDialect: Dialect = {
   forward: { headers: ['openai-beta'], query: ['api-version'] },
   defaultBaseUrl: 'https://api.openai.com/v1',
   genAiSystem: 'openai',
+  api: openaiApi,
   wire: responsesWireEdits,
   adaptPassthrough: (body) => ({ body: dropCarriedReasoning(body) }),
   stored: storedResponses,
