@@ -190,12 +190,23 @@ function applyPolicy(cfg: Config, t: Table, requested: string | undefined, baseP
       code: 'model_not_found',
       param: 'model',
     })
-  if (!matchAny(pol.allowed_models, requested))
+  if (!matchAny(pol.allowed_models, requested) && !aliasAllowed(t, pol.allowed_models, requested, basePath))
     throw new GatewayError(403, `model ${requested} is not allowed by this proxy's policy (allowed: ${pol.allowed_models.join(', ') || 'none'})`, {
       code: 'model_not_allowed',
       param: 'model',
     })
   return { name: requested, asked: requested }
+}
+
+/**
+ * lm-deluge's rule: an alias (an exact models: key) is allowed when every model it can reach —
+ * targets, fallbacks and rule targets — is, as `provider/model` or as the bare upstream name.
+ */
+function aliasAllowed(t: Table, allowed: readonly string[], name: string, basePath: string | undefined): boolean {
+  const c = t.entries.find((e) => !isGlob(e.entry.pattern) && reachable(e.entry, basePath) && e.match(name))
+  if (!c || c.targets.length === 0) return false
+  const reached = [...c.targets, ...c.fallbacks, ...c.rules.map((r) => r.target)]
+  return reached.every((x) => matchAny(allowed, x.model) || matchAny(allowed, `${x.provider.name}/${x.model}`))
 }
 
 function isAlias(t: Table, name: string, basePath: string | undefined): boolean {
@@ -273,7 +284,7 @@ function listNames(t: Table, cfg: Config, basePath: string | undefined, aliasesO
     if (entry.hidden || (aliasesOnly && !entry.alias) || !reachable(entry, basePath) || seen.has(entry.pattern)) continue
     seen.add(entry.pattern)
     if (isGlob(entry.pattern)) globs.push(entry.pattern)
-    else if (matchAny(cfg.policy.allowed_models, entry.pattern)) exact.push(entry.pattern)
+    else if (matchAny(cfg.policy.allowed_models, entry.pattern) || aliasAllowed(t, cfg.policy.allowed_models, entry.pattern, basePath)) exact.push(entry.pattern)
   }
   return exact.concat(globs)
 }

@@ -262,3 +262,32 @@ describe('RoundRobinCounters across reloads', () => {
     expect([c.next('k', 3), c.next('k', 3), c.next('k', 3), c.next('k', 3)]).toEqual([0, 1, 2, 0])
   })
 })
+
+describe('resolveModel: allowed_models admits an alias through its targets (lm-deluge)', () => {
+  const models = [
+    entry('gpt-*', 'openai/*'),
+    alias('fast', 'fallback', ['openai/gpt-4o-mini'], { fallbacks: ['anthropic/claude-3-5-haiku-latest'] }),
+    alias('cheap', 'fallback', ['openai/gpt-4o-mini']),
+    entry('local', 'ollama/llama3.2'),
+  ]
+  test('an alias whose every target and fallback is allowed passes; one with a disallowed fallback does not', () => {
+    const cfg = makeConfig({ models, policy: { allowed_models: ['gpt-4o-mini', 'anthropic/claude-3-5-haiku-*'] } })
+    expect(targets(resolveModel(cfg, 'fast', opts()))).toEqual(['openai/gpt-4o-mini', 'anthropic/claude-3-5-haiku-latest'])
+    expect(targets(resolveModel(cfg, 'cheap', opts()))).toEqual(['openai/gpt-4o-mini'])
+    const strict = makeConfig({ models, policy: { allowed_models: ['gpt-4o-mini'] } })
+    expect(targets(resolveModel(strict, 'cheap', opts()))).toEqual(['openai/gpt-4o-mini'])
+    expect(fails(strict, 'fast').status).toBe(403)
+    expect(fails(strict, 'local').status).toBe(403)
+  })
+  test('a glob entry is not an alias: its names must match allowed_models themselves', () => {
+    const cfg = makeConfig({ models, policy: { allowed_models: ['openai/*'] } })
+    expect(fails(cfg, 'gpt-4o').status).toBe(403)
+  })
+  test('the not-found listing offers admitted aliases', () => {
+    const cfg = makeConfig({ models, policy: { allowed_models: ['gpt-4o-mini', 'nothing*'] } })
+    const e = fails(cfg, 'nothing-like-it')
+    expect(e.status).toBe(404)
+    expect(e.message).toContain('cheap')
+    expect(e.message).not.toContain('fast')
+  })
+})
