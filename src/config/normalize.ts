@@ -1,6 +1,7 @@
 // A validated config file → the resolved Config of types.ts: defaults filled in, maps turned into
 // ordered lists, durations and sizes in ms and bytes, cross-references checked. Pure.
 import { dialects, registered } from '../dialects'
+import { REQUEST_LINE_FIELDS } from '../observe/log-fields'
 import type { Env } from './interpolate'
 import { formatPath, type PathSegment } from './key-path'
 import { normalizeAuth } from './normalize-auth'
@@ -20,6 +21,13 @@ export const defaultBaseUrl = (dialect: string): string | undefined => registere
 export interface Normalized {
   config: Config
   problems: string[]
+}
+
+/** logging.fields may only name the request line's own fields */
+function checkedFields(fields: Record<string, string | false>, problems: string[]): Record<string, string | false> {
+  const known: readonly string[] = REQUEST_LINE_FIELDS
+  for (const k in fields) if (!known.includes(k)) problems.push(`logging.fields.${k}: the request line has no field ${k} (it has: ${known.join(', ')})`)
+  return fields
 }
 
 /** `env`: what a dialect's provider hook may read (e.g. a default region) */
@@ -70,6 +78,7 @@ export function normalize(file: ConfigFile, env: Env = {}): Normalized {
       requests: logging.requests ?? true,
       ...(logging.remote_addr && { remote_addr: true }),
       ...(logging.bodies !== undefined && { bodies: logging.bodies }),
+      ...(logging.fields && { fields: checkedFields(logging.fields, problems) }),
       file: logging.file ?? '',
     },
     usage: { store: file.usage?.store ?? 'sqlite:./llm-proxy.db' },

@@ -245,6 +245,8 @@ const Logging = Type.Object(
     requests: Opt(Type.Boolean()),
     remote_addr: Opt(Type.Boolean()),
     bodies: Opt(Type.Boolean()),
+    /** request-line field → the name to log it under, or false to leave it out */
+    fields: Opt(Type.Record(Type.String(), Type.Union([Type.String({ minLength: 1 }), Type.Literal(false)]))),
     file: Opt(Type.String()),
   },
   strict,

@@ -189,6 +189,8 @@ export interface LoggingConfig {
   remote_addr?: boolean
   /** debug a client: log request and response bodies, redacted and capped */
   bodies?: boolean
+  /** request-line field renames (false: left out), lm-proxy's logger field mapping */
+  fields?: Record<string, string | false>
   file: string
 }
 

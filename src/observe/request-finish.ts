@@ -6,6 +6,7 @@ import type { RequestRecord } from './request-record'
 import { countUsage, type GatewayMetrics } from './gateway-metrics'
 import type { Logger } from './logger'
 import { modelLabel } from './label-bounds'
+import { mapFields } from './log-fields'
 import { costUsd } from './pricing'
 import { redact } from './redact'
 import type { UsageLedger } from './usage-ledger'
@@ -62,9 +63,7 @@ export function finishRequest(d: FinishDeps, r: RequestRecord): number {
   if (r.dropped) reportDropped(d, r, r.dropped)
   if (r.rule) m.ruleMatches.labels(r.rule).inc()
   if (d.config.logging.requests && d.log.enabled('info')) {
-    d.log.info('request', {
-      // plugin fields first: the proxy's own fields win a clash
-      ...d.extraLogFields?.(r, cost),
+    const own = {
       id: r.requestId,
       method: r.method,
       path: r.path,
@@ -93,7 +92,9 @@ export function finishRequest(d: FinishDeps, r: RequestRecord): number {
       error_class: r.errorClass,
       error: r.error,
       remote_addr: d.config.logging.remote_addr ? r.remoteAddr : undefined,
-    })
+    }
+    // plugin fields first: the proxy's own fields win a clash
+    d.log.info('request', { ...d.extraLogFields?.(r, cost), ...mapFields(own, d.config.logging.fields) })
   }
   d.ledger.record({
     time: d.now() - r.durationMs,

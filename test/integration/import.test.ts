@@ -97,6 +97,25 @@ describe('import --from lm-proxy', () => {
   })
 })
 
+describe('import --from lm-proxy: loggers', () => {
+  test('an entry transformer becomes logging.fields, the JSON writer its file; the request line uses their names', async () => {
+    const { raw, text } = await imported(['--from', 'lm-proxy', `${FIX}/lm-proxy-loggers.toml`])
+    expect(raw.logging).toEqual({
+      file: 'storage/json.log',
+      remote_addr: true,
+      fields: { output_tokens: 'completion_tokens', input_tokens: 'prompt_tokens', provider: 'connection', key: 'api_key_id', duration_ms: 'duration' },
+    })
+    expect(text).toContain('# logger field prompt ("request.messages") not carried over')
+    delete raw.logging.file
+    const p = await proxyFor({ ...raw, logging: { ...raw.logging, level: 'info' } })
+    expect((await chat(p, 'gpt-4o')).status).toBe(200)
+    const line = p.logs.map((l) => JSON.parse(l)).find((l) => l.msg === 'request')
+    expect(line).toMatchObject({ connection: 'openai', group: 'default' })
+    expect(line.provider).toBeUndefined()
+    expect(typeof line.duration).toBe('number')
+  })
+})
+
 describe('import --from anthropic-front', () => {
   test('backends become providers, models map Claude names to backend models', async () => {
     const { raw } = await imported(['--from', 'anthropic-front', `${FIX}/anthropic-front.yaml`])

@@ -69,7 +69,10 @@ export function fromLmProxy(tree: unknown): Imported {
 
   const auth = importAuth(tree, renamed, notes)
   if (auth) file.auth = auth
-  if (tree.loggers !== undefined) notes.push({ text: "loggers not carried over: llm-proxy writes one JSON line per request (logging:, logging.remote_addr) and a usage ledger (usage:); extra fields come from a plugin's log hook (docs/plugins.md)" })
+  if (tree.loggers !== undefined) {
+    const logging = importLoggers(tree.loggers, notes)
+    if (logging) file.logging = logging
+  }
   if (tree.before !== undefined) notes.push({ text: "before handlers not carried over: Python handlers cannot run here; use auth.groups rpm/tpm limits, or a plugin's beforeRequest hook (docs/plugins.md)" })
   for (const k of Object.keys(tree)) if (!HANDLED.has(k)) notes.push({ text: `${k} not carried over: unknown to this importer` })
   return { file, notes }
@@ -109,4 +112,46 @@ function importAuth(tree: Record<string, any>, renamed: Map<string, string>, not
     return undefined
   }
   return { ...(keys.length && { keys }), groups, ...(authCheck && { check: authCheck }) }
+}
+
+/** lm-proxy log-entry paths → the request line's fields (ours) */
+const ENTRY_SOURCES: Record<string, string> = {
+  'request.model': 'model',
+  'response.model': 'upstream_model',
+  'response.usage.prompt_tokens': 'input_tokens',
+  'response.usage.completion_tokens': 'output_tokens',
+  group: 'group',
+  connection: 'provider',
+  api_key_id: 'key',
+  remote_addr: 'remote_addr',
+  duration: 'duration_ms',
+}
+
+/** `[[loggers]]`: an entry_transformer's field mapping → logging.fields, a JSON writer's file → logging.file */
+function importLoggers(loggers: unknown, notes: Note[]): Record<string, any> | undefined {
+  const list = (Array.isArray(loggers) ? loggers : [loggers]).filter(isMap)
+  const fields: Record<string, string> = {}
+  const logging: Record<string, any> = {}
+  let mapped = false
+  for (const l of list) {
+    const t = l.entry_transformer
+    if (isMap(l.log_writer) && typeof l.log_writer.file_name === 'string') logging.file = l.log_writer.file_name
+    if (!isMap(t)) continue
+    mapped = true
+    for (const [theirs, source] of Object.entries(t)) {
+      if (theirs === 'class') continue
+      const ours = typeof source === 'string' ? ENTRY_SOURCES[source] : undefined
+      if (!ours) {
+        notes.push({ at: ['logging'], text: `logger field ${theirs} (${shown(source)}) not carried over: the request line has no such field (prompt and response text are not logged)` })
+        continue
+      }
+      if (ours === 'remote_addr') logging.remote_addr = true
+      if (ours === 'duration_ms') notes.push({ at: ['logging'], text: `logger field ${theirs}: llm-proxy logs the duration in milliseconds (lm-proxy: seconds)` })
+      if (theirs !== ours) fields[ours] = theirs
+    }
+  }
+  if (!mapped) notes.push({ text: "loggers not carried over: llm-proxy writes one JSON line per request (logging:, logging.remote_addr) and a usage ledger (usage:); extra fields come from a plugin's log hook (docs/plugins.md)" })
+  else notes.push({ at: ['logging'], text: 'the request line keeps its other fields too (map one to false in logging.fields to leave it out)' })
+  if (Object.keys(fields).length) logging.fields = fields
+  return Object.keys(logging).length ? logging : undefined
 }
