@@ -334,6 +334,7 @@ export function buildRuntime(cfg: Config, s: Services, prev?: Runtime): Runtime 
     modelVisible: (principal, id) => isModelAllowed(principal, id),
     metricsText: () => s.metrics.registry.render(),
     healthDetails: () => backgroundHealth(s),
+    runningTotals: () => s.metrics.runningTotals.snapshot(),
   }
 }
 

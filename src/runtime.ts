@@ -13,6 +13,8 @@ export interface Runtime {
   metricsText(): string
   /** state of the background writers for /health: usage ledger, queued limit settles */
   healthDetails?(): Record<string, unknown>
+  /** GET /metrics/running-totals */
+  runningTotals(): unknown
 }
 
 /** The gateway's mutable state: the runtime in force, its route table, and the counters. */

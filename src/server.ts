@@ -10,6 +10,7 @@ import { handleCountTokens } from './proxy/count-tokens'
 import { handlePathCall } from './proxy/path-call'
 import { errorResponse } from './proxy/errors-reply'
 import { handleGenerate } from './proxy/handle'
+import { listAliases } from './proxy/aliases-list'
 import { expandWildcards, listModels } from './proxy/models-list'
 import { handleStoredRoute } from './proxy/stored'
 import type { RuntimeHolder } from './runtime'
@@ -72,6 +73,7 @@ export function buildRouteTable(holder: RuntimeHolder): Map<string, RouteEntry> 
     for (const entry of frontDoors())
       for (const prefix of (entry.modelList && entry.pathRoutes?.prefixes) || [])
         if (!table.has(`GET ${base}${prefix.slice(0, -1)}`)) add('GET', prefix.slice(0, -1), entry, (req, url, bp) => modelsHandler(holder, req, url, bp, entry))
+    add('GET', '/v1/aliases', undefined, (req, url, bp) => aliasesHandler(holder, req, url, bp))
     // the rest of each dialect's vendor API (embeddings, files, batches…): matched by apiRoute
     table.set(`API ${base}`, { method: '*', basePath: base || '/', handler: () => new Response(null, { status: 404 }), tracked: true })
   }
@@ -86,6 +88,7 @@ export function buildRouteTable(holder: RuntimeHolder): Map<string, RouteEntry> 
     basePath: '/',
     handler: () => (holder.draining ? new Response('draining', { status: 503 }) : new Response('ready')),
   })
+  table.set('GET /metrics/running-totals', { method: 'GET', basePath: '/', handler: (req, url) => runningTotalsHandler(holder, req, url) })
   table.set('GET /metrics', {
     method: 'GET',
     basePath: '/',
@@ -162,6 +165,19 @@ function apiRoute(holder: RuntimeHolder, path: string, headers: Headers): RouteE
   const front = apiDialectFor(path.slice(best.base.length), headers)
   if (!front) return undefined
   return { ...best.entry, errors: front, handler: (request, url, basePath) => handleApiPassthrough(front, { request, url, basePath }, holder.current.ctx) }
+}
+
+/** the models: table's names and targets, as GET /v1/models filters them */
+async function aliasesHandler(holder: RuntimeHolder, request: Request, url: URL, basePath: string): Promise<Response> {
+  const rt = holder.current
+  const principal = await rt.ctx.authenticate(request, url)
+  return json({ object: 'list', data: listAliases(rt.config, basePath, (name) => rt.modelVisible(principal, name)) })
+}
+
+/** totals since start by provider, model and key; the same client auth as GET /v1/models */
+async function runningTotalsHandler(holder: RuntimeHolder, request: Request, url: URL): Promise<Response> {
+  await holder.current.ctx.authenticate(request, url)
+  return json(holder.current.runningTotals())
 }
 
 export async function dispatch(holder: RuntimeHolder, request: Request): Promise<Response> {

@@ -3,6 +3,7 @@
 import type { CanonUsage } from '../canonical/usage'
 import type { BreakerState, CircuitBreakers } from '../upstream/circuit-breaker'
 import type { KeyPools } from '../upstream/key-pool'
+import { createRunningTotals, type RunningTotals } from './running-totals'
 import { createRegistry, type Counter, type Gauge, type Histogram, type Registry } from './metrics'
 
 export type TokenKind = 'input' | 'output' | 'cache_read' | 'cache_write' | 'reasoning'
@@ -41,6 +42,8 @@ export interface GatewayMetrics {
   keyBenchState: Gauge
   /** target, state: 1 for the current state, 0 for the others */
   circuitState: Gauge
+  /** JSON totals since start (GET /metrics/running-totals) */
+  runningTotals: RunningTotals
 }
 
 const DURATION_BUCKETS = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 20, 30, 60, 120, 300]
@@ -97,6 +100,7 @@ export function createGatewayMetrics(registry: Registry = createRegistry(), star
     ]),
     keyBenchState: registry.gauge('llm_proxy_key_bench_state', 'Upstream keys per provider in each state.', ['provider', 'state']),
     circuitState: registry.gauge('llm_proxy_circuit_state', 'Circuit breaker state per target (1 = current).', ['target', 'state']),
+    runningTotals: createRunningTotals(startedAtMs),
   }
 
   const rss = registry.gauge('process_resident_memory_bytes', 'Resident memory size in bytes.')
