@@ -235,7 +235,7 @@ describe('validation errors', () => {
       'sever: unknown key (did you mean "server"?)',
       'server.prot: unknown key (did you mean "port"?)',
       'providers.p.base_ulr: unknown key (did you mean "base_url"?)',
-      'logging.zzzzzzzz: unknown key (allowed: level, format, requests, remote_addr, bodies, file)',
+      'logging.zzzzzzzz: unknown key (allowed: level, format, requests, remote_addr, bodies, fields, file)',
     ])
   })
 
