@@ -350,7 +350,7 @@ export function describeChanges(a: Config, b: Config): Record<string, string[]> 
     }
   }
   const p = diff(a.providers, b.providers, (x) => x.name)
-  const m = diff(a.models, b.models, (x) => x.pattern)
+  const m = diff(a.models, b.models, (x) => (x.base_path ? `${x.pattern}@${x.base_path}` : x.pattern))
   return {
     providers_added: p.added,
     providers_removed: p.removed,

@@ -39,7 +39,7 @@ export function runCheck(cfg: Config, flags: CliFlags): string {
   out.push('', 'models (first match wins):')
   for (const e of cfg.models) {
     const targets = e.targets.map((t) => (e.strategy === 'weighted' ? `${t.model}@${t.weight}` : t.model)).join(', ')
-    const extra = [e.alias ? e.strategy : '', e.fallbacks.length ? `fallbacks: ${e.fallbacks.join(', ')}` : '', e.base_path ? `base_path ${e.base_path}` : '', e.hidden ? 'hidden' : '']
+    const extra = [e.alias ? e.strategy : '', e.fallbacks.length ? `fallbacks: ${e.fallbacks.join(', ')}` : '', e.base_path ? `base_path ${e.base_path}` : '', e.hidden ? 'hidden' : '', matchNote(e)]
       .filter(Boolean)
       .join('; ')
     out.push(`  ${pad(e.pattern, 24)} → ${targets}${extra ? `  (${extra})` : ''}`)
@@ -140,3 +140,10 @@ export function priceLines(cfg: Config): string[] {
 
 /** redis://user:password@host → redis://user:****@host */
 const maskUrl = (u: string) => u.replace(/\/\/([^:/@]*):([^@]*)@/, '//$1:****@')
+
+/** how a key matches, when not exactly: tier, substring, case, separators; and its priority */
+function matchNote(e: import('../config/types').ModelEntry): string {
+  const m = e.match ?? {}
+  const how = [m.tier ? 'tier (claude-* names containing it)' : '', m.substring ? 'substring' : '', m.case_insensitive ? 'any case' : '', m.separators ? '-/_ alike' : ''].filter(Boolean)
+  return [...how, e.priority ? `priority ${e.priority}` : ''].filter(Boolean).join(', ')
+}

@@ -7,6 +7,7 @@ import type { AliasFile, ModelsFile } from './schema'
 import type { ModelEntry, TargetConfig } from './types'
 import type { WhenFile } from '../routing/rule-conditions'
 import { frontDoorNames } from '../dialects'
+import { isGlob } from '../routing/glob'
 
 
 /** `models:` (or a `--routes` fragment) → ordered entries; targets must name a configured provider. */
@@ -17,14 +18,47 @@ export function normalizeModels(
   problems: string[],
 ): ModelEntry[] {
   const entries: ModelEntry[] = []
-  for (const [pattern, v] of Object.entries(models)) {
-    const path = [...prefix, pattern]
+  for (const [key, v] of Object.entries(models)) {
+    const path = [...prefix, key]
+    const { pattern, base } = splitBasePath(key)
     if (typeof v === 'string') {
       checkTarget(v, providers, path, problems)
-      entries.push({ pattern, strategy: 'fallback', targets: [{ model: v, weight: 1 }], fallbacks: [], alias: false, hidden: false })
-    } else entries.push(normalizeAlias(pattern, v, providers, path, problems))
+      entries.push({ pattern, strategy: 'fallback', targets: [{ model: v, weight: 1 }], fallbacks: [], alias: false, hidden: false, ...(base && { base_path: base }) })
+      continue
+    }
+    if (base && v.base_path !== undefined && trimBase(v.base_path) !== base) problems.push(`${formatPath([...path, 'base_path'])}: the key says ${base}, base_path says ${v.base_path}`)
+    const entry = normalizeAlias(pattern, base ? { ...v, base_path: base } : v, providers, path, problems)
+    if (entry.match?.substring && isGlob(pattern)) problems.push(`${formatPath([...path, 'match', 'substring'])}: a glob key cannot also match as a substring (write the key without * or drop substring)`)
+    entries.push(entry)
   }
   return entries
+}
+
+const trimBase = (b: string) => (b.length > 1 ? b.replace(/\/+$/, '') : b)
+
+/**
+ * `name@/base` — the same name under several base paths (python-llm-proxy's list allows it; map
+ * keys are unique): the entry is reachable only under `/base`, as with `base_path: /base`.
+ */
+export function splitBasePath(key: string): { pattern: string; base?: string } {
+  const at = key.lastIndexOf('@/')
+  if (at <= 0) return { pattern: key }
+  return { pattern: key.slice(0, at), base: trimBase(key.slice(at + 1)) }
+}
+
+/** the Claude tiers every Claude model name falls into */
+export const TIERS = ['haiku', 'sonnet', 'opus'] as const
+
+/** policy.tiers → entries matching the tier's name or any claude-* name containing it (priority 1) */
+export function tierEntries(tiers: Partial<Record<(typeof TIERS)[number], string>> | undefined, providers: readonly string[], problems: string[]): ModelEntry[] {
+  const out: ModelEntry[] = []
+  for (const tier of TIERS) {
+    const target = tiers?.[tier]
+    if (target === undefined) continue
+    checkTarget(target, providers, ['policy', 'tiers', tier], problems)
+    out.push({ pattern: tier, strategy: 'fallback', targets: [{ model: target, weight: 1 }], fallbacks: [], alias: true, hidden: false, match: { tier: true }, priority: 1 })
+  }
+  return out
 }
 
 function normalizeAlias(
@@ -62,6 +96,8 @@ function normalizeAlias(
     ...(a.inject_progress && { inject_progress: true }),
     ...(rules.length > 0 && { rules }),
     ...(a.cache !== undefined && { cache: responseCache(a.cache, [...path, 'cache'], problems) }),
+    ...(a.match !== undefined && { match: a.match }),
+    ...(a.priority !== undefined && { priority: a.priority }),
   }
 }
 

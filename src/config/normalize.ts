@@ -6,7 +6,7 @@ import type { Env } from './interpolate'
 import { formatPath, type PathSegment } from './key-path'
 import { normalizeAuth } from './normalize-auth'
 import { normalizeForwardHeaders } from '../upstream/forward-headers'
-import { normalizeModels } from './normalize-models'
+import { normalizeModels, tierEntries } from './normalize-models'
 import { unknownName } from './report'
 import { normalizeVertex, vertexHost } from './normalize-vertex'
 import type { ConfigFile, ProviderFile } from './schema'
@@ -51,7 +51,7 @@ export function normalize(file: ConfigFile, env: Env = {}): Normalized {
       ...(server.metrics_auth === 'key' && { metrics_auth: 'key' as const }),
     },
     providers,
-    models: normalizeModels(file.models ?? {}, names, ['models'], problems),
+    models: [...normalizeModels(file.models ?? {}, names, ['models'], problems), ...tierEntries(policy.tiers, names, problems)],
     policy: {
       mode: policy.mode ?? 'allow_user_pick',
       ...(policy.default_model !== undefined && { default_model: policy.default_model }),
@@ -59,6 +59,7 @@ export function normalize(file: ConfigFile, env: Env = {}): Normalized {
       expose_aliases: policy.expose_aliases ?? true,
       list_wildcards: policy.list_wildcards ?? 'as_is',
       ...(policy.default_provider !== undefined && { default_provider: policy.default_provider }),
+      ...(policy.alias_matching !== undefined && { alias_matching: policy.alias_matching }),
     },
     auth: file.auth && file.auth.mode !== 'none' ? normalizeAuth(file.auth, names, problems) : undefined,
     ...publicListener(file.auth, problems),

@@ -145,6 +145,11 @@ const Rule = Type.Object(
 /** the response cache, opt-in on an alias or a key */
 const ResponseCache = Type.Object({ ttl: Duration, any_temperature: Opt(Type.Boolean()) }, strict)
 
+const Match = Type.Object(
+  { case_insensitive: Opt(Type.Boolean()), separators: Opt(Type.Boolean()), substring: Opt(Type.Boolean()) },
+  strict,
+)
+
 const Alias = Type.Object(
   {
     strategy: Opt(Enum(STRATEGIES)),
@@ -160,6 +165,8 @@ const Alias = Type.Object(
     inject_progress: Opt(Type.Boolean()),
     rules: Opt(Type.Array(Rule, { minItems: 1 })),
     cache: Opt(ResponseCache),
+    match: Opt(Match),
+    priority: Opt(Type.Integer()),
   },
   strict,
 )
@@ -178,6 +185,9 @@ const Policy = Type.Object(
     expose_aliases: Opt(Type.Boolean()),
     list_wildcards: Opt(Enum(['as_is', 'ignore', 'expand'] as const)),
     default_provider: Opt(Type.String({ minLength: 1 })),
+    alias_matching: Opt(Match),
+    /** Claude's model tiers → a target each: "haiku: openai/gpt-5-mini" */
+    tiers: Opt(Type.Object({ haiku: Opt(Type.String({ minLength: 1 })), sonnet: Opt(Type.String({ minLength: 1 })), opus: Opt(Type.String({ minLength: 1 })) }, strict)),
   },
   strict,
 )

@@ -105,12 +105,27 @@ export interface ModelEntry {
   rules?: RouteRule[]
   /** the response cache for this alias (opt-in) */
   cache?: ResponseCacheSettings
+  /** how the key matches requested names (over policy.alias_matching); absent: exactly, or as a glob */
+  match?: MatchOptions
+  /** entries are tried by priority, highest first, then in file order (default 0; tiers are 1) */
+  priority?: number
 }
 
 /** exact-match response cache: ttl in ms; any_temperature also caches requests with temperature > 0 */
 export interface ResponseCacheSettings {
   ttl: number
   any_temperature: boolean
+}
+
+/** Alias matching options (models: entry `match:`, policy `alias_matching:`). */
+export interface MatchOptions {
+  case_insensitive?: boolean
+  /** `-` and `_` are the same character */
+  separators?: boolean
+  /** the key anywhere in the requested name (exact keys only) */
+  substring?: boolean
+  /** a built-in tier (haiku, sonnet, opus): the tier's name, or a claude-* name containing it */
+  tier?: boolean
 }
 
 export interface RouteRule {
@@ -128,6 +143,8 @@ export interface PolicyConfig {
   list_wildcards: 'as_is' | 'ignore' | 'expand'
   /** names that match no entry and name no provider go here unchanged (instead of a "*" entry) */
   default_provider?: string
+  /** matching options every models: key gets unless its entry says otherwise */
+  alias_matching?: Omit<MatchOptions, 'tier'>
 }
 
 export interface Budget {

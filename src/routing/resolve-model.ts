@@ -6,7 +6,7 @@
 // Targets and fallbacks are `provider/model` (or `provider:model`); they do not name other
 // aliases. A `*` in a target's model is replaced by the (policy-resolved) requested name, so
 // `openai/*` forwards the name unchanged and `openrouter/anthropic/*` prefixes it.
-import type { Config, ModelEntry, ProviderConfig } from '../config/types'
+import type { Config, MatchOptions, ModelEntry, ProviderConfig } from '../config/types'
 import { badRequest, GatewayError } from '../errors'
 import { globMatcher, isGlob, matchAny } from './glob'
 import { aliasKey, RoundRobinCounters } from './round-robin'
@@ -66,7 +66,7 @@ interface CompiledEntry {
   targets: Target[]
   fallbacks: Target[]
   rules: CompiledRule[]
-  /** a glob naming no provider ("*", "gpt-*"): it does not capture `provider/model` names */
+  /** a glob naming no provider ("*", "gpt-*"), a substring or tier key: it does not capture `provider/model` names */
   bareGlob: boolean
 }
 
@@ -92,11 +92,13 @@ function table(cfg: Config): Table {
   const entries: CompiledEntry[] = []
   for (const entry of cfg.models) {
     const compile = (s: string, weight = 1) => compileTarget(s, weight, providers, entry)
+    const o: MatchOptions = { ...cfg.policy.alias_matching, ...entry.match }
+    const loose = o.tier || (o.substring && !isGlob(entry.pattern))
     entries.push({
       entry,
       key: aliasKey(entry),
-      match: globMatcher(entry.pattern),
-      bareGlob: isGlob(entry.pattern) && !/[/:]/.test(entry.pattern),
+      match: matcherFor(entry, cfg.policy.alias_matching),
+      bareGlob: (isGlob(entry.pattern) && !/[/:]/.test(entry.pattern)) || !!loose,
       targets: entry.targets.map((x) => compile(x.model, x.weight)).filter((x): x is Target => x !== undefined),
       fallbacks: entry.fallbacks.map((f) => compile(f)).filter((x): x is Target => x !== undefined),
       rules: (entry.rules ?? []).flatMap((r) => {
@@ -105,9 +107,39 @@ function table(cfg: Config): Table {
       }),
     })
   }
+  // by priority, highest first; equal priorities keep file order (sort is stable)
+  entries.sort((a, b) => (b.entry.priority ?? 0) - (a.entry.priority ?? 0))
   t = { entries, providers }
   tables.set(cfg, t)
   return t
+}
+
+/** case folded and/or `_` read as `-`, as the matching options say */
+const fold = (s: string, o: MatchOptions): string => {
+  let out = o.case_insensitive ? s.toLowerCase() : s
+  if (o.separators) out = out.replaceAll('_', '-')
+  return out
+}
+
+/**
+ * How an entry's key matches a requested name: exactly or as a glob by default; with options,
+ * case-insensitively, `-`/`_` alike, or anywhere in the name (substring); a tier key matches its
+ * own name or any claude-* name containing it (claude-haiku-4-5-20251001 → haiku).
+ */
+export function matcherFor(entry: Pick<ModelEntry, 'pattern' | 'match'>, dflt: MatchOptions | undefined): (name: string) => boolean {
+  const o: MatchOptions = { ...dflt, ...entry.match }
+  if (o.tier) {
+    const tier = entry.pattern.toLowerCase()
+    return (name) => {
+      const n = name.toLowerCase()
+      return n === tier || (n.startsWith('claude') && n.includes(tier))
+    }
+  }
+  if (!o.case_insensitive && !o.separators && !o.substring) return globMatcher(entry.pattern)
+  const key = fold(entry.pattern, o)
+  if (o.substring && !isGlob(entry.pattern)) return (name) => fold(name, o).includes(key)
+  const m = globMatcher(key)
+  return (name) => m(fold(name, o))
 }
 
 /** "provider/model" or "provider:model" where provider is configured; the first separator that names one wins. */

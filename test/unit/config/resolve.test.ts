@@ -213,7 +213,7 @@ describe('models', () => {
         models: { x: { strategy: 'roundrobin', targets: [], extra: 1 }, y: { targets: [{ model: 'openai/a', weight: 0 }], fallback: [] } },
       }),
     ).toEqual([
-      'models.x.extra: unknown key (allowed: strategy, targets, fallbacks, system, params, override, base_path, hidden, inject_progress, rules, cache)',
+      'models.x.extra: unknown key (allowed: strategy, targets, fallbacks, system, params, override, base_path, hidden, inject_progress, rules, cache, match, priority)',
       'models.x.strategy: expected one of round_robin | random | weighted | fallback (got "roundrobin"); did you mean "round_robin"?',
       'models.x.targets: needs at least 1 item',
       'models.y.fallback: unknown key (did you mean "fallbacks"?)',
