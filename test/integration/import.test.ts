@@ -116,6 +116,18 @@ describe('import --from lm-proxy: loggers', () => {
   })
 })
 
+describe('import --from python-llm-proxy: one name, several base paths', () => {
+  test('each base path gets its own table: name@/base keys, the root one name@/', async () => {
+    const { raw, text } = await imported(['--from', 'python-llm-proxy', `${FIX}/python-llm-proxy-bases.yaml`])
+    expect(Object.keys(raw.models)).toEqual(['coder@/', 'coder@/team-a', 'coder@/team-b'])
+    expect(text).not.toContain('not carried over')
+    const p = await proxyFor(raw)
+    expect((await chat(p, 'coder')).upstream.body.model).toBe('gpt-4.1')
+    expect((await chat(p, 'coder', { path: '/team-a' })).upstream.body.model).toBe('deepseek-chat')
+    expect((await chat(p, 'coder', { path: '/team-b' })).upstream.body.model).toBe('deepseek-reasoner')
+  })
+})
+
 describe('import --from anthropic-front', () => {
   test('backends become providers, models map Claude names to backend models', async () => {
     const { raw } = await imported(['--from', 'anthropic-front', `${FIX}/anthropic-front.yaml`])

@@ -2,7 +2,8 @@
 // backend_model_name, backend_api_key, system_replacements, system_append, inject_progress}.
 // Each distinct backend (URL + key) becomes a provider named after its host; each item an alias
 // with its system transforms; a frontend_base_url path other than / and /v1 becomes the entry's
-// base_path (and a served base path).
+// base_path (and a served base path). A name listed under several base paths becomes one key per
+// base path (`name@/team-a`, `name@/` for the root).
 import { API_FORMATS, OPENAI_COMPATIBLE } from '../../config/known-providers'
 import { envRef } from './from-lm-proxy'
 import { ImportError, isMap, nameFromUrl, seconds, shown, uniqueName, type Imported, type Note } from './imported'
@@ -20,6 +21,7 @@ export function fromPythonLlmProxy(tree: unknown): Imported {
   const byBackend = new Map<string, string>()
   const models: Record<string, any> = {}
   const basePaths = new Set<string>()
+  const items: Array<{ name: string; bp: string | undefined; alias: Record<string, any>; extra: string[] }> = []
   tree.models.forEach((item: unknown, i: number) => {
     if (!isMap(item) || typeof item.frontend_model_name !== 'string' || typeof item.backend_base_url !== 'string') {
       notes.push({ text: `models[${i}] not carried over: needs frontend_model_name and backend_base_url (got ${shown(item)})` })
@@ -51,14 +53,21 @@ export function fromPythonLlmProxy(tree: unknown): Imported {
       alias.base_path = bp
       basePaths.add(bp)
     }
-    if (models[name]) {
-      notes.push({ text: `models[${i}] (${name}${bp ? ` under ${bp}` : ''}) not carried over: the same name under several base paths needs per-base-path model tables (not yet supported)` })
+    if (items.some((x) => x.name === name && x.bp === bp)) {
+      notes.push({ text: `models[${i}] (${name}${bp ? ` under ${bp}` : ''}) not carried over: the same name under the same base path twice (the first is kept)` })
       return
     }
-    models[name] = alias
     if (item.inject_progress === true) alias.inject_progress = true
-    for (const k of Object.keys(item)) if (!ITEM_KEYS.has(k)) notes.push({ at: ['models', name], text: `${k} not carried over: unknown to this importer` })
+    items.push({ name, bp, alias, extra: Object.keys(item).filter((k) => !ITEM_KEYS.has(k)) })
   })
+  // a name under several base paths: one table per base path (`name@/base`, the root one `name@/`)
+  const count = (n: string) => items.filter((x) => x.name === n).length
+  for (const { name, bp, alias, extra } of items) {
+    const key = count(name) > 1 ? `${name}@${bp ?? '/'}` : name
+    if (key !== name) delete alias.base_path
+    models[key] = alias
+    for (const k of extra) notes.push({ at: ['models', key], text: `${k} not carried over: unknown to this importer` })
+  }
   const file: Record<string, any> = {}
   const server: Record<string, any> = {}
   if (tree.host !== undefined) server.host = String(tree.host)
