@@ -136,6 +136,9 @@ function send(call: ApiCall, attempt: Attempt, key: string | undefined, ctx: Pro
   const headers = forwardedHeaders(call.request.headers)
   const body = upstreamBody(call.body, attempt.model || undefined)
   if (call.body.kind === 'json') headers.set('content-type', 'application/json')
+  // the bytes go on unchanged: a declared length stays true (some servers refuse chunked uploads)
+  const length = call.request.headers.get('content-length')
+  if (call.body.kind === 'stream' && length && /^\d+$/.test(length)) headers.set('content-length', length)
   for (const k in provider.headers) headers.set(k, provider.headers[k])
   applyAuth(headers, provider, key, up.auth)
   const life = call.life

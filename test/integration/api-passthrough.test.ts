@@ -149,6 +149,7 @@ describe('OpenAI API endpoints', () => {
     expect(call.headers.get('content-type')).toStartWith('multipart/form-data; boundary=')
     expect(call.text).toContain(content)
     expect(call.text).toContain('name="purpose"')
+    expect(call.headers.get('content-length')).toBe(String(Buffer.byteLength(call.text)))
     expect(call.headers.get('authorization')).toBe(`Bearer ${OPENAI_KEY}`)
   })
 
@@ -226,6 +227,17 @@ describe('model-less calls need one provider', () => {
       p2.reload({ ...cfg, providers: { ...cfg.providers, other: { dialect: 'openai-responses', base_url: `${vendor.url}/v1`, api_key: 'sk-other-upstream-000111' } }, policy: { default_provider: 'other' } })
       await new OpenAI({ apiKey: CLIENT, baseURL: `${p2.url}/v1`, maxRetries: 0 }).files.list()
       expect(vendor.seen[0].headers.get('authorization')).toBe('Bearer sk-other-upstream-000111')
+    } finally {
+      p2.stop()
+    }
+  })
+
+  test("a passthrough provider gets the client's own key", async () => {
+    const p2 = await startProxy({ providers: { oai: { dialect: 'openai-chat', base_url: `${vendor.url}/v1`, api_key: 'passthrough' } } })
+    try {
+      await new OpenAI({ apiKey: 'sk-users-own-key-123456', baseURL: `${p2.url}/v1`, maxRetries: 0 }).embeddings.create({ model: 'oai/text-embedding-3-large', input: 'x' })
+      expect(vendor.seen[0].headers.get('authorization')).toBe('Bearer sk-users-own-key-123456')
+      expect(JSON.parse(vendor.seen[0].text).model).toBe('text-embedding-3-large')
     } finally {
       p2.stop()
     }
