@@ -10,7 +10,7 @@ import { readBodyText } from './read-body'
 export type ApiBody =
   | { kind: 'none' }
   | { kind: 'json'; body: Record<string, unknown>; text: string }
-  | { kind: 'stream'; stream: ReadableStream<Uint8Array> }
+  | { kind: 'stream'; stream: ReadableStream<Uint8Array>; overLimit: () => boolean }
 
 const tooLarge = (limit: number) => new GatewayError(413, `request body is larger than the limit of ${limit} bytes (server.max_body_size)`, { code: 'request_too_large' })
 
@@ -21,7 +21,10 @@ export async function readApiBody(request: Request, limit: number): Promise<ApiB
   if (!request.body || request.method === 'GET' || request.method === 'HEAD') return { kind: 'none' }
   const declared = request.headers.get('content-length')
   if (declared !== null && Number(declared) > limit) throw tooLarge(limit)
-  if (!isJson(request.headers.get('content-type'))) return { kind: 'stream', stream: request.body.pipeThrough(sizeLimit(limit)) }
+  if (!isJson(request.headers.get('content-type'))) {
+    const counted = sizeLimit(limit)
+    return { kind: 'stream', stream: request.body.pipeThrough(counted.stream), overLimit: counted.over }
+  }
   const text = await readBodyText(request, limit)
   if (text.trim() === '') return { kind: 'none' }
   let parsed: unknown
@@ -36,16 +39,19 @@ export async function readApiBody(request: Request, limit: number): Promise<ApiB
 }
 
 /** errors the stream (and so the upstream request) once more than `limit` bytes went through */
-function sizeLimit(limit: number): TransformStream<Uint8Array, Uint8Array> {
+function sizeLimit(limit: number): { stream: TransformStream<Uint8Array, Uint8Array>; over: () => boolean } {
   let seen = 0
-  return new TransformStream({
+  const stream = new TransformStream<Uint8Array, Uint8Array>({
     transform(chunk, c) {
       seen += chunk.byteLength
       if (seen > limit) c.error(tooLarge(limit))
       else c.enqueue(chunk)
     },
   })
+  return { stream, over: () => seen > limit }
 }
+
+export const bodyTooLarge = tooLarge
 
 /** the model named by a JSON body, if any */
 export function modelOf(body: ApiBody): string | undefined {
@@ -72,6 +78,7 @@ export function tapAnswer(
   upstream: ReadableStream<Uint8Array>,
   api: PassthroughApi,
   json: boolean,
+  idle: { ms: number; abort: (reason: string) => void },
   done: (how: { usage?: CanonUsage; error?: string; clientDisconnected?: boolean }) => void,
 ): ReadableStream<Uint8Array> {
   const reader = upstream.getReader()
@@ -92,8 +99,16 @@ export function tapAnswer(
   }
   return new ReadableStream<Uint8Array>({
     async pull(c) {
+      let timer: ReturnType<typeof setTimeout> | undefined
       try {
-        const { done: finished, value } = await reader.read()
+        // an upstream silent past idle_timeout mid-answer is cut (the client sees the body fail)
+        const silent = new Promise<never>((_, reject) => {
+          timer = setTimeout(() => {
+            reject(new Error(`no data for ${idle.ms}ms (idle_timeout)`))
+            idle.abort('idle timeout')
+          }, idle.ms)
+        })
+        const { done: finished, value } = await Promise.race([reader.read(), silent])
         if (finished) {
           c.close()
           end({ usage: api.usage && json ? usageIn(head, tail, api.usage) : undefined })
@@ -102,8 +117,11 @@ export function tapAnswer(
         keep(value)
         c.enqueue(value)
       } catch (err) {
+        reader.cancel().catch(() => {})
         end({ error: `upstream answer failed: ${err instanceof Error ? err.message : String(err)}` })
         c.error(err)
+      } finally {
+        clearTimeout(timer)
       }
     },
     cancel(reason) {

@@ -11,7 +11,7 @@ import { familyAttempts, modellessProvider } from '../routing/resolve-endpoint'
 import { applyAuth, forwardedHeaders, upstreamUrl } from '../upstream/build-request'
 import { classifyOutcome } from '../upstream/outcome'
 import { sendUpstream, type SentUpstream } from '../upstream/send'
-import { modelOf, readApiBody, tapAnswer, upstreamBody, type ApiBody } from './api-body'
+import { bodyTooLarge, modelOf, readApiBody, tapAnswer, upstreamBody, type ApiBody } from './api-body'
 import { clientInfo } from './client-info'
 import type { Attempt, Call, Principal, ProxyContext, RequestRecord } from './context'
 import { errorResponse } from './errors-reply'
@@ -103,6 +103,8 @@ async function runAttempts(call: ApiCall, attempts: Attempt[], ctx: ProxyContext
     try {
       sent = await send(call, attempt, key, ctx)
     } catch (err) {
+      // a chunked upload that passed max_body_size fails the fetch: the client's fault, said so
+      if (call.body.kind === 'stream' && call.body.overLimit()) throw bodyTooLarge(ctx.config.server.max_body_size)
       const g = toGatewayError(err)
       ctx.reportAttempt({ attempt, key, outcome: classifyOutcome({ failed: err }) })
       tried.push(`${attempt.target} (${g.status})`)
@@ -112,7 +114,7 @@ async function runAttempts(call: ApiCall, attempts: Attempt[], ctx: ProxyContext
     const res = sent.response
     const verdict = classifyOutcome({ answered: res.status, passthrough: attempt.provider.passthrough })
     ctx.reportAttempt({ attempt, key, outcome: verdict })
-    if (res.ok) return answer(call, res)
+    if (res.ok) return answer(call, res, { ms: attempt.provider.idle_timeout, abort: sent.abort })
     if (!last && verdict.retryable) {
       tried.push(`${attempt.target} (${res.status})`)
       sent.abort('failing over')
@@ -169,7 +171,7 @@ function answerHeaders(res: Response): Record<string, string> {
 }
 
 /** the upstream's answer, streamed back as it comes; the request finishes when it has gone out */
-function answer(call: ApiCall, res: Response): Response {
+function answer(call: ApiCall, res: Response, idle: { ms: number; abort: (reason: string) => void }): Response {
   const { life } = call
   const started = performance.now()
   const headers = proxyHeaders(answerHeaders(res), info(call))
@@ -178,7 +180,7 @@ function answer(call: ApiCall, res: Response): Response {
     return new Response(null, { status: res.status, headers })
   }
   const json = /json/i.test(res.headers.get('content-type') ?? '')
-  const body = tapAnswer(res.body, call.api, json, (how) => {
+  const body = tapAnswer(res.body, call.api, json, idle, (how) => {
     life.finish({ status: how.clientDisconnected ? 499 : res.status, usage: how.usage, error: how.error, clientDisconnected: how.clientDisconnected, upstreamMs: performance.now() - started })
   })
   return new Response(body, { status: res.status, headers })

@@ -67,6 +67,11 @@ function startVendor() {
         })
         return new Response(body, { headers: { 'content-type': 'audio/mpeg' } })
       }
+      if (path === '/v1/images/generations') {
+        // one chunk, then silence
+        const body = new ReadableStream<Uint8Array>({ start: (c) => c.enqueue(new TextEncoder().encode('{"created":1,')) })
+        return new Response(body, { headers: { 'content-type': 'application/json' } })
+      }
       if (path === '/v1/messages/batches' && req.method === 'POST')
         return json({ id: 'msgbatch_01', type: 'message_batch', processing_status: 'in_progress', request_counts: { processing: 1, succeeded: 0, errored: 0, canceled: 0, expired: 0 }, created_at: '2026-01-01T00:00:00Z', expires_at: '2026-01-02T00:00:00Z', ended_at: null, archived_at: null, cancel_initiated_at: null, results_url: null })
       if (path.startsWith('/v1/messages/batches/msgbatch_01'))
@@ -300,6 +305,51 @@ describe('streams through without buffering', () => {
     }
     expect(rest).toEqual([4, 5])
     expect(JSON.parse(vendor.seen[0].text).model).toBe('gpt-4o-mini-tts')
+  })
+
+  test('a chunked upload that passes max_body_size is a 413, not an upstream failure', async () => {
+    const p2 = await startProxy({ ...config(), server: { max_body_size: '1KiB' } })
+    try {
+      const body = new ReadableStream<Uint8Array>({
+        start(c) {
+          for (let i = 0; i < 4; i++) c.enqueue(new Uint8Array(512))
+          c.close()
+        },
+      })
+      const res = await fetch(`${p2.url}/v1/files`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${CLIENT}`, 'content-type': 'multipart/form-data; boundary=b' },
+        body,
+        duplex: 'half',
+      } as RequestInit)
+      expect(res.status).toBe(413)
+      expect(await res.text()).toContain('max_body_size')
+    } finally {
+      p2.stop()
+    }
+  })
+
+  test('an answer that goes silent past idle_timeout is cut and logged', async () => {
+    const cfg = config()
+    const p2 = await startProxy({ ...cfg, providers: { ...cfg.providers, oai: { ...cfg.providers.oai, idle_timeout: '150ms' } } })
+    try {
+      const res = await fetch(`${p2.url}/v1/images/generations`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${CLIENT}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ model: 'gpt-image-1', prompt: 'a cat' }),
+      })
+      expect(res.status).toBe(200)
+      const read = await res.text().then(
+        () => 'ended',
+        () => 'failed',
+      )
+      expect(read).toBe('failed')
+      await Bun.sleep(20)
+      const line = p2.logs.map((l) => JSON.parse(l)).find((l) => l.msg === 'request' && l.path === '/v1/images/generations')
+      expect(line.error).toContain('idle_timeout')
+    } finally {
+      p2.stop()
+    }
   })
 
   test('a streamed body over max_body_size is cut off', async () => {
