@@ -11,6 +11,9 @@ export interface ListedAlias {
   strategy: ModelEntry['strategy']
   /** a glob: `*` in a target stands for the requested name */
   glob: boolean
+  /** how the name matches when not exactly (tier, substring, case, separators) */
+  match?: ModelEntry['match']
+  priority?: number
 }
 
 export function listAliases(cfg: Config, basePath: string, visible: (name: string) => boolean): ListedAlias[] {
@@ -20,7 +23,16 @@ export function listAliases(cfg: Config, basePath: string, visible: (name: strin
     if (e.hidden || seen.has(e.pattern) || !visible(e.pattern)) continue
     if (e.base_path && e.base_path !== basePath) continue
     seen.add(e.pattern)
-    out.push({ name: e.pattern, targets: e.targets.map((t) => t.model), fallbacks: e.fallbacks, strategy: e.strategy, glob: isGlob(e.pattern) })
+    const match = { ...cfg.policy.alias_matching, ...e.match }
+    out.push({
+      name: e.pattern,
+      targets: e.targets.map((t) => t.model),
+      fallbacks: e.fallbacks,
+      strategy: e.strategy,
+      glob: isGlob(e.pattern),
+      ...(Object.keys(match).length > 0 && { match }),
+      ...(e.priority !== undefined && { priority: e.priority }),
+    })
   }
   return out
 }

@@ -179,7 +179,10 @@ function answer(call: ApiCall, res: Response, idle: { ms: number; abort: (reason
     life.finish({ status: res.status })
     return new Response(null, { status: res.status, headers })
   }
-  const json = /json/i.test(res.headers.get('content-type') ?? '')
+  // JSON answers and SSE streams (a streamed /v1/completions ends with its usage) are scanned
+  const type = res.headers.get('content-type') ?? ''
+  const json = /json|event-stream/i.test(type)
+  life.rec.stream = /event-stream/i.test(type)
   const body = tapAnswer(res.body, call.api, json, idle, (how) => {
     life.finish({ status: how.clientDisconnected ? 499 : res.status, usage: how.usage, error: how.error, clientDisconnected: how.clientDisconnected, upstreamMs: performance.now() - started })
   })

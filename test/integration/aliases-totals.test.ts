@@ -18,6 +18,7 @@ beforeAll(async () => {
       secret: { targets: ['demo/echo-secret'], hidden: true },
       team: { targets: ['demo/echo-team'], base_path: '/team-a' },
     },
+    policy: { tiers: { haiku: 'demo/echo-small' } },
     auth: {
       keys: [
         { key: ALICE, name: 'alice', group: 'eng' },
@@ -46,7 +47,8 @@ describe('GET /v1/aliases', () => {
     const res = await get('/v1/aliases', ALICE)
     expect(res.status).toBe(200)
     const body = (await res.json()) as { data: any[] }
-    expect(body.data.map((a) => a.name)).toEqual(['fast', 'echo-*'])
+    expect(body.data.map((a) => a.name)).toEqual(['fast', 'echo-*', 'haiku'])
+    expect(body.data[2]).toMatchObject({ targets: ['demo/echo-small'], match: { tier: true }, priority: 1 })
     expect(body.data[0]).toEqual({ name: 'fast', targets: ['demo/echo-fast'], fallbacks: ['demo/echo-slow'], strategy: 'fallback', glob: false })
     expect(body.data[1]).toMatchObject({ targets: ['demo/*'], glob: true })
     const team = (await (await get('/team-a/v1/aliases', ALICE)).json()) as { data: any[] }

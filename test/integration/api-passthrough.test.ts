@@ -47,6 +47,10 @@ function startVendor() {
         if (model === 'broken') return json({ error: { message: 'no such model', type: 'invalid_request_error' } }, 404)
         return json({ object: 'list', data: [{ object: 'embedding', index: 0, embedding: [0.1, 0.2, 0.3] }], model, usage: { prompt_tokens: 7, total_tokens: 7 } })
       }
+      if (path === '/v1/completions') {
+        const frames = ['{"id":"c1","choices":[{"text":"Hel","index":0}],"usage":null}', '{"id":"c1","choices":[{"text":"lo","index":0}],"usage":null}', '{"id":"c1","choices":[],"usage":{"prompt_tokens":4,"completion_tokens":2,"total_tokens":6}}', '[DONE]']
+        return new Response(frames.map((f) => `data: ${f}\n\n`).join(''), { headers: { 'content-type': 'text/event-stream' } })
+      }
       if (path === '/v1/moderations') return json({ id: 'modr-1', model: JSON.parse(text).model, results: [{ flagged: false, categories: {}, category_scores: {} }] })
       if (path === '/v1/files' && req.method === 'POST')
         return json({ id: 'file-abc', object: 'file', bytes: text.length, created_at: 1, filename: 'batch.jsonl', purpose: 'batch', status: 'uploaded' })
@@ -136,6 +140,16 @@ describe('OpenAI API endpoints', () => {
     expect(call.headers.get('authorization')).toBe(`Bearer ${OPENAI_KEY}`)
     const line = requestLines().find((l) => l.path === '/v1/embeddings')
     expect(line).toMatchObject({ key: 'alice', model: 'emb', provider: 'oai', upstream_model: 'text-embedding-3-small', status: 200, input_tokens: 7, output_tokens: 0 })
+  })
+
+  test('a streamed legacy completion: SSE passes through, its final usage reaches the log line', async () => {
+    const stream = await openai().completions.create({ model: 'gpt-3.5-turbo-instruct', prompt: 'Say hello', stream: true, stream_options: { include_usage: true } })
+    let text = ''
+    for await (const chunk of stream) text += chunk.choices[0]?.text ?? ''
+    expect(text).toBe('Hello')
+    await Bun.sleep(10)
+    const line = requestLines().find((l) => l.path === '/v1/completions')
+    expect(line).toMatchObject({ stream: true, input_tokens: 4, output_tokens: 2, upstream_model: 'gpt-3.5-turbo-instruct' })
   })
 
   test('moderations', async () => {
