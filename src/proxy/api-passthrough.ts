@@ -8,7 +8,8 @@ import type { Dialect, PassthroughApi } from '../dialects/dialect'
 import { GatewayError, toGatewayError } from '../errors'
 import { redact } from '../observe/redact'
 import { familyAttempts, modellessProvider } from '../routing/resolve-endpoint'
-import { applyAuth, forwardedHeaders, upstreamUrl } from '../upstream/build-request'
+import { applyAuth, upstreamUrl } from '../upstream/build-request'
+import { forwardedHeaders } from '../upstream/forward-headers'
 import { classifyOutcome } from '../upstream/outcome'
 import { sendUpstream, type SentUpstream } from '../upstream/send'
 import { bodyTooLarge, modelOf, readApiBody, tapAnswer, upstreamBody, type ApiBody } from './api-body'
@@ -135,9 +136,13 @@ function send(call: ApiCall, attempt: Attempt, key: string | undefined, ctx: Pro
   const up = dialectEntry(provider.dialect)!
   const prefix = up.api?.basePrefix ?? ''
   const path = prefix && call.path.startsWith(prefix + '/') ? call.path.slice(prefix.length) : call.path
-  const headers = forwardedHeaders(call.request.headers)
+  // the same allow-list as pass-through generation (tracing, SDK identity, API versions and betas)
+  const headers = forwardedHeaders(call.request.headers, provider.dialect, provider.forward_headers)
   const body = upstreamBody(call.body, attempt.model || undefined)
   if (call.body.kind === 'json') headers.set('content-type', 'application/json')
+  // a multipart upload's boundary is in its content-type: it goes with the bytes
+  const type = call.request.headers.get('content-type')
+  if (call.body.kind === 'stream' && type) headers.set('content-type', type)
   // the bytes go on unchanged: a declared length stays true (some servers refuse chunked uploads)
   const length = call.request.headers.get('content-length')
   if (call.body.kind === 'stream' && length && /^\d+$/.test(length)) headers.set('content-length', length)
@@ -146,7 +151,7 @@ function send(call: ApiCall, attempt: Attempt, key: string | undefined, ctx: Pro
   const life = call.life
   const left = Math.max(1, life.started + ctx.config.server.request_timeout - performance.now())
   return sendUpstream(
-    { url: upstreamUrl(provider, attempt.model, path, call.url.searchParams), method: call.request.method, headers, body },
+    { url: apiUrl(call, provider, attempt.model, path), method: call.request.method, headers, body },
     {
       fetch: ctx.fetch,
       // an upload streams before the answer can start: only the request's own deadline bounds it
@@ -155,6 +160,19 @@ function send(call: ApiCall, attempt: Attempt, key: string | undefined, ctx: Pro
       providerName: provider.name,
     },
   )
+}
+
+/**
+ * The upstream URL with the client's query: on these endpoints it is the call itself (pagination,
+ * filters: `?purpose=batch&after=…`), not an option of a generation request, so all of it goes,
+ * except a key (`?key=`) and what the provider's own `query` sets.
+ */
+function apiUrl(call: ApiCall, provider: Attempt['provider'], model: string, path: string): string {
+  const url = upstreamUrl(provider, model, path)
+  const extra = new URLSearchParams()
+  for (const [k, v] of call.url.searchParams) if (k !== 'key' && !(k in provider.query)) extra.append(k, v)
+  const q = extra.toString()
+  return q ? `${url}${url.includes('?') ? '&' : '?'}${q}` : url
 }
 
 const info = (call: ApiCall): RouteInfo => {

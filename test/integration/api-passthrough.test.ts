@@ -178,6 +178,17 @@ describe('OpenAI API endpoints', () => {
     expect(vendor.seen[0]).toMatchObject({ method: 'GET', path: '/v1/files?purpose=batch' })
   })
 
+  test('headers follow the pass-through allow-list; a ?key= never goes up', async () => {
+    const res = await fetch(`${proxy.url}/v1/files?limit=2&key=${CLIENT}`, { headers: { 'openai-organization': 'org-someone-else', 'user-agent': 'OpenAI/JS 7', 'x-api-key': CLIENT } })
+    expect(res.status).toBe(200)
+    const call = vendor.seen[0]
+    expect(call.path).toBe('/v1/files?limit=2')
+    expect(call.headers.get('openai-organization')).toBeNull()
+    expect(call.headers.get('user-agent')).toBe('OpenAI/JS 7')
+    expect(call.headers.get('x-api-key')).toBeNull()
+    expect(call.headers.get('authorization')).toBe(`Bearer ${OPENAI_KEY}`)
+  })
+
   test('an upstream refusal comes back as the upstream wrote it', async () => {
     const err = await openai()
       .embeddings.create({ model: 'broken', input: 'x' })
