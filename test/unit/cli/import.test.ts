@@ -88,12 +88,19 @@ describe('lm-deluge, anthropic-front, python-llm-proxy', () => {
     expect(r.file.policy).toEqual({ default_provider: 'b' })
     expect(r.file.providers.b.api_key).toBe('${K}')
   })
-  test('python-llm-proxy: the same name under a second base path is commented', () => {
+  test('python-llm-proxy: the same name under a second base path gets a table per base path', () => {
     const item = { frontend_model_name: 'x', backend_base_url: 'http://localhost:9000/v1', backend_model_name: 'y' }
     const r = fromPythonLlmProxy({ models: [item, { ...item, frontend_base_url: '/other' }], system_replacements: [['a', 'b']] })
-    expect(Object.keys(r.file.models)).toEqual(['x'])
+    expect(Object.keys(r.file.models)).toEqual(['x@/', 'x@/other'])
+    expect(r.file.models['x@/other']).toEqual({ targets: ['local-9000/y'] })
     expect(r.file.providers).toEqual({ 'local-9000': { dialect: 'openai-chat', base_url: 'http://localhost:9000/v1' } })
-    expect(texts(r.notes)).toContain('needs per-base-path model tables (not yet supported)')
+    expect(texts(r.notes)).not.toContain('per-base-path')
+  })
+  test('python-llm-proxy: the same name under the same base path twice keeps the first, commented', () => {
+    const item = { frontend_model_name: 'x', backend_base_url: 'http://localhost:9000/v1', backend_model_name: 'y' }
+    const r = fromPythonLlmProxy({ models: [item, { ...item, backend_model_name: 'z' }] })
+    expect(r.file.models).toEqual({ x: { targets: ['local-9000/y'] } })
+    expect(texts(r.notes)).toContain('the same name under the same base path twice')
   })
 })
 
