@@ -3,6 +3,10 @@
 // from the body's model (routed like generation) or, for model-less calls, default_provider or
 // the only provider of that API; bodies and answers stream through without being buffered.
 import Anthropic from '@anthropic-ai/sdk'
+import { Database } from 'bun:sqlite'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'bun:test'
 import OpenAI, { toFile } from 'openai'
 import { startProxy, type TestProxy } from '../helpers/proxy'
@@ -150,6 +154,26 @@ describe('OpenAI API endpoints', () => {
     await Bun.sleep(10)
     const line = requestLines().find((l) => l.path === '/v1/completions')
     expect(line).toMatchObject({ stream: true, input_tokens: 4, output_tokens: 2, upstream_model: 'gpt-3.5-turbo-instruct' })
+  })
+
+  test('the usage ledger gets a row with the tokens and cost the answer reported', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'api-ledger-'))
+    const db = join(dir, 'usage.db')
+    const p2 = await startProxy({ ...config(), usage: { store: `sqlite:${db}` }, pricing: { 'text-embedding-*': { input: 0.02, output: 0 } } })
+    try {
+      await new OpenAI({ apiKey: CLIENT, baseURL: `${p2.url}/v1`, maxRetries: 0 }).embeddings.create({ model: 'emb', input: 'hello' })
+      await Bun.sleep(10)
+    } finally {
+      p2.stop()
+    }
+    await p2.gateway.close()
+    const d = new Database(db, { readonly: true })
+    const rows = d.query('SELECT * FROM usage_ledger').all() as Array<Record<string, any>>
+    d.close()
+    rmSync(dir, { recursive: true, force: true })
+    expect(rows).toHaveLength(1)
+    expect(rows[0]).toMatchObject({ key_name: 'alice', model_requested: 'emb', provider: 'oai', model_upstream: 'text-embedding-3-small', status: 200, input_tokens: 7, output_tokens: 0 })
+    expect(rows[0].cost_usd).toBeCloseTo((7 * 0.02) / 1e6, 12)
   })
 
   test('moderations', async () => {
