@@ -144,6 +144,6 @@ const maskUrl = (u: string) => u.replace(/\/\/([^:/@]*):([^@]*)@/, '//$1:****@')
 /** how a key matches, when not exactly: tier, substring, case, separators; and its priority */
 function matchNote(e: import('../config/types').ModelEntry): string {
   const m = e.match ?? {}
-  const how = [m.tier ? 'tier (claude-* names containing it)' : '', m.substring ? 'substring' : '', m.case_insensitive ? 'any case' : '', m.separators ? '-/_ alike' : ''].filter(Boolean)
+  const how = [m.tier ? 'tier (Claude names containing it)' : '', m.substring ? 'substring' : '', m.case_insensitive ? 'any case' : '', m.separators ? '-/_ alike' : ''].filter(Boolean)
   return [...how, e.priority ? `priority ${e.priority}` : ''].filter(Boolean).join(', ')
 }

@@ -49,7 +49,7 @@ export function splitBasePath(key: string): { pattern: string; base?: string } {
 /** the Claude tiers every Claude model name falls into */
 export const TIERS = ['haiku', 'sonnet', 'opus'] as const
 
-/** policy.tiers → entries matching the tier's name or any claude-* name containing it (priority 1) */
+/** policy.tiers → entries matching the tier's name or any Claude model name containing it (priority 1) */
 export function tierEntries(tiers: Partial<Record<(typeof TIERS)[number], string>> | undefined, providers: readonly string[], problems: string[]): ModelEntry[] {
   const out: ModelEntry[] = []
   for (const tier of TIERS) {

@@ -124,7 +124,7 @@ export interface MatchOptions {
   separators?: boolean
   /** the key anywhere in the requested name (exact keys only) */
   substring?: boolean
-  /** a built-in tier (haiku, sonnet, opus): the tier's name, or a claude-* name containing it */
+  /** a built-in tier (haiku, sonnet, opus): the tier's name, or a Claude model name (holding "claude") containing it */
   tier?: boolean
 }
 

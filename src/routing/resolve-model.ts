@@ -124,7 +124,7 @@ const fold = (s: string, o: MatchOptions): string => {
 /**
  * How an entry's key matches a requested name: exactly or as a glob by default; with options,
  * case-insensitively, `-`/`_` alike, or anywhere in the name (substring); a tier key matches its
- * own name or any claude-* name containing it (claude-haiku-4-5-20251001 → haiku).
+ * own name or any Claude model name containing it (claude-haiku-4-5-20251001 → haiku).
  */
 export function matcherFor(entry: Pick<ModelEntry, 'pattern' | 'match'>, dflt: MatchOptions | undefined): (name: string) => boolean {
   const o: MatchOptions = { ...dflt, ...entry.match }
@@ -132,7 +132,8 @@ export function matcherFor(entry: Pick<ModelEntry, 'pattern' | 'match'>, dflt: M
     const tier = entry.pattern.toLowerCase()
     return (name) => {
       const n = name.toLowerCase()
-      return n === tier || (n.startsWith('claude') && n.includes(tier))
+      // Claude names as each platform spells them: claude-…, anthropic.claude-… (Bedrock), …/claude-…
+      return n === tier || (n.includes('claude') && n.includes(tier))
     }
   }
   if (!o.case_insensitive && !o.separators && !o.substring) return globMatcher(entry.pattern)

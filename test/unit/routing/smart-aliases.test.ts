@@ -39,6 +39,8 @@ describe('tiers: Claude Code lands where the operator wants', () => {
     ['haiku', 'openai/gpt-5-mini'],
     ['Sonnet', 'openai/gpt-5'],
     ['Claude-Sonnet-4-5', 'openai/gpt-5'],
+    ['us.anthropic.claude-haiku-4-5-20251001-v1:0', 'openai/gpt-5-mini'],
+    ['claude-sonnet-4-5[1m]', 'openai/gpt-5'],
   ])('%s → %s (ahead of the catch-all)', (name, want) => {
     expect(route(raw, name)).toEqual([want])
   })
