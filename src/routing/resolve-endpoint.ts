@@ -7,9 +7,12 @@ import { servesFamily } from '../dialects'
 import { GatewayError } from '../errors'
 import type { Attempt, Plan } from './resolve-model'
 
+/** a provider that takes this vendor API as it is (a vendor's model on Vertex speaks Google's API around it) */
+const serves = (p: ProviderConfig, family: string): boolean => servesFamily(p.dialect, family) && p.vertex === undefined
+
 /** the plan's attempts a provider of this API family can take; a 400 when none can */
 export function familyAttempts(plan: Pick<Plan, 'requested' | 'attempts'>, family: string, path: string): Attempt[] {
-  const out = plan.attempts.filter((a) => servesFamily(a.provider.dialect, family))
+  const out = plan.attempts.filter((a) => serves(a.provider, family))
   if (out.length) return out
   const dialects = [...new Set(plan.attempts.map((a) => a.provider.dialect))].join(', ')
   throw new GatewayError(400, `model ${plan.requested} routes to providers of dialect ${dialects}, none of which serves ${path}`, {
@@ -21,7 +24,7 @@ export function familyAttempts(plan: Pick<Plan, 'requested' | 'attempts'>, famil
 
 /** the provider a model-less call of this API family goes to */
 export function modellessProvider(cfg: Config, family: string, path: string): ProviderConfig {
-  const serving = cfg.providers.filter((p) => servesFamily(p.dialect, family))
+  const serving = cfg.providers.filter((p) => serves(p, family))
   const chosen = cfg.policy.default_provider
   const dp = chosen !== undefined ? serving.find((p) => p.name === chosen) : undefined
   if (dp) return dp
