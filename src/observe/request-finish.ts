@@ -62,7 +62,7 @@ export function finishRequest(d: FinishDeps, r: RequestRecord): number {
   if (r.attempts > 1) countMoves(m, r)
   if (r.dropped) reportDropped(d, r, r.dropped)
   if (r.rule) m.ruleMatches.labels(r.rule).inc()
-  m.runningTotals.add({ provider, model: model || (r.modelRequested ?? ''), key: r.principal?.name ?? '', status: r.status, inputTokens: u?.inputTokens ?? 0, outputTokens: u?.outputTokens ?? 0, costUsd: cost })
+  m.runningTotals.add({ provider, model: label, key: r.principal?.name ?? '', status: r.status, inputTokens: u?.inputTokens ?? 0, outputTokens: u?.outputTokens ?? 0, costUsd: cost })
   if (d.config.logging.requests && d.log.enabled('info')) {
     const own = {
       id: r.requestId,

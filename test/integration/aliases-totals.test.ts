@@ -77,6 +77,8 @@ describe('GET /metrics/running-totals', () => {
     expect(t.by_provider.demo.requests).toBe(2)
     expect(t.by_model['echo-fast'].requests).toBe(1)
     expect(t.by_model['echo-x'].requests).toBe(1)
+    // a request no upstream answered has no model: invented names cannot fill the table
+    expect(t.by_model.none).toMatchObject({ requests: 1, errors: 1 })
     expect(t.by_key.alice).toMatchObject({ requests: 1, errors: 0 })
     expect(t.by_key.bob).toMatchObject({ requests: 2, errors: 1 })
   })
