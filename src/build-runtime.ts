@@ -14,7 +14,7 @@ import { createTracer, type Tracer } from './observe/otel/tracer'
 import { genAiSystem } from './observe/otel/gen-ai-system'
 import { VERSION } from './version'
 import { openKeyDirectory, type KeyDirectory } from './keys/key-directory'
-import { openKeyStore } from './keys/key-store'
+import { openKeyStore, type KeyStore } from './keys/key-store'
 import { openResponseStore } from './responses/response-store'
 import { StoredResponsesService } from './responses/stored-responses'
 import { CARRY_DEFAULTS, CarryCache } from './carry/carry-cache'
@@ -31,6 +31,7 @@ import { LimitError } from './limits/limiter'
 import { createGatewayMetrics, streamTracker, watchUpstreamHealth, type GatewayMetrics } from './observe/gateway-metrics'
 import { createLogger, type Logger } from './observe/logger'
 import { clearSecrets, registerSecret } from './observe/redact'
+import { createLiveFeed, type LiveFeed } from './observe/live-feed'
 import { finishRequest } from './observe/request-finish'
 import { createUsageLedger, type UsageLedger } from './observe/usage-ledger'
 import { watchLedger } from './observe/ledger-metrics'
@@ -73,6 +74,10 @@ export interface Services {
   responses?: StoredResponsesService
   /** the response cache's store: Redis or the SQLite usage file (undefined: nowhere to keep it) */
   cache?: ResponseCacheService
+  /** where database keys are written (the admin API); undefined with usage.store: none */
+  keyStore?: KeyStore
+  /** recent requests, open streams and upstream failures for the dashboard (bounded, in memory) */
+  live: LiveFeed
   /** called once per finished generation request (the gateway counts in-flight requests with it) */
   requestDone: () => void
   clock: Clock
@@ -125,6 +130,7 @@ function registerSecrets(cfg: Config): void {
     for (const v of Object.values(p.headers ?? {})) registerSecret(v)
   }
   for (const k of cfg.auth?.keys ?? []) registerSecret(k.key)
+  for (const k of cfg.admin?.keys ?? []) registerSecret(k.key)
   // a `{api_key}` template is not itself a secret; a fixed service token is
   for (const v of Object.values(cfg.auth?.check?.headers ?? {})) if (!v.includes('{api_key}')) registerSecret(v)
   registerSecret(urlPassword(cfg.state.redis))
@@ -138,12 +144,14 @@ export async function createServices(cfg: Config, o: ServiceOverrides = {}): Pro
   const ledger = createUsageLedger(store, { logger: log })
   const state = createState(cfg, { warn: (m) => log.warn(m) })
   const metrics = createGatewayMetrics()
-  const directory = await openDirectory(cfg, log)
+  const { directory, keyStore } = await openDirectory(cfg, log)
   watchLedger(metrics.registry, ledger)
   const clock = o.clock ?? systemClock
   const responseStore = await openResponseStore(cfg.usage.store)
   const services: Services = {
     directory,
+    keyStore,
+    live: createLiveFeed(),
     sessions: new SessionProgress(),
     upstreamModels: new UpstreamModels(o.fetch ?? fetch),
     responses: responseStore && new StoredResponsesService(responseStore, storedOptions(cfg, clock, log)),
@@ -203,10 +211,11 @@ const storedOptions = (cfg: Config, clock: Clock, log: Logger) => {
 }
 
 /** Database keys live beside the ledger; without a database there are only the config's keys. */
-async function openDirectory(cfg: Config, log: Logger): Promise<KeyDirectory | undefined> {
-  if (cfg.usage.store === 'none') return undefined
-  const store = await openKeyStore(cfg.usage.store)
-  return openKeyDirectory(store, { onError: (err) => log.warn('reading database keys failed; keeping the last ones read', { error: String(err) }) })
+async function openDirectory(cfg: Config, log: Logger): Promise<{ directory?: KeyDirectory; keyStore?: KeyStore }> {
+  if (cfg.usage.store === 'none') return {}
+  const keyStore = await openKeyStore(cfg.usage.store)
+  const directory = await openKeyDirectory(keyStore, { onError: (err) => log.warn('reading database keys failed; keeping the last ones read', { error: String(err) }) })
+  return { directory, keyStore }
 }
 
 const ID_CHARS = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789'
@@ -302,7 +311,10 @@ export function buildRuntime(cfg: Config, s: Services, prev?: Runtime): Runtime 
     // acts on the outcome policy's verdict (upstream/outcome.ts); decides nothing itself
     reportAttempt({ attempt, key, outcome, retryAfterMs }) {
       const now = clock.now()
-      if (outcome.errorClass) s.metrics.upstreamErrors.labels(attempt.provider.name, outcome.errorClass).inc()
+      if (outcome.errorClass) {
+        s.metrics.upstreamErrors.labels(attempt.provider.name, outcome.errorClass).inc()
+        s.live.upstreamFailed({ time: now, provider: attempt.provider.name, target: attempt.target, class: outcome.errorClass, status: outcome.clientStatus })
+      }
       if (outcome.breaker !== 'none') s.breakers.get(attempt.target).record(outcome.breaker === 'success', now)
       if (!key || !outcome.bench) return
       const until = outcome.bench === 'rate' ? now + (retryAfterMs ?? 30_000) : undefined
@@ -311,7 +323,10 @@ export function buildRuntime(cfg: Config, s: Services, prev?: Runtime): Runtime 
     },
     orderAttempts: (attempts) => orderByHealth(attempts, s.breakers, clock.now()),
     backoffMs: (retry) => backoffMs(retry, random),
-    streamStarted: (record) => s.streams.start(record),
+    streamStarted: (record) => {
+      s.streams.start(record)
+      s.live.streamStarted(record, clock.now())
+    },
     finish: (record) => {
       s.streams.end(record)
       s.requestDone()
@@ -319,6 +334,7 @@ export function buildRuntime(cfg: Config, s: Services, prev?: Runtime): Runtime 
       tracer?.finish(record)
       if (record.sessionId) s.sessions.add(record.sessionId, clock.now(), record.usage, cost)
       if (afterHooks) pluginAfterResponse(plugins, pluginRecord(record, cost), warn)
+      s.live.finished(record, cost, clock.now())
       return cost
     },
     tracer,

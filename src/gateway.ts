@@ -3,6 +3,7 @@
 // in-process with an injected fetch. Services (ledger, metrics, limits, key pools, breakers)
 // live as long as the gateway; everything derived from the config is rebuilt on reload and
 // swapped in atomically (in-flight requests keep the runtime they started with).
+import { createAdminApi, isAdminPath } from './admin/admin-api'
 import { buildRuntime, createServices, describeChanges, type ServiceOverrides } from './build-runtime'
 import type { Config } from './config/types'
 import { withPlugins } from './config/load'
@@ -31,6 +32,12 @@ export interface Gateway {
   readonly load: { inflight: number; active: number }
 }
 
+/** a string test before parsing: the model endpoints pay nothing for the admin API */
+function mayBeAdmin(url: string): boolean {
+  const i = url.indexOf('/', url.indexOf('//') + 2)
+  return i > 0 && (url.startsWith('/ui', i) || url.startsWith('/admin', i))
+}
+
 export async function createGateway(given: Config, deps: GatewayDeps = {}): Promise<Gateway> {
   // a config built in code (tests) has its plugins loaded here; loadConfig already did it
   const config = await withPlugins(given)
@@ -43,8 +50,14 @@ export async function createGateway(given: Config, deps: GatewayDeps = {}): Prom
   })
   const h = (holder = new RuntimeHolder(buildRuntime(config, services), services.clock.now()))
   h.routes = buildRouteTable(h)
+  const admin = createAdminApi({ config: () => h.current.config, services })
   return {
     fetch: (request, info) => {
+      // /admin and /ui exist only with `admin:` configured; the model endpoints never look here
+      if (h.current.config.admin && mayBeAdmin(request.url)) {
+        const url = new URL(request.url)
+        if (isAdminPath(url.pathname)) return admin.fetch(request, url)
+      }
       if (info) setClientInfo(request, info)
       return dispatch(h, request)
     },
@@ -66,7 +79,10 @@ export async function createGateway(given: Config, deps: GatewayDeps = {}): Prom
       while (h.active > 0 && performance.now() < deadline) await Bun.sleep(25)
       return h.active
     },
-    close: () => services.close(),
+    async close() {
+      await admin.close()
+      await services.close()
+    },
     get config() {
       return h.current.config
     },

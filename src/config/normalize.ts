@@ -4,6 +4,7 @@ import { dialects, registered } from '../dialects'
 import { REQUEST_LINE_FIELDS } from '../observe/log-fields'
 import type { Env } from './interpolate'
 import { formatPath, type PathSegment } from './key-path'
+import { normalizeAdmin } from './normalize-admin'
 import { normalizeAuth } from './normalize-auth'
 import { normalizeForwardHeaders } from '../upstream/forward-headers'
 import { normalizeModels, tierEntries } from './normalize-models'
@@ -63,6 +64,7 @@ export function normalize(file: ConfigFile, env: Env = {}): Normalized {
     },
     auth: file.auth && file.auth.mode !== 'none' ? normalizeAuth(file.auth, names, problems) : undefined,
     ...publicListener(file.auth, problems),
+    ...(file.admin && { admin: normalizeAdmin(file.admin, problems) }),
     pricing: Object.entries(file.pricing ?? {}).map(([pattern, p]) => ({
       pattern,
       price: {

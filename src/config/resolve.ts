@@ -6,6 +6,7 @@ import { coerceScalars } from './coerce'
 import { ConfigError } from './config-error'
 import { interpolate, type Env } from './interpolate'
 import { normalize } from './normalize'
+import { checkAdminApart } from './normalize-admin'
 import { defaultGroup } from './normalize-auth'
 import { normalizeModels } from './normalize-models'
 import { applyVertexEnv } from './normalize-vertex'
@@ -124,4 +125,5 @@ function checkConsistency(config: Config, problems: string[]): void {
   // with a database, keys made by `llm-proxy keys create` or the admin API can let clients in
   if (auth && auth.keys.length === 0 && !auth.check && config.usage.store === 'none')
     problems.push('auth: no keys, no check and usage.store is none (no database keys): no client could authenticate (remove auth: to require no key)')
+  if (config.admin) checkAdminApart(config.admin, auth, problems)
 }

@@ -242,6 +242,20 @@ const Auth = Type.Object(
   strict,
 )
 
+const AdminKey = Type.Object(
+  {
+    key: Opt(Type.String()),
+    key_sha256: Opt(
+      Type.String({ pattern: '^[0-9a-fA-F]{64}$', description: '64 hex characters (the sha256 of the key)' }),
+    ),
+    name: Opt(Type.String({ minLength: 1 })),
+  },
+  strict,
+)
+
+/** `admin:` — who may use the admin API (/admin) and the dashboard (/ui). */
+const Admin = Type.Object({ keys: Type.Array(AdminKey, { minItems: 1 }) }, strict)
+
 const Price = Type.Number({ minimum: 0 })
 const Pricing = Type.Record(
   Type.String(),
@@ -308,6 +322,7 @@ const configFileSchema = (dialects: readonly DialectName[]) => Type.Object(
     models: Opt(ModelsSchema),
     policy: Opt(Policy),
     auth: Opt(Auth),
+    admin: Opt(Admin),
     pricing: Opt(Pricing),
     logging: Opt(Logging),
     usage: Opt(Usage),
@@ -343,3 +358,4 @@ export type ModelsFile = Static<typeof ModelsSchema>
 export type AliasFile = Static<typeof Alias>
 export type AuthFile = Static<typeof Auth>
 export type ResponseCacheFile = Static<typeof ResponseCache>
+export type AdminFile = Static<typeof Admin>

@@ -189,6 +189,18 @@ export interface AuthConfig {
   check?: AuthCheckConfig
 }
 
+/** An admin key (admin API and dashboard); never a client key. Exactly one of key / key_sha256. */
+export interface AdminKeyConfig {
+  key?: string
+  /** lower-case hex */
+  key_sha256?: string
+  name: string
+}
+
+export interface AdminConfig {
+  keys: AdminKeyConfig[]
+}
+
 export interface Price {
   input: number
   output: number
@@ -222,6 +234,8 @@ export interface Config {
   auth?: AuthConfig
   /** auth: { mode: none, allow_public: true } or --allow-public: serve a non-loopback address with no client auth */
   allow_public?: boolean
+  /** absent: no admin API and no dashboard (/admin and /ui answer 404) */
+  admin?: AdminConfig
   /** in file order; pattern is a glob over the upstream model name */
   pricing: Array<{ pattern: string; price: Price }>
   logging: LoggingConfig

@@ -88,6 +88,16 @@ export class KeyPool {
     return b !== undefined && b.until > now
   }
 
+  /** the keys benched now, by position in api_keys (never the key itself: the dashboard shows these) */
+  benched(now: number): Array<{ index: number; reason: BenchReason; untilMs: number | null }> {
+    const out: Array<{ index: number; reason: BenchReason; untilMs: number | null }> = []
+    this.keys.forEach((key, index) => {
+      const b = this.benches.get(key)
+      if (b && b.until > now) out.push({ index, reason: b.reason, untilMs: Number.isFinite(b.until) ? b.until : null })
+    })
+    return out
+  }
+
   state(now: number): KeyPoolState {
     let auth = 0
     let rate = 0
@@ -126,6 +136,11 @@ export class KeyPools {
         pool.clearAuthBenches()
       }
     }
+  }
+
+  /** the pool of a provider if one was made (a provider never called has none) */
+  find(name: string): KeyPool | undefined {
+    return this.pools.get(name)
   }
 
   /** metrics: state of every pool */
