@@ -9,10 +9,11 @@ import type { AdminConfig, AdminKeyConfig, AuthConfig } from './types'
 export function normalizeAdmin(admin: AdminFile, problems: string[]): AdminConfig {
   const keys: AdminKeyConfig[] = []
   const seen = new Map<string, number>()
+  let empty = 0
   admin.keys.forEach((k, i) => {
     const path = ['admin', 'keys', i]
     // an empty key (an unset `${VAR:-}`) disables its entry, as for client keys
-    if (k.key === '' && k.key_sha256 === undefined) return
+    if (k.key === '' && k.key_sha256 === undefined) return void empty++
     if ((k.key === undefined) === (k.key_sha256 === undefined)) return void problems.push(`${formatPath(path)}: needs exactly one of key or key_sha256`)
     if (k.key !== undefined && k.key.length < 16) return void problems.push(`${formatPath([...path, 'key'])}: an admin key needs at least 16 characters`)
     const hash = adminKeyHash({ key: k.key, key_sha256: k.key_sha256?.toLowerCase(), name: '' })
@@ -21,7 +22,7 @@ export function normalizeAdmin(admin: AdminFile, problems: string[]): AdminConfi
     seen.set(hash, i)
     keys.push({ ...(k.key !== undefined ? { key: k.key } : { key_sha256: k.key_sha256!.toLowerCase() }), name: k.name ?? `admin-${i + 1}` })
   })
-  if (keys.length === 0) problems.push('admin.keys: every entry is empty (an unset ${VAR:-}?): no one could log in; remove admin: to turn the admin API off')
+  if (empty === admin.keys.length) problems.push('admin.keys: every entry is empty (an unset ${VAR:-}?): no one could log in; remove admin: to turn the admin API off')
   return { keys }
 }
 

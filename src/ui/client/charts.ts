@@ -48,11 +48,11 @@ export function lineChart(title: string, times: number[], lines: Line[], yFmt: (
       d += `${pen ? 'L' : 'M'}${x(i).toFixed(1)},${y(v).toFixed(1)}`
       pen = true
     })
-    const points = l.values.filter((v) => v !== null).length
-    if (points === 1) {
-      const i = l.values.findIndex((v) => v !== null)
-      root.appendChild(svg('circle', { cx: x(i), cy: y(l.values[i]!), r: 2.5, class: `dot ${l.cls}` }))
-    }
+    // a value with no neighbour draws no segment: a dot instead
+    l.values.forEach((v, i) => {
+      if (v !== null && (l.values[i - 1] ?? null) === null && (l.values[i + 1] ?? null) === null)
+        root.appendChild(svg('circle', { cx: x(i), cy: y(v), r: 2.5, class: `dot ${l.cls}` }))
+    })
     if (d) root.appendChild(svg('path', { d, class: `line ${l.cls}` }))
   }
   const legend = h('div', { class: 'legend' }, ...lines.map((l) => h('span', { class: `key ${l.cls}` }, l.name)))

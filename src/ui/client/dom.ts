@@ -31,7 +31,8 @@ export const clear = (el: Element): void => el.replaceChildren()
 export const fmt = {
   int: (n: number) => (n >= 1e6 ? `${(n / 1e6).toFixed(1)}M` : n >= 1e4 ? `${(n / 1e3).toFixed(1)}k` : String(Math.round(n))),
   usd: (n: number) => (n === 0 ? '$0' : n < 0.01 ? `$${n.toFixed(4)}` : `$${n.toFixed(2)}`),
-  ms: (n: number | null | undefined) => (n === null || n === undefined ? '–' : n >= 1000 ? `${(n / 1000).toFixed(2)} s` : `${Math.round(n)} ms`),
+  ms: (n: number | null | undefined) =>
+    n === null || n === undefined ? '–' : n >= 1000 ? `${(n / 1000).toFixed(2)} s` : n > 0 && n < 10 ? `${n.toFixed(1)} ms` : `${Math.round(n)} ms`,
   pct: (n: number) => `${(n * 100).toFixed(n < 0.1 ? 1 : 0)}%`,
   time: (t: number) => new Date(t).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit' }),
   clock: (t: number) => new Date(t).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' }),

@@ -140,7 +140,7 @@ export async function providers({ root }: PageCtx): Promise<Stop> {
           { class: 'card provider' },
           h('h2', {}, p.name, ' ', h('span', { class: 'tag' }, p.dialect)),
           p.base_url ? h('div', { class: 'muted' }, p.base_url) : '',
-          h('p', {}, p.keys === 'passthrough' ? 'keys: the client’s own (passthrough)' : `keys: ${p.healthy_keys} of ${p.keys} healthy`),
+          h('p', {}, p.keys === 'passthrough' ? 'keys: the client’s own (passthrough)' : p.keys === 0 ? 'no upstream key' : `keys: ${p.healthy_keys} of ${p.keys} healthy`),
           p.benched.length ? table(['key', 'benched for', 'until'], p.benched.map((b: any) => [b.key, b.reason === 'auth' ? 'refused (401/403)' : 'rate limited (429)', b.until])) : '',
           p.circuits.length
             ? table(['target', 'circuit'], p.circuits.map((c: any) => [c.target, h('span', { class: 'bad' }, c.state.replace('_', '-'))]))
