@@ -54,6 +54,7 @@ export function runCheck(cfg: Config, flags: CliFlags): string {
   )
   out.push('', 'prices (USD per million tokens, input / output; pricing: first, then the built-in table):')
   out.push(...priceLines(cfg))
+  out.push(`admin: ${cfg.admin ? `${cfg.admin.keys.length} key(s) (${cfg.admin.keys.map((k) => k.name).join(', ')}): /admin API and /ui dashboard` : 'none (no admin API, no dashboard)'}`)
   out.push(`usage: ${cfg.usage.store}   state: ${cfg.state.redis ? maskUrl(cfg.state.redis) : 'in memory'}`)
   if (flags.resolve !== undefined) {
     out.push('', `resolve ${flags.resolve}:`)
