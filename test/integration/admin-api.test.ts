@@ -241,3 +241,36 @@ if (!pg) {
     return u.toString()
   })
 }
+
+describe('without admin: or without a database', () => {
+  test('no admin: section, no /admin and no /ui (404 like any unknown path), even for the client key', async () => {
+    const { gateway } = await startGateway({ providers: { demo: { dialect: 'echo' } }, models: { '*': 'demo/echo' }, auth: { keys: [{ key: CLIENT }] } })
+    try {
+      for (const path of ['/ui', '/ui/app.js', '/admin/keys', '/admin/login'])
+        expect((await gateway.fetch(new Request(BASE + path, { headers: { authorization: `Bearer ${CLIENT}` } }))).status).toBe(404)
+    } finally {
+      await gateway.close()
+    }
+  })
+
+  test('usage.store none: key endpoints say why they cannot work (501); the numbers are empty', async () => {
+    const { gateway } = await startGateway({ ...config('none'), auth: { keys: [{ key: CLIENT }] } })
+    try {
+      const h = { authorization: `Bearer ${ADMIN}` }
+      const keys = await gateway.fetch(new Request(`${BASE}/admin/keys`, { headers: h }))
+      expect(keys.status).toBe(501)
+      expect((await keys.json()).error.message).toContain('keys in the database need usage.store')
+      const o = await (await gateway.fetch(new Request(`${BASE}/admin/overview`, { headers: h }))).json()
+      expect(o).toMatchObject({ store: false, points: [] })
+      const ui = await gateway.fetch(new Request(`${BASE}/ui/`))
+      expect(ui.status).toBe(200)
+      expect(ui.headers.get('content-security-policy')).toContain("script-src 'self'")
+      expect(ui.headers.get('x-frame-options')).toBe('DENY')
+      expect(ui.headers.get('x-content-type-options')).toBe('nosniff')
+      expect(await ui.text()).toContain('<script type="module" src="/ui/app.js">')
+      expect((await gateway.fetch(new Request(`${BASE}/ui/nothing`))).status).toBe(404)
+    } finally {
+      await gateway.close()
+    }
+  })
+})
