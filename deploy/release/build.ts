@@ -45,9 +45,13 @@ export function hostTarget(): string {
 
 const exe = (target: string) => (target.startsWith('windows') ? '.exe' : '')
 
+/** src/main.ts, and the worker the dashboard's SQLite queries run on (a worker's file must be an
+ *  entrypoint of its own to be in the binary) */
+export const ENTRYPOINTS = ['src/main.ts', 'src/observe/usage-series-worker.ts'] as const
+
 export async function buildBinary(out: string, target?: string): Promise<void> {
   const t = target ? [`--target=bun-${target}`] : []
-  await $`bun build ${COMPILE_FLAGS} ${t} ${join(ROOT, 'src/main.ts')} --outfile ${out}`.cwd(ROOT).quiet()
+  await $`bun build ${COMPILE_FLAGS} ${t} ${ENTRYPOINTS.map((e) => join(ROOT, e))} --outfile ${out}`.cwd(ROOT).quiet()
 }
 
 async function sha256(file: string): Promise<string> {

@@ -41,6 +41,8 @@ class ApiError extends Error {
 }
 
 const MAX_BODY = 64 * 1024
+/** how long an overview or usage table answer is reused */
+const CACHE_MS = 5000
 const SPEC_FIELDS = new Set(['name', 'group', 'models', 'rpm', 'tpm', 'max_concurrent', 'budget', 'expires', 'disabled'])
 const RANGES = new Set(['hour', 'day', 'week'])
 const BREAKDOWNS = new Set(['key', 'group', 'model', 'provider'])
@@ -112,7 +114,21 @@ export function createAdminApi(d: AdminDeps): AdminApi {
   let lookup = adminKeyIndex(d.config().admin ?? { keys: [] })
   let lookupFor = d.config().admin
   let series: Promise<UsageSeries> | undefined
-  const usage = () => (series ??= openUsageSeries(d.config().usage.store))
+  const usage = () => (series ??= openUsageSeries(d.config().usage.store, (m) => s.log.warn(m)))
+  // a week of a busy ledger takes seconds to aggregate: day and week answers (15 min and 1 h
+  // buckets) are reused for a few seconds, and tabs asking at once share one query; the hour
+  // (1 min buckets, what just happened) is always read afresh
+  const recent = new Map<string, { at: number; answer: Promise<unknown> }>()
+  function cached(key: string, r: SeriesRange, compute: () => Promise<unknown>): Promise<unknown> {
+    if (r === 'hour') return compute()
+    const t = Date.now()
+    const hit = recent.get(key)
+    if (hit && t - hit.at < CACHE_MS) return hit.answer
+    const answer = compute()
+    recent.set(key, { at: t, answer })
+    answer.catch(() => recent.delete(key))
+    return answer
+  }
 
   /** the admin keys of the config in force (a reload may change them) */
   function adminLookup(): (k: string) => string | undefined {
@@ -232,17 +248,21 @@ export function createAdminApi(d: AdminDeps): AdminApi {
         return json({ logged_out: true }, 200, { 'set-cookie': clearedCookie(isHttps(request, url)) })
       }
       case 'overview':
-        return get(async () => {
-          const u = await usage()
-          return { range: range(url), store: u.enabled, ...(await u.overview(range(url), now())) }
-        })
+        return get(() =>
+          cached(`overview:${range(url)}`, range(url), async () => {
+            const u = await usage()
+            return { range: range(url), store: u.enabled, ...(await u.overview(range(url), now())) }
+          }),
+        )
       case 'usage': {
         const by = rest[0] ?? ''
         if (rest.length !== 1 || !BREAKDOWNS.has(by)) throw new ApiError(404, 'usage tables are /admin/usage/key, /group, /model and /provider', 'not_found')
-        return get(async () => {
-          const u = await usage()
-          return { by, range: range(url), store: u.enabled, ...(await u.breakdown(by as Breakdown, range(url), now())) }
-        })
+        return get(() =>
+          cached(`usage:${by}:${range(url)}`, range(url), async () => {
+            const u = await usage()
+            return { by, range: range(url), store: u.enabled, ...(await u.breakdown(by as Breakdown, range(url), now())) }
+          }),
+        )
       }
       case 'live': {
         const limit = Math.min(200, Math.max(1, Number(url.searchParams.get('limit') ?? 50) || 50))

@@ -67,12 +67,14 @@ type Run = (sql: string, params: Array<string | number>) => Promise<Array<Record
 
 const p = (engine: SqlEngine, i: number) => (engine === 'postgres' ? `$${i}` : `?${i}`)
 
-/** Per-bucket aggregates; params: since, step, until. `grp` adds a group column (and a filter list). */
-function seriesSql(engine: SqlEngine, groupExpr?: string, names = 0): string {
-  const bucket = engine === 'postgres' ? `((time - ${p(engine, 1)}::bigint) / ${p(engine, 2)}::bigint)` : `CAST((time - ${p(engine, 1)}) / ${p(engine, 2)} AS INTEGER)`
-  const grp = groupExpr ? `coalesce(${groupExpr}, '')` : "''"
-  const filter = names ? ` AND ${grp} IN (${Array.from({ length: names }, (_, i) => p(engine, 4 + i)).join(', ')})` : ''
-  return `SELECT grp, b, count(*) AS requests, sum(CASE WHEN status >= 400 THEN 1 ELSE 0 END) AS errors,
+/** The bucket number of a row: (time - since) / step, in whole numbers on both engines */
+const bucketExpr = (engine: SqlEngine) =>
+  engine === 'postgres' ? `((time - ${p(engine, 1)}::bigint) / ${p(engine, 2)}::bigint)` : `CAST((time - ${p(engine, 1)}) / ${p(engine, 2)} AS INTEGER)`
+
+/** Per-bucket aggregates; params: since, step, until. */
+function seriesSql(engine: SqlEngine): string {
+  const bucket = bucketExpr(engine)
+  return `SELECT b, count(*) AS requests, sum(CASE WHEN status >= 400 THEN 1 ELSE 0 END) AS errors,
   coalesce(sum(input_tokens), 0) AS input_tokens, coalesce(sum(output_tokens), 0) AS output_tokens,
   coalesce(sum(cost_usd), 0) AS cost_usd,
   min(CASE WHEN rn * 100 >= n * 50 THEN d END) AS p50_ms,
@@ -81,15 +83,25 @@ function seriesSql(engine: SqlEngine, groupExpr?: string, names = 0): string {
   min(CASE WHEN t IS NOT NULL AND trn * 100 >= tn * 95 THEN t END) AS ttft_p95_ms
 FROM (
   SELECT s.*,
-    row_number() OVER (PARTITION BY grp, b ORDER BY d) AS rn, count(*) OVER (PARTITION BY grp, b) AS n,
-    row_number() OVER (PARTITION BY grp, b, (t IS NULL) ORDER BY t) AS trn, count(t) OVER (PARTITION BY grp, b) AS tn
+    row_number() OVER (PARTITION BY b ORDER BY d) AS rn, count(*) OVER (PARTITION BY b) AS n,
+    row_number() OVER (PARTITION BY b, (t IS NULL) ORDER BY t) AS trn, count(t) OVER (PARTITION BY b) AS tn
   FROM (
-    SELECT ${grp} AS grp, ${bucket} AS b, coalesce(duration_ms, 0) AS d, ttft_ms AS t, status,
+    SELECT ${bucket} AS b, coalesce(duration_ms, 0) AS d, ttft_ms AS t, status,
       input_tokens, output_tokens, cost_usd
-    FROM ${USAGE_TABLE} WHERE time >= ${p(engine, 1)} AND time < ${p(engine, 3)}${filter}
+    FROM ${USAGE_TABLE} WHERE time >= ${p(engine, 1)} AND time < ${p(engine, 3)}
   ) s
 ) w
-GROUP BY grp, b ORDER BY grp, b`
+GROUP BY b ORDER BY b`
+}
+
+/** Requests per (group, bucket) of the named groups, for sparklines: no percentile, no window
+ *  function (the cheap half of a table); params: since, step, until, names… */
+function countsSql(engine: SqlEngine, groupExpr: string, names: number): string {
+  const bucket = bucketExpr(engine)
+  const grp = `coalesce(${groupExpr}, '')`
+  const list = Array.from({ length: names }, (_, i) => p(engine, 4 + i)).join(', ')
+  return `SELECT ${grp} AS grp, ${bucket} AS b, count(*) AS requests FROM ${USAGE_TABLE}
+WHERE time >= ${p(engine, 1)} AND time < ${p(engine, 3)} AND ${grp} IN (${list}) GROUP BY 1, 2`
 }
 
 /** Totals per group, the top MAX_ROWS by cost then requests; params: since, until. */
@@ -151,7 +163,7 @@ export function createUsageSeries(engine: SqlEngine, run: Run, close: () => Prom
       const names = totals.map((r) => String(r.grp ?? ''))
       const spark = new Map(names.map((n) => [n, new Array<number>(SPARK_POINTS).fill(0)]))
       if (names.length) {
-        for (const r of await run(seriesSql(engine, GROUP_EXPR[by], names.length), [w.since, w.stepMs, w.until, ...names])) {
+        for (const r of await run(countsSql(engine, GROUP_EXPR[by], names.length), [w.since, w.stepMs, w.until, ...names])) {
           const s = spark.get(String(r.grp ?? ''))
           const b = num(r.b)
           if (s && b >= 0 && b < SPARK_POINTS) s[b] = num(r.requests)
@@ -187,14 +199,69 @@ const disabled: UsageSeries = {
   close: async () => {},
 }
 
+/** Queries on a SQLite file, on the worker thread when it can start (a binary built without the
+ *  worker entrypoint cannot: then in-process, blocking, which is still correct). */
+function sqliteRunner(path: string, warn: (msg: string) => void): { run: Run; close: () => Promise<void> } {
+  let db: Database | undefined
+  const inProcess: Run = async (sql, params) => {
+    if (!db) {
+      db = new Database(path, { readonly: true })
+      db.run('PRAGMA busy_timeout = 5000')
+    }
+    return db.query<Record<string, unknown>, Array<string | number>>(sql).all(...params)
+  }
+  let worker: Worker | undefined
+  try {
+    worker = new Worker(new URL('./usage-series-worker.ts', import.meta.url).href)
+    ;(worker as { unref?: () => void }).unref?.()
+  } catch {
+    worker = undefined
+  }
+  const pending = new Map<number, { resolve: (rows: Array<Record<string, unknown>>) => void; reject: (err: Error) => void }>()
+  let next = 0
+  let broken = !worker
+  let closing = false
+  const fail = (why: string) => {
+    if (broken || closing) return
+    warn(`the usage series worker stopped (${why}); dashboard queries now run on the main thread`)
+    broken = true
+    for (const p of pending.values()) p.reject(new Error(`usage series worker: ${why}`))
+    pending.clear()
+  }
+  worker?.addEventListener('message', (e: MessageEvent) => {
+    const p = pending.get(e.data.id)
+    if (!p) return
+    pending.delete(e.data.id)
+    if (e.data.error) p.reject(new Error(e.data.error))
+    else p.resolve(e.data.rows)
+  })
+  worker?.addEventListener('error', (e) => fail(String((e as ErrorEvent).message ?? e).slice(0, 200)))
+  worker?.addEventListener('close', () => fail('exited'))
+  const run: Run = (sql, params) => {
+    if (broken || !worker) return inProcess(sql, params)
+    return new Promise<Array<Record<string, unknown>>>((resolve, reject) => {
+      const id = ++next
+      pending.set(id, { resolve, reject })
+      worker!.postMessage({ id, path, sql, params })
+    }).catch((err) => (broken ? inProcess(sql, params) : Promise.reject(err)))
+  }
+  return {
+    run,
+    async close() {
+      closing = true
+      worker?.terminate()
+      db?.close()
+    },
+  }
+}
+
 /** A reader on the ledger's database (its own connection: the writer's batches never wait on a
  *  dashboard query). `none`: empty answers. Call after the ledger opened (it creates the table). */
-export async function openUsageSeries(spec: string): Promise<UsageSeries> {
+export async function openUsageSeries(spec: string, warn: (msg: string) => void = () => {}): Promise<UsageSeries> {
   const s = parseUsageStoreSpec(spec)
   if (s.kind === 'sqlite') {
-    const db = new Database(s.path, { readonly: true })
-    db.run('PRAGMA busy_timeout = 5000')
-    return createUsageSeries('sqlite', async (sql, params) => db.query<Record<string, unknown>, Array<string | number>>(sql).all(...params), async () => db.close())
+    const r = sqliteRunner(s.path, warn)
+    return createUsageSeries('sqlite', r.run, r.close)
   }
   if (s.kind === 'postgres') {
     const sql = new SQL(s.url, { max: 1 })
