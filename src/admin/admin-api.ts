@@ -225,7 +225,10 @@ export function createAdminApi(d: AdminDeps): AdminApi {
 
   async function route(request: Request, url: URL): Promise<Response> {
     const path = url.pathname.length > 1 && url.pathname.endsWith('/') ? url.pathname.slice(0, -1) : url.pathname
-    if (path === '/ui' || path.startsWith('/ui/')) return serveUi(path)
+    if (path === '/ui' || path.startsWith('/ui/')) {
+      if (request.method !== 'GET' && request.method !== 'HEAD') throw new ApiError(405, 'the dashboard answers GET only', 'method_not_allowed')
+      return serveUi(path)
+    }
     if (path === '/admin/login') {
       if (request.method !== 'POST') throw new ApiError(405, 'log in with POST', 'method_not_allowed')
       return login(request, url)

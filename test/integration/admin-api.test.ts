@@ -9,6 +9,7 @@ import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Gateway } from '../../src/gateway'
+import { startMock } from '../helpers/mock-upstream'
 import { startGateway } from '../helpers/proxy'
 
 const ADMIN = 'admin-secret-0123456789abcdef'
@@ -269,8 +270,48 @@ describe('without admin: or without a database', () => {
       expect(ui.headers.get('x-content-type-options')).toBe('nosniff')
       expect(await ui.text()).toContain('<script type="module" src="/ui/app.js">')
       expect((await gateway.fetch(new Request(`${BASE}/ui/nothing`))).status).toBe(404)
+      expect((await gateway.fetch(new Request(`${BASE}/ui`, { method: 'POST' }))).status).toBe(405)
     } finally {
       await gateway.close()
+    }
+  })
+})
+
+describe('live view', () => {
+  test('a stream going out is listed as active until it ends, then among the recent requests', async () => {
+    const upstream = startMock(() => ({
+      kind: 'sse',
+      delayMs: 150,
+      frames: [
+        { data: { id: 'c1', object: 'chat.completion.chunk', created: 1, model: 'gpt-x', choices: [{ index: 0, delta: { content: 'one ' }, finish_reason: null }] } },
+        { data: { id: 'c1', object: 'chat.completion.chunk', created: 1, model: 'gpt-x', choices: [{ index: 0, delta: { content: 'two' }, finish_reason: 'stop' }] } },
+        'data: [DONE]\n\n',
+      ],
+    }))
+    const { gateway } = await startGateway({ ...config('none'), providers: { up: { dialect: 'openai-chat', base_url: `${upstream.url}/v1`, api_key: 'sk-up-live', max_retries: 0 } }, models: { '*': 'up/gpt-x' } })
+    const live = async () => (await gateway.fetch(new Request(`${BASE}/admin/live`, { headers: { authorization: `Bearer ${ADMIN}` } }))).json()
+    try {
+      const res = await gateway.fetch(
+        new Request(`${BASE}/v1/chat/completions`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${CLIENT}`, 'content-type': 'application/json' },
+          body: JSON.stringify({ model: 'fast', stream: true, messages: [{ role: 'user', content: 'hi' }] }),
+        }),
+      )
+      const reader = res.body!.getReader()
+      await reader.read()
+      const during = await live()
+      expect(during.active).toHaveLength(1)
+      expect(during.active[0]).toMatchObject({ key: 'ops', model: 'fast', provider: 'up', upstream_model: 'gpt-x', attempts: 1 })
+      while (!(await reader.read()).done) {}
+      await Bun.sleep(0)
+      const after = await live()
+      expect(after.active).toEqual([])
+      expect(after.recent[0]).toMatchObject({ status: 200, stream: true, model: 'fast', provider: 'up' })
+      expect(after.recent[0].ttft_ms).toBeGreaterThanOrEqual(0)
+    } finally {
+      await gateway.close()
+      upstream.stop()
     }
   })
 })
