@@ -1,7 +1,7 @@
 // What the dashboard's live view and providers page show: the streams going out now, the last N
 // finished requests and the last N failed upstream attempts. Bounded rings in memory, fed from the
 // request-finish path and the attempt report (O(1) each, no I/O); this replica's view only.
-import type { RequestRecord } from '../proxy/context'
+import type { RequestRecord } from './request-record'
 import { redact } from './redact'
 
 export interface LiveRequest {
