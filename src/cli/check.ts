@@ -48,13 +48,13 @@ export function runCheck(cfg: Config, flags: CliFlags): string {
   const pol = cfg.policy
   out.push('', `policy: mode ${pol.mode}, default_model ${pol.default_model ?? '-'}, allowed ${pol.allowed_models.join(', ')}, expose_aliases ${pol.expose_aliases}${pol.default_provider ? `, default_provider ${pol.default_provider}` : ''}`)
   out.push(`auth: ${cfg.explicit?.auth_none ? 'none (auth.mode: none) · ' : ''}${cfg.auth ? `${cfg.auth.keys.length} key(s), groups ${Object.keys(cfg.auth.groups).join(', ') || 'default'}${cfg.auth.check ? ', external check' : ''}` : 'none (no client key required)'}`)
+  out.push(`admin: ${cfg.admin ? `${cfg.admin.keys.length} key(s) (${cfg.admin.keys.map((k) => k.name).join(', ')}): /admin API and /ui dashboard` : 'none (no admin API, no dashboard)'}`)
   out.push(
     `limits: upstream answers ≤ ${bytes(cfg.server.max_response_size ?? DEFAULT_MAX_RESPONSE_SIZE)}, events ≤ ${bytes(cfg.server.max_event_size ?? DEFAULT_MAX_EVENT_SIZE)}` +
       `${cfg.providers.some((p) => p.max_response_size !== undefined || p.max_event_size !== undefined) ? ' (some providers override)' : ''}; /metrics: ${cfg.server.metrics_auth === 'key' ? 'client key required' : 'open'}`,
   )
   out.push('', 'prices (USD per million tokens, input / output; pricing: first, then the built-in table):')
   out.push(...priceLines(cfg))
-  out.push(`admin: ${cfg.admin ? `${cfg.admin.keys.length} key(s) (${cfg.admin.keys.map((k) => k.name).join(', ')}): /admin API and /ui dashboard` : 'none (no admin API, no dashboard)'}`)
   out.push(`usage: ${cfg.usage.store}   state: ${cfg.state.redis ? maskUrl(cfg.state.redis) : 'in memory'}`)
   if (flags.resolve !== undefined) {
     out.push('', `resolve ${flags.resolve}:`)

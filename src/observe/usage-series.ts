@@ -199,6 +199,15 @@ const disabled: UsageSeries = {
   close: async () => {},
 }
 
+/** Where the worker's module is: in the compiled binary, its path among the binary's entrypoints
+ *  (src/ is their root; import.meta.url there names the build machine's file); else this file's
+ *  sibling on disk. */
+function workerSpec(): string {
+  const main = process.argv[1] ?? ''
+  const compiled = main.startsWith('/$bunfs/') || main.startsWith('B:\\~BUN\\')
+  return compiled ? './observe/usage-series-worker.ts' : new URL('./usage-series-worker.ts', import.meta.url).href
+}
+
 /** Queries on a SQLite file, on the worker thread when it can start (a binary built without the
  *  worker entrypoint cannot: then in-process, blocking, which is still correct). */
 function sqliteRunner(path: string, warn: (msg: string) => void): { run: Run; close: () => Promise<void> } {
@@ -212,9 +221,10 @@ function sqliteRunner(path: string, warn: (msg: string) => void): { run: Run; cl
   }
   let worker: Worker | undefined
   try {
-    worker = new Worker(new URL('./usage-series-worker.ts', import.meta.url).href)
+    worker = new Worker(workerSpec())
     ;(worker as { unref?: () => void }).unref?.()
-  } catch {
+  } catch (err) {
+    warn(`the usage series worker could not start (${String(err).slice(0, 200)}); dashboard queries run on the main thread`)
     worker = undefined
   }
   const pending = new Map<number, { resolve: (rows: Array<Record<string, unknown>>) => void; reject: (err: Error) => void }>()
