@@ -45,9 +45,9 @@ export function hostTarget(): string {
 
 const exe = (target: string) => (target.startsWith('windows') ? '.exe' : '')
 
-/** src/main.ts, and the worker the dashboard's SQLite queries run on (a worker's file must be an
+/** src/main.ts, the worker the dashboard's SQLite queries run on and the tokenizer's thread (a worker's file must be an
  *  entrypoint of its own to be in the binary) */
-export const ENTRYPOINTS = ['src/main.ts', 'src/observe/usage-series-worker.ts'] as const
+export const ENTRYPOINTS = ['src/main.ts', 'src/observe/usage-series-worker.ts', 'src/tokens/token-worker.ts'] as const
 
 export async function buildBinary(out: string, target?: string): Promise<void> {
   const t = target ? [`--target=bun-${target}`] : []

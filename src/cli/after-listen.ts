@@ -3,7 +3,9 @@
 // tpm limits count tokens; loading the BPE tables takes ~0.5-1.7 s and ~45 MB).
 import type { Config } from '../config/types'
 import type { Logger } from '../observe/logger'
+import { startTokenThread } from '../tokens/token-thread'
 import { warmTokenizer } from '../tokens/count-tokens'
+import { isLocal, registered } from '../dialects'
 import { VERSION } from '../version'
 import { publicListenWarning } from './public-listen'
 import { bannerText } from './terminal'
@@ -18,19 +20,35 @@ export function afterListen(l: Listening, out: { isTTY?: boolean; write(s: strin
   if (out.isTTY) out.write(bannerText(l.config, l.url, VERSION))
   const warning = publicListenWarning(l.config)
   if (warning) l.log.warn(warning)
-  scheduleTokenizerWarmup(l.log)
+  scheduleTokenizerWarmup(l.log, l.config)
 }
 
-/** Loading blocks the event loop for its duration, so it waits a moment: the first health checks
- *  and readiness probes right after start answer at once instead of after the load. */
+/** Loading on the main thread blocks the event loop for its duration, so it waits a moment: the
+ *  first health checks and readiness probes right after start answer at once. */
 export const WARMUP_DELAY_MS = 300
 
-export function scheduleTokenizerWarmup(log: Pick<Logger, 'debug'>, warm: () => void = warmTokenizer, delayMs = WARMUP_DELAY_MS): void {
+/**
+ * count_tokens counts on the tokenizer's own thread, which loads it (1–1.5 s of CPU) where no request
+ * waits. Only a config with a local provider (the echo demo, which counts its usage inline) also
+ * loads it on the main thread, a moment after start; no other config ever does.
+ */
+const isLocalProvider = (p: Config['providers'][number]): boolean => {
+  const d = registered(p.dialect)
+  return d !== undefined && isLocal(d)
+}
+
+export function scheduleTokenizerWarmup(log: Pick<Logger, 'debug'>, config: Config, warm: () => void = warmTokenizer, delayMs = WARMUP_DELAY_MS): void {
+  const t0 = performance.now()
+  startTokenThread().then(
+    (ok) => log.debug(ok ? 'token thread ready' : 'token thread unavailable; count_tokens counts on the main thread', { ms: Math.round(performance.now() - t0) }),
+    () => {},
+  )
+  if (!config.providers.some(isLocalProvider)) return
   const timer = setTimeout(() => {
-    const t0 = performance.now()
+    const t1 = performance.now()
     try {
       warm()
-      log.debug('tokenizer ready', { ms: Math.round(performance.now() - t0) })
+      log.debug('tokenizer ready', { ms: Math.round(performance.now() - t1) })
     } catch (err) {
       // a request that needs it will load it (and report the error) itself
       log.debug('tokenizer warm-up failed', { error: String(err) })

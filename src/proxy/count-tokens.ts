@@ -7,7 +7,7 @@
 import type { Dialect } from '../dialects/dialect'
 import { dialectEntry } from '../dialects'
 import { toGatewayError } from '../errors'
-import { countRequestTokensAsync } from '../tokens/count-tokens'
+import { countTokensOffThread } from '../tokens/token-thread'
 import { buildUpstreamRequest } from '../upstream/build-request'
 import { sendUpstream } from '../upstream/send'
 import { signContext } from '../upstream/sign-context'
@@ -34,7 +34,7 @@ export async function handleCountTokens(entry: Dialect, { request, url, basePath
     const forwarded = await tryForward({ entry, body, plan, principal, request, url, ctx })
     if (forwarded) return forwarded
     const canon = entry.decodeRequest({ ...body, model: requested ?? 'unknown', max_tokens: 1 })
-    const { tokens } = await countRequestTokensAsync(canon)
+    const { tokens } = await countTokensOffThread(canon)
     return new Response(JSON.stringify({ input_tokens: tokens }), { headers: proxyHeaders(JSON_HEADERS, { ...info, limitHeaders: admission.headers }) })
   } catch (err) {
     return errorResponse(entry, toGatewayError(err), { ...info, limitHeaders: admission?.headers })
