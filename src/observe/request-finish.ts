@@ -119,6 +119,7 @@ export function finishRequest(d: FinishDeps, r: RequestRecord): number {
     client_disconnected: !!r.clientDisconnected,
     error: r.error ? redact(r.error.slice(0, 300)) : null,
     usage_estimated: !!r.usageEstimated,
+    rule: r.rule ?? null,
   })
   return cost
 }

@@ -30,6 +30,8 @@ export interface UsageRecord {
   error: string | null
   /** some token figure was counted locally: the upstream's usage never arrived (stream cut) */
   usage_estimated?: boolean
+  /** the routing rule that chose the target (rules: on an alias) */
+  rule?: string | null
 }
 
 /** Column order shared by every store. */
@@ -55,6 +57,7 @@ export const USAGE_COLUMNS = [
   'client_disconnected',
   'error',
   'usage_estimated',
+  'rule',
 ] as const satisfies ReadonlyArray<keyof UsageRecord>
 
 export type UsageGroupBy = 'key' | 'group' | 'model' | 'provider' | 'day' | 'all'

@@ -30,6 +30,7 @@ const COLUMN_TYPES: Record<SqlEngine, Record<(typeof USAGE_COLUMNS)[number], str
     client_disconnected: 'BOOLEAN',
     error: 'TEXT',
     usage_estimated: 'BOOLEAN',
+    rule: 'TEXT',
   }
   // Columns other than time stay nullable: a malformed row must never poison a whole batch.
   return { postgres: common, sqlite: { ...common, time: 'INTEGER NOT NULL', client_disconnected: 'INTEGER', usage_estimated: 'INTEGER' } }
@@ -37,9 +38,10 @@ const COLUMN_TYPES: Record<SqlEngine, Record<(typeof USAGE_COLUMNS)[number], str
 
 /** Columns added after the first release, with the default older rows get: a ledger created by
  *  an older version gains them at open. */
-export const ADDED_COLUMNS = ['usage_estimated'] as const satisfies ReadonlyArray<(typeof USAGE_COLUMNS)[number]>
+export const ADDED_COLUMNS = ['usage_estimated', 'rule'] as const satisfies ReadonlyArray<(typeof USAGE_COLUMNS)[number]>
 const ADDED_DEFAULT: Record<(typeof ADDED_COLUMNS)[number], Record<SqlEngine, string>> = {
   usage_estimated: { postgres: 'FALSE', sqlite: '0' },
+  rule: { postgres: 'NULL', sqlite: 'NULL' },
 }
 
 /** ALTER TABLE statements for the added columns missing from `existing` (Postgres checks itself). */

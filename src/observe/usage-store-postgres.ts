@@ -5,7 +5,7 @@ import type { UsageStore } from './usage-store'
 import { USAGE_COLUMNS, type UsageRecord } from './usage-record'
 import { aggregateSql, migrationStatements, rowValues, schemaStatements, toAggregate, USAGE_TABLE, type SqlValue } from './usage-sql'
 
-/** 21 columns × 1000 rows stays under Postgres's 65535 bind parameters. */
+/** 22 columns × 1000 rows stays under Postgres's 65535 bind parameters. */
 const ROWS_PER_STATEMENT = 1000
 const SCHEMA_LOCK = 0x11a_9c05
 

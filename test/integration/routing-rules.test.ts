@@ -1,5 +1,6 @@
 // Routing rules through the whole gateway: the rule's target answers, the decision shows in
 // x-llm-proxy-rule, the request log line and /metrics; `check --resolve --body` explains it.
+import { Database } from 'bun:sqlite'
 import { afterAll, describe, expect, test } from 'bun:test'
 import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -43,8 +44,9 @@ const post = (path: string, body: unknown, headers: Record<string, string> = {})
   new Request(`http://proxy.test${path}`, { method: 'POST', headers: { 'content-type': 'application/json', 'anthropic-version': '2023-06-01', ...headers }, body: JSON.stringify(body) })
 
 describe('routing rules in the gateway', () => {
-  test('Claude Code shapes: background to the small model, thinking to the reasoner; header, log and metric say so', async () => {
-    const { gateway, logs } = await startGateway({ ...raw, logging: { level: 'info' } })
+  test('Claude Code shapes: background to the small model, thinking to the reasoner; header, log, ledger and metric say so', async () => {
+    const db = join(mkdtempSync(join(tmpdir(), 'llmp-rules-ledger-')), 'ledger.db')
+    const { gateway, logs } = await startGateway({ ...raw, logging: { level: 'info' }, usage: { store: `sqlite:${db}` } })
     try {
       const bg = await gateway.fetch(post('/v1/messages', claudeCodeBody('claude-haiku-4-5', false)))
       expect(bg.status).toBe(200)
@@ -69,6 +71,13 @@ describe('routing rules in the gateway', () => {
       const metrics = await (await gateway.fetch(new Request('http://proxy.test/metrics'))).text()
       expect(metrics).toContain('llm_proxy_rule_matches_total{rule="background"} 1')
       expect(metrics).toContain('llm_proxy_rule_matches_total{rule="think"} 1')
+      await gateway.close() // flushes the ledger
+      const rows = new Database(db, { readonly: true }).query('SELECT model_requested, rule FROM usage_ledger ORDER BY rowid').all()
+      expect(rows).toEqual([
+        { model_requested: 'claude-haiku-4-5', rule: 'background' },
+        { model_requested: 'claude-sonnet-4-5', rule: 'think' },
+        { model_requested: 'claude-sonnet-4-5', rule: null },
+      ])
     } finally {
       await gateway.close()
     }

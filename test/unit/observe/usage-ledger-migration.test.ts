@@ -32,7 +32,12 @@ test('sqlite: an older ledger file gains usage_estimated; new rows carry it', as
   await again.close()
 })
 
-test('postgres: the column is added with IF NOT EXISTS (safe on every start)', () => {
-  expect(migrationStatements('postgres')).toEqual(['ALTER TABLE usage_ledger ADD COLUMN IF NOT EXISTS usage_estimated BOOLEAN DEFAULT FALSE'])
-  expect(migrationStatements('sqlite', new Set(['usage_estimated']))).toEqual([])
+test('postgres: the columns are added with IF NOT EXISTS (safe on every start)', () => {
+  expect(migrationStatements('postgres')).toEqual([
+    'ALTER TABLE usage_ledger ADD COLUMN IF NOT EXISTS usage_estimated BOOLEAN DEFAULT FALSE',
+    'ALTER TABLE usage_ledger ADD COLUMN IF NOT EXISTS rule TEXT DEFAULT NULL',
+  ])
+  expect(migrationStatements('sqlite', new Set(['usage_estimated', 'rule']))).toEqual([])
+  // a ledger from before the rule column gains only that one
+  expect(migrationStatements('sqlite', new Set(['usage_estimated']))).toEqual(['ALTER TABLE usage_ledger ADD COLUMN rule TEXT DEFAULT NULL'])
 })
