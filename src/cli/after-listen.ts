@@ -3,7 +3,6 @@
 // tpm limits count tokens; loading the BPE tables takes ~0.5-1.7 s and ~45 MB).
 import type { Config } from '../config/types'
 import type { Logger } from '../observe/logger'
-import { startTokenThread } from '../tokens/token-thread'
 import { warmTokenizer } from '../tokens/count-tokens'
 import { isLocal, registered } from '../dialects'
 import { VERSION } from '../version'
@@ -27,22 +26,18 @@ export function afterListen(l: Listening, out: { isTTY?: boolean; write(s: strin
  *  first health checks and readiness probes right after start answer at once. */
 export const WARMUP_DELAY_MS = 300
 
-/**
- * count_tokens counts on the tokenizer's own thread, which loads it (1–1.5 s of CPU) where no request
- * waits. Only a config with a local provider (the echo demo, which counts its usage inline) also
- * loads it on the main thread, a moment after start; no other config ever does.
- */
 const isLocalProvider = (p: Config['providers'][number]): boolean => {
   const d = registered(p.dialect)
   return d !== undefined && isLocal(d)
 }
 
+/**
+ * count_tokens counts on the tokenizer's own thread, started by the first count (its 1–1.5 s load
+ * happens there, not on this loop; started lazily because the tables cost ~70 MB, which an idle
+ * proxy that is never asked to count should not carry). Only a config with a local provider (the
+ * echo demo, which counts its usage inline) loads them on the main thread, a moment after start.
+ */
 export function scheduleTokenizerWarmup(log: Pick<Logger, 'debug'>, config: Config, warm: () => void = warmTokenizer, delayMs = WARMUP_DELAY_MS): void {
-  const t0 = performance.now()
-  startTokenThread().then(
-    (ok) => log.debug(ok ? 'token thread ready' : 'token thread unavailable; count_tokens counts on the main thread', { ms: Math.round(performance.now() - t0) }),
-    () => {},
-  )
   if (!config.providers.some(isLocalProvider)) return
   const timer = setTimeout(() => {
     const t1 = performance.now()
