@@ -3,27 +3,12 @@
 import { SQL } from 'bun'
 import { USAGE_TABLE } from '../observe/usage-sql'
 import { KeyConflict, type KeyStore } from './key-store'
-import { fromRow, KEY_COLUMNS, KEYS_TABLE, MIGRATIONS, MIGRATIONS_TABLE, migrationsTable, REVISION_TABLE, toRow, type KeyRow } from './key-sql'
-
-const MIGRATION_LOCK = 0x11a_9c06
+import { fromRow, KEY_COLUMNS, KEYS_TABLE, MIGRATIONS, REVISION_TABLE, toRow, type KeyRow } from './key-sql'
+import { migratePostgres } from './migrate'
 
 export async function openPostgresKeyStore(url: string): Promise<KeyStore> {
   const sql = new SQL(url, { max: 2 })
-  try {
-    await sql.begin(async (tx) => {
-      await tx`SELECT pg_advisory_xact_lock(${MIGRATION_LOCK})`
-      await tx.unsafe(migrationsTable)
-      const done = new Set((await tx.unsafe(`SELECT name FROM ${MIGRATIONS_TABLE}`)).map((r: { name: string }) => r.name))
-      for (const m of MIGRATIONS) {
-        if (done.has(m.name)) continue
-        for (const s of m.statements('postgres')) await tx.unsafe(s)
-        await tx.unsafe(`INSERT INTO ${MIGRATIONS_TABLE} (name, applied_at) VALUES ($1, $2)`, [m.name, Date.now()])
-      }
-    })
-  } catch (err) {
-    await sql.close()
-    throw err
-  }
+  await migratePostgres(sql, MIGRATIONS)
   const select = `SELECT ${KEY_COLUMNS.join(', ')} FROM ${KEYS_TABLE}`
   const bump = (tx: SQL) => tx.unsafe(`UPDATE ${REVISION_TABLE} SET rev = rev + 1 WHERE id = 1`)
 

@@ -2,25 +2,15 @@
 import { Database } from 'bun:sqlite'
 import { USAGE_TABLE } from '../observe/usage-sql'
 import { KeyConflict, type KeyStore } from './key-store'
-import { fromRow, KEY_COLUMNS, KEYS_TABLE, MIGRATIONS, MIGRATIONS_TABLE, migrationsTable, REVISION_TABLE, toRow, type KeyRow } from './key-sql'
+import { fromRow, KEY_COLUMNS, KEYS_TABLE, MIGRATIONS, REVISION_TABLE, toRow, type KeyRow } from './key-sql'
+import { migrateSqlite } from './migrate'
 
-function migrate(db: Database): void {
-  db.run(migrationsTable)
-  const done = new Set(db.query<{ name: string }, []>(`SELECT name FROM ${MIGRATIONS_TABLE}`).all().map((r) => r.name))
-  for (const m of MIGRATIONS) {
-    if (done.has(m.name)) continue
-    db.transaction(() => {
-      for (const s of m.statements('sqlite')) db.run(s)
-      db.run(`INSERT INTO ${MIGRATIONS_TABLE} (name, applied_at) VALUES (?, ?)`, [m.name, Date.now()])
-    })()
-  }
-}
 
 export function openSqliteKeyStore(path: string): KeyStore {
   const db = new Database(path, { create: true })
   db.run('PRAGMA busy_timeout = 5000')
   db.run('PRAGMA journal_mode = WAL')
-  migrate(db)
+  migrateSqlite(db, MIGRATIONS)
   const bump = () => db.run(`UPDATE ${REVISION_TABLE} SET rev = rev + 1 WHERE id = 1`)
   const select = `SELECT ${KEY_COLUMNS.join(', ')} FROM ${KEYS_TABLE}`
   const hasLedger = () => db.query(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?`).get(USAGE_TABLE) !== null
