@@ -17,7 +17,7 @@ function* files(dir: string): Generator<string> {
   }
 }
 
-test('no file reads or links ../shared', () => {
+test('no file reads or links the reference folder kept beside the project', () => {
   const hits: string[] = []
   for (const p of files(ROOT)) {
     if (p === import.meta.path) continue
