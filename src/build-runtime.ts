@@ -78,7 +78,8 @@ export interface Services {
   keyStore?: KeyStore
   /** recent requests, open streams and upstream failures for the dashboard (bounded, in memory) */
   live: LiveFeed
-  /** called once per finished generation request (the gateway counts in-flight requests with it) */
+  /** called when a request's lifecycle begins and when it finishes (the gateway counts in-flight requests with them) */
+  requestStarted: () => void
   requestDone: () => void
   clock: Clock
   random: () => number
@@ -104,7 +105,8 @@ export interface ServiceOverrides {
   random?: () => number
   /** circuit-breaker tuning (e.g. a short cool-down) */
   breaker?: BreakerOptions
-  /** called once per finished generation request */
+  /** called when a request's lifecycle begins, and once when it finishes */
+  requestStarted?: () => void
   requestDone?: () => void
 }
 
@@ -166,6 +168,7 @@ export async function createServices(cfg: Config, o: ServiceOverrides = {}): Pro
     breakers: new CircuitBreakers(o.breaker),
     fetch: o.fetch ?? fetch,
     streams: streamTracker(metrics.activeStreams),
+    requestStarted: o.requestStarted ?? (() => {}),
     requestDone: o.requestDone ?? (() => {}),
     clock,
     random: o.random ?? Math.random,
@@ -323,6 +326,7 @@ export function buildRuntime(cfg: Config, s: Services, prev?: Runtime): Runtime 
     },
     orderAttempts: (attempts) => orderByHealth(attempts, s.breakers, clock.now()),
     backoffMs: (retry) => backoffMs(retry, random),
+    requestStarted: () => s.requestStarted(),
     streamStarted: (record) => {
       s.streams.start(record)
       s.live.streamStarted(record, clock.now())

@@ -12,7 +12,7 @@ import { RuntimeHolder } from './runtime'
 import { buildRouteTable, dispatch } from './server'
 import { setClientInfo, type ClientInfo } from './proxy/client-info'
 
-export type GatewayDeps = Omit<ServiceOverrides, 'requestDone'>
+export type GatewayDeps = Omit<ServiceOverrides, 'requestDone' | 'requestStarted'>
 
 export interface Gateway {
   /** answers one HTTP request; never throws (errors are answers in the client's dialect) */
@@ -44,6 +44,9 @@ export async function createGateway(given: Config, deps: GatewayDeps = {}): Prom
   let holder: RuntimeHolder | undefined
   const services = await createServices(config, {
     ...deps,
+    requestStarted: () => {
+      if (holder) holder.active++
+    },
     requestDone: () => {
       if (holder) holder.active = Math.max(0, holder.active - 1)
     },

@@ -25,7 +25,7 @@ export interface RouteEntry {
   basePath: string
   /** dialect whose error shape this route answers in; none: the client's (frontFor), per request */
   errors?: Dialect
-  /** a generation request: counted in holder.active until the pipeline finishes it (streams included) */
+  /** a generation request: turned away with a 503 while draining (holder.active counts request lifecycles) */
   tracked?: boolean
 }
 
@@ -220,7 +220,6 @@ export async function dispatch(holder: RuntimeHolder, request: Request): Promise
       attempts: 0,
     })
   holder.inflight++
-  if (route.tracked) holder.active++
   try {
     return await route.handler(request, url, route.basePath)
   } catch (err) {

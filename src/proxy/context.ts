@@ -79,6 +79,8 @@ export interface ProxyContext {
   backoffMs(retry: number): number
   /** called once per request when it is completely finished; returns its cost in USD */
   finish(record: RequestRecord): number
+  /** a request's lifecycle began (its finish() ends it): what a drain waits for */
+  requestStarted?(): void
   /** a streamed response is going out (its finish() ends it): the active-streams gauge */
   streamStarted?(record: RequestRecord): void
   /** the config's plugins (their beforeRequest hooks run in the pipeline) */

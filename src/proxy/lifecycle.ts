@@ -21,7 +21,7 @@ export interface Completion {
   errorClass?: string
 }
 
-type Observers = Pick<ProxyContext, 'finish' | 'streamStarted'>
+type Observers = Pick<ProxyContext, 'finish' | 'streamStarted' | 'requestStarted'>
 
 export class RequestLifecycle {
   readonly rec: RequestRecord
@@ -38,6 +38,8 @@ export class RequestLifecycle {
   ) {
     this.rec = rec
     this.started = started
+    // counted from here until finish(): the one pair the drain waits on
+    observers.requestStarted?.()
   }
 
   /** true once the record went out (its response is already on its way) */
