@@ -4,15 +4,13 @@
 // tail of a JSON answer are kept to read the usage it reports.
 import type { CanonUsage } from '../canonical/usage'
 import type { PassthroughApi } from '../dialects/dialect'
-import { GatewayError } from '../errors'
-import { readBodyText } from './read-body'
+import { parseJsonBody, readBodyText, tooLarge } from './read-body'
 
 export type ApiBody =
   | { kind: 'none' }
   | { kind: 'json'; body: Record<string, unknown>; text: string }
   | { kind: 'stream'; stream: ReadableStream<Uint8Array>; overLimit: () => boolean }
 
-const tooLarge = (limit: number) => new GatewayError(413, `request body is larger than the limit of ${limit} bytes (server.max_body_size)`, { code: 'request_too_large' })
 
 const isJson = (contentType: string | null) => /^application\/(.+\+)?json\b/i.test(contentType ?? '')
 
@@ -27,12 +25,7 @@ export async function readApiBody(request: Request, limit: number): Promise<ApiB
   }
   const text = await readBodyText(request, limit)
   if (text.trim() === '') return { kind: 'none' }
-  let parsed: unknown
-  try {
-    parsed = JSON.parse(text)
-  } catch (err) {
-    throw new GatewayError(400, `request body is not valid JSON: ${err instanceof Error ? err.message : String(err)}`, { code: 'invalid_json' })
-  }
+  const parsed = parseJsonBody(text)
   // a JSON array or scalar is the upstream's business: it goes on as sent
   const body = parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : {}
   return { kind: 'json', body, text }

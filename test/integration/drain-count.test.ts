@@ -21,3 +21,17 @@ test('Gemini countTokens and unknown methods leave nothing in flight; drain retu
     await gateway.close()
   }
 })
+
+test('an API pass-through body nested too deep is a fast 400, as on the generation endpoints', async () => {
+  const { gateway } = await startGateway({ providers: { up: { dialect: 'openai-chat', base_url: 'http://127.0.0.1:9/v1', api_key: 'k' } }, models: { '*': 'up/*' } })
+  try {
+    const deep = '{"model":"text-embedding-3-small","input":' + '['.repeat(100_000) + ']'.repeat(100_000) + '}'
+    const t0 = performance.now()
+    const res = await gateway.fetch(new Request('http://proxy.test/v1/embeddings', { method: 'POST', headers: { 'content-type': 'application/json' }, body: deep }))
+    expect(res.status).toBe(400)
+    expect((await res.json()).error.message).toContain('nested more than')
+    expect(performance.now() - t0).toBeLessThan(500)
+  } finally {
+    await gateway.close()
+  }
+})
