@@ -2,6 +2,7 @@
 // documents go as base64 `bytes` or as `s3Location` for s3:// URLs; Bedrock cannot fetch web URLs
 // (and the proxy does not fetch for it), so those are a 400 that says so. Cache hints become a
 // `cachePoint` block right after the block they end.
+import { parseDataUrl } from '../data-url'
 import type { CacheHint, CanonPart } from '../../canonical/request'
 import { badRequest } from '../../errors'
 import type { Json } from '../anthropic/wire'
@@ -28,10 +29,8 @@ export function cachePoint(hint: CacheHint): Json {
 function source(data: string | undefined, url: string | undefined, what: string): Json {
   if (data !== undefined) return { bytes: data }
   if (url?.startsWith('s3://')) return { s3Location: { uri: url } }
-  if (url?.startsWith('data:')) {
-    const comma = url.indexOf(',')
-    if (comma > 0 && url.slice(0, comma).endsWith(';base64')) return { bytes: url.slice(comma + 1) }
-  }
+  const inline = url ? parseDataUrl(url) : undefined
+  if (inline) return { bytes: inline.data }
   throw badRequest(`Bedrock takes ${what} as base64 data or an s3:// location, not a web URL`)
 }
 
@@ -41,9 +40,8 @@ function docName(name: string | undefined, n: number): string {
   return clean || `document ${n}`
 }
 
-function mediaTypeOfDataUrl(url: string | undefined): string | undefined {
-  return url?.startsWith('data:') ? url.slice(5, url.indexOf(';')) : undefined
-}
+// a data URL's declared type (bounded: it is echoed in error messages)
+const mediaTypeOfDataUrl = (url: string | undefined): string | undefined => (url ? parseDataUrl(url)?.mediaType.slice(0, 100) : undefined)
 
 /** an image or file part → its block; `n` numbers unnamed documents */
 export function mediaBlock(p: Extract<CanonPart, { type: 'image' | 'file' }>, n: number): Json {
@@ -58,6 +56,6 @@ export function mediaBlock(p: Extract<CanonPart, { type: 'image' | 'file' }>, n:
   const mediaType = p.mediaType ?? mediaTypeOfDataUrl(p.url) ?? 'application/pdf'
   if (mediaType.startsWith('image/')) return mediaBlock({ type: 'image', source: p.data !== undefined ? { kind: 'base64', mediaType, data: p.data } : { kind: 'url', url: p.url ?? '' } }, n)
   const format = DOC_FORMATS[mediaType]
-  if (!format) throw badRequest(`Bedrock takes documents as pdf, csv, doc, docx, xls, xlsx, html, txt or md (got ${mediaType})`)
+  if (!format) throw badRequest(`Bedrock takes documents as pdf, csv, doc, docx, xls, xlsx, html, txt or md (got ${mediaType.slice(0, 100)})`)
   return { document: { format, name: docName(p.filename, n), source: source(p.data, p.url, 'documents') } }
 }

@@ -9,7 +9,7 @@
 // the sampling rules of the Anthropic encoder. `tool_choice: none` has no Converse form: the
 // tools are left out, unless the history holds tool blocks (then they are declared, without a
 // choice).
-import { CUSTOM_INPUT_SCHEMA, wrapCustomInput } from '../../canonical/custom-tools'
+import { CUSTOM_INPUT_SCHEMA } from '../../canonical/custom-tools'
 import type { CanonMessage, CanonPart, CanonRequest, ToolChoice } from '../../canonical/request'
 import { parseInput } from '../anthropic/encode-messages'
 import { ANTHROPIC_ORIGIN } from '../anthropic/origin'
@@ -98,7 +98,7 @@ function encodeMessages(messages: CanonMessage[], used: Set<string>): Json[] {
     for (const p of m.parts) docs = m.role === 'user' ? userPart(p, content, docs) : assistantPart(p, content, used)
     if (!content.length) continue
     const last = turns[turns.length - 1]
-    if (last && last.role === m.role) last.content.push(...content)
+    if (last && last.role === m.role) for (const b of content) last.content.push(b)
     else turns.push({ role: m.role, content })
   }
   if (turns.length && turns[0].role === 'assistant') turns.unshift({ role: 'user', content: [{ text: '(continue)' }] })
@@ -154,7 +154,7 @@ function assistantPart(p: CanonPart, out: Json[], used: Set<string>): number {
       break
     case 'tool_call': {
       used.add(p.name)
-      const input = p.custom ? JSON.parse(wrapCustomInput(p.argumentsJson)) : parseInput(p.argumentsJson)
+      const input = p.custom ? { input: p.argumentsJson } : parseInput(p.argumentsJson)
       withCache(out, { toolUse: { toolUseId: sanitizeToolId(p.id), name: p.name, input } }, p)
       break
     }
