@@ -50,6 +50,11 @@ export function registerSecret(secret: string | undefined): void {
   dirty = true
 }
 
+/** a secret that is no longer used anywhere (a rotated short-lived token) stops costing every scan */
+export function forgetSecret(secret: string | undefined): void {
+  if (secret && registry.delete(secret)) dirty = true
+}
+
 /** For tests and full reloads. */
 export function clearSecrets(): void {
   registry.clear()

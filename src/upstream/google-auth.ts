@@ -7,6 +7,7 @@
 import { parseGoogleCredentials, type GoogleCredentials, type ServiceAccountKey } from '../config/normalize-vertex'
 import type { VertexConfig } from '../config/types'
 import type { FetchLike } from './send'
+import { forgetSecret } from '../observe/redact'
 
 type VertexCredentials = Pick<VertexConfig, 'credentials_file' | 'access_token'>
 
@@ -67,6 +68,8 @@ interface Loaded {
 export class GoogleTokenSource {
   private token: Token | undefined
   private inflight: Promise<Token> | undefined
+  /** the token before the current one (still hidden from logs until the next mint) */
+  private retired: string | undefined
   private key: Promise<Loaded> | undefined
   private readonly now: () => number
 
@@ -93,6 +96,11 @@ export class GoogleTokenSource {
   private refresh(): Promise<Token> {
     this.inflight ??= this.mint().then(
       (t) => {
+        // the token before the previous one is out of use: it leaves the redactor, so a
+        // long-running process does not scan every log line for a token per hour forever (the
+        // previous one stays: requests that took it may still be answering)
+        forgetSecret(this.retired)
+        this.retired = this.token?.value
         this.token = t
         this.inflight = undefined
         return t
@@ -154,7 +162,9 @@ export class GoogleTokenSource {
 const sources = new Map<string, GoogleTokenSource>()
 
 export function tokenSourceFor(creds: VertexCredentials, fetch: FetchLike): GoogleTokenSource {
-  const id = creds.access_token ? `token:${creds.access_token}` : `file:${creds.credentials_file ?? ''}`
+  // a static token has nothing to cache (and must not become a map key kept forever)
+  if (creds.access_token) return new GoogleTokenSource(creds, { fetch })
+  const id = `file:${creds.credentials_file ?? ''}`
   let s = sources.get(id)
   if (!s) {
     s = new GoogleTokenSource(creds, { fetch })
