@@ -4,6 +4,9 @@
 import type { CanonRequest } from '../canonical/request'
 import { countRequestTokensAsync } from './count-tokens'
 
+/** how long a count may take on the token thread before this thread counts instead */
+const COUNT_TIMEOUT_MS = 10_000
+
 type Reply = { id: number; tokens?: number; estimated?: boolean; error?: string }
 
 let worker: Worker | undefined
@@ -36,12 +39,15 @@ export function startTokenThread(): Promise<boolean> {
       waiting.get(m.id)?.(m)
       waiting.delete(m.id)
     }
-    worker.onerror = () => {
+    // an error or a silent exit: every waiting count falls back to this thread
+    const die = () => {
       failed = true
       resolve(false)
       for (const done of waiting.values()) done({ id: -1, error: 'token worker failed' })
       waiting.clear()
     }
+    worker.onerror = die
+    worker.addEventListener('close', die)
     // never what keeps a process alive
     ;(worker as { unref?: () => void }).unref?.()
   })
@@ -53,7 +59,15 @@ export async function countTokensOffThread(req: CanonRequest): Promise<{ tokens:
   if (!failed && (await startTokenThread()) && worker) {
     const id = nextId++
     const reply = await new Promise<Reply>((resolve) => {
-      waiting.set(id, resolve)
+      // a reply that never comes (a count stuck on the other thread) is answered here instead
+      const timer = setTimeout(() => {
+        waiting.delete(id)
+        resolve({ id, error: 'timeout' })
+      }, COUNT_TIMEOUT_MS)
+      waiting.set(id, (r) => {
+        clearTimeout(timer)
+        resolve(r)
+      })
       worker!.postMessage({ id, request: req })
     })
     if (reply.tokens !== undefined) return { tokens: reply.tokens, estimated: reply.estimated ?? false }

@@ -6,6 +6,7 @@ import { dialectEntry } from '../dialects'
 import { catalogIds } from '../routing/model-catalog'
 import { applyAuth, upstreamUrl } from './build-request'
 import type { FetchLike } from './send'
+import { readBodyText } from './bounded-body'
 
 const TTL_MS = 10 * 60_000
 const TIMEOUT_MS = 3_000
@@ -58,12 +59,16 @@ export class UpstreamModels {
     if (!d?.modelsPath || p.passthrough || !p.base_url || p.base_url.includes('{model}')) return undefined
     const headers = new Headers(p.headers)
     applyAuth(headers, p, p.api_keys[0], d.auth)
-    const res = await this.fetch(upstreamUrl(p, '', d.modelsPath), { method: 'GET', headers, redirect: 'manual', signal: AbortSignal.timeout(TIMEOUT_MS) })
+    const stop = new AbortController()
+    const signal = AbortSignal.any([stop.signal, AbortSignal.timeout(TIMEOUT_MS)])
+    const res = await this.fetch(upstreamUrl(p, '', d.modelsPath), { method: 'GET', headers, redirect: 'manual', signal })
     if (!res.ok) {
       await res.body?.cancel().catch(() => {})
       return undefined
     }
-    const text = await res.text()
-    return text.length > MAX_BYTES ? undefined : idsOfModelList(JSON.parse(text))
+    // bounded while it is read (size and time); a parse that fails falls back to the catalog
+    const deadline = performance.now() + TIMEOUT_MS
+    const text = await readBodyText(res, { providerName: p.name, idleMs: TIMEOUT_MS, deadline, abort: () => stop.abort(), maxBytes: MAX_BYTES })
+    return idsOfModelList(JSON.parse(text))
   }
 }

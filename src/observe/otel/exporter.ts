@@ -65,7 +65,8 @@ export function createExporter(o: ExporterOptions): SpanExporter {
         signal: AbortSignal.timeout(timeoutMs),
         redirect: 'manual',
       })
-      await res.arrayBuffer().catch(() => undefined)
+      // the reply says nothing we use: never read it (a collector could send anything)
+      await res.body?.cancel().catch(() => undefined)
       if (!res.ok) throw new Error(`collector answered ${res.status}`)
       stats.exported += batch.length
     } catch (err) {
