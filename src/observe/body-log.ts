@@ -63,11 +63,13 @@ export function withBodyLog<A extends unknown[]>(handler: Handler<A>, current: (
     // API calls only: health probes and /metrics scrapes would drown them
     if (!enabled || req.method !== 'POST') return handler(req, ...rest)
     const path = new URL(req.url).pathname
-    if (req.body) {
-      const copy = req.clone()
-      const c = await readCapped(copy.body!, cap)
-      log.info('client request body', { method: req.method, path, ...fields(c, cap) })
-    }
+    // the copy is read beside the handler, not before it: a client trickling its body meets the
+    // handler's own read limits, not a wait here first
+    if (req.body)
+      void readCapped(req.clone().body!, cap).then(
+          (c) => log.info('client request body', { method: req.method, path, ...fields(c, cap) }),
+          () => {},
+        )
     const res = await handler(req, ...rest)
     const requestId = res.headers.get('x-request-id') ?? undefined
     if (!res.body) return res
