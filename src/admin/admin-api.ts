@@ -2,6 +2,8 @@
 // mounted when `admin:` is configured. Keys are written through the same operations as the
 // `llm-proxy keys` CLI; after a write the key directory is refreshed, so this replica sees the
 // change at once (the others within their 500 ms poll).
+import { readBodyText } from '../proxy/read-body'
+import { GatewayError } from '../errors'
 import type { Services } from '../build-runtime'
 import type { Config } from '../config/types'
 import { createKey, KeyInputError, rotateKey, showKey, specToPatch, type KeySpec } from '../keys/key-operations'
@@ -61,10 +63,15 @@ const errorJson = (status: number, message: string, code: string) => json({ erro
 async function readJson(request: Request): Promise<Record<string, unknown>> {
   if (!(request.headers.get('content-type') ?? '').toLowerCase().includes('application/json'))
     throw new ApiError(415, 'send the body as JSON with content-type: application/json', 'unsupported_media_type')
-  const declared = Number(request.headers.get('content-length') ?? 0)
-  if (declared > MAX_BODY) throw new ApiError(413, `the body is larger than ${MAX_BODY} bytes`, 'request_too_large')
-  const text = await new Response(request.body).text()
-  if (text.length > MAX_BODY) throw new ApiError(413, `the body is larger than ${MAX_BODY} bytes`, 'request_too_large')
+  // the shared bounded reader: refuses by content-length and stops a chunked body at the limit
+  // (login is reachable before any key is checked)
+  let text: string
+  try {
+    text = await readBodyText(request, MAX_BODY)
+  } catch (err) {
+    if (err instanceof GatewayError) throw new ApiError(err.status, err.status === 413 ? `the body is larger than ${MAX_BODY} bytes` : err.message, err.code ?? 'invalid_request')
+    throw err
+  }
   let body: unknown
   try {
     body = text.trim() === '' ? {} : JSON.parse(text)

@@ -31,8 +31,19 @@ export class ResponseCacheService {
       this.o.warn('response cache lookup failed; answering from upstream', { error: String(err) })
       return undefined
     }
-    this.o.count(text === undefined ? 'miss' : 'hit')
-    return text === undefined ? undefined : (JSON.parse(text) as CachedAnswer)
+    if (text === undefined) {
+      this.o.count('miss')
+      return undefined
+    }
+    try {
+      const answer = JSON.parse(text) as CachedAnswer
+      this.o.count('hit')
+      return answer
+    } catch {
+      // a damaged entry (or one another version wrote) is a miss, never a failed request
+      this.o.count('error')
+      return undefined
+    }
   }
 
   put(key: string, answer: CachedAnswer, ttlMs: number): void {

@@ -61,7 +61,13 @@ export class CarryCache {
       if (Array.isArray(got))
         got.forEach((text, k) => {
           if (typeof text !== 'string') return
-          found.set(missing[k], JSON.parse(text))
+          let value: unknown
+          try {
+            value = JSON.parse(text)
+          } catch {
+            return // a damaged entry in Redis is a miss: the local copy or the placeholder answers
+          }
+          found.set(missing[k], value as never)
           this.put(keyOf(owner, missing[k]), text, now + this.o.ttlMs)
         })
     }
