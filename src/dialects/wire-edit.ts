@@ -4,10 +4,8 @@ import type { SystemEdit } from './dialect'
 
 type Body = Record<string, unknown>
 
-export const hasKeys = (o: Record<string, unknown> | undefined): o is Record<string, unknown> => {
-  if (o) for (const _ in o) return true
-  return false
-}
+export { hasKeys } from './wire-json'
+import { hasKeys } from './wire-json'
 
 export function replaceAll(text: string, pairs: Record<string, string>): string {
   for (const from in pairs) if (from) text = text.replaceAll(from, pairs[from])

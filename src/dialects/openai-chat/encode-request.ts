@@ -13,6 +13,7 @@ import { EMPTY_SCHEMA } from './decode-tools'
 import { encodeMessages } from './encode-messages'
 import type { Json } from './wire'
 import { drop, withDropped } from '../dropped'
+import { hasKeys } from '../wire-json'
 
 /** OpenAI accepts at most 4 stop sequences */
 const MAX_STOP = 4
@@ -58,12 +59,6 @@ function encodeTool(t: CanonTool): Json {
   fn.parameters = t.custom ? CUSTOM_INPUT_SCHEMA : hasKeys(t.parameters) ? t.parameters : EMPTY_SCHEMA
   if (t.strict !== undefined) fn.strict = t.strict
   return { type: 'function', function: fn }
-}
-
-function hasKeys(o: Record<string, unknown> | undefined): o is Record<string, unknown> {
-  if (!o) return false
-  for (const _ in o) return true
-  return false
 }
 
 function encodeToolChoice(c: ToolChoice): Json | string {
