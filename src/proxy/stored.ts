@@ -5,6 +5,7 @@
 // and another key's response answers exactly like a missing one.
 import type { Dialect, ResponseKeeper, StoredResponses } from '../dialects/dialect'
 import { GatewayError } from '../errors'
+import { redact } from '../observe/redact'
 import type { StoredRow } from '../responses/response-sql'
 import type { Attempt, Call, Principal, ProxyContext } from './context'
 import { JSON_HEADERS } from './response-headers'
@@ -95,7 +96,8 @@ export async function handleStoredRoute(front: Dialect, prefix: string, { reques
   if (!sub) {
     const row = await svc.one(owner, id)
     if (!row) throw facet.notFound(id)
-    return json(row.response)
+    // redacted on the way out, like every answer (and so also for secrets registered since it was stored)
+    return json(redact(row.response))
   }
   const chain = await svc.chain(owner, id)
   if (!('rows' in chain)) throw facet.notFound(id)
