@@ -3,7 +3,7 @@
 import type { Dialect } from '../dialects/dialect'
 import { GatewayError, toGatewayError } from '../errors'
 import { runAttempt } from './attempt'
-import type { ErrorOutcome, RequestState } from './request-state'
+import { type ErrorOutcome, type RequestState } from './request-state'
 import type { Attempt, Call, Plan, ProxyContext, RequestRecord } from './context'
 import { RequestLifecycle } from './lifecycle'
 import { sessionIdOf } from '../sessions/session-id'
@@ -67,13 +67,14 @@ export async function handleGenerate(entry: Dialect, { request, url, basePath }:
     rec.stream = body.stream === true
     // routing rules may look at the decoded request: decoded at most once, and only if they do
     let canonical: CanonRequest | undefined
+    let decodeDropped: string[] | undefined
     const facts = new RuleFacts({
       model: requested ?? '',
       front: front.name,
       headers: request.headers,
       keyName: principal.name,
       group: principal.group,
-      request: () => (canonical ??= front.decodeRequest(body)),
+      request: () => (canonical ??= front.decodeRequest(body, { dropped: (decodeDropped = []) })),
       inputTokens: () => Math.ceil(size / 4),
     })
     let plan = await ctx.resolve(requested, basePath, facts)
@@ -82,7 +83,7 @@ export async function handleGenerate(entry: Dialect, { request, url, basePath }:
     if (plan.rule) rec.rule = plan.rule.name
     ctx.authorize(principal, plan.requested)
     checkUnknownPrevious(front, stored.unknownPrevious, plan.attempts)
-    const state: RequestState = { entry, request, url, body, plan, principal, life, bodySize: size, canonical, jsonArray: call?.jsonArray, keep: stored.keep }
+    const state: RequestState = { entry, request, url, body, plan, principal, life, bodySize: size, canonical, decodeDropped, jsonArray: call?.jsonArray, keep: stored.keep }
     const est = estimateRequest(body, size, ctx.config.pricing, plan.attempts.map((a) => a.model))
     life.admission = await ctx.admit(principal, est.tokens, est.costUsd)
     const cached = await answerFromCache(state, ctx)

@@ -22,6 +22,8 @@ export interface RequestState {
   life: RequestLifecycle
   /** decoded once, lazily: pass-through attempts never need it */
   canonical: CanonRequest | undefined
+  /** what the decode found no canonical field for, until a translated attempt notes it */
+  decodeDropped?: string[]
   /** the client reads a streamed JSON array (Gemini without alt=sse), not SSE */
   jsonArray?: boolean
   /** the proxy stores a translated answer (proxy/stored.ts); a pass-through one is the upstream's to keep */
@@ -55,10 +57,12 @@ export type AttemptOutcome = ResponseOutcome | ErrorOutcome
 /** The client's request decoded, once (what no canonical field holds is named for the log and metrics). */
 export function decodedRequest(state: RequestState): CanonRequest {
   if (!state.canonical) {
-    const dropped: string[] = []
-    state.canonical = state.entry.decodeRequest(state.body, { dropped })
-    noteDropped(state.life.rec, state.entry.name, dropped)
+    state.decodeDropped = []
+    state.canonical = state.entry.decodeRequest(state.body, { dropped: state.decodeDropped })
   }
+  // noted only when the decoded form is used (a translated attempt): pass-through drops nothing
+  if (state.decodeDropped) noteDropped(state.life.rec, state.entry.name, state.decodeDropped)
+  state.decodeDropped = undefined
   return state.canonical
 }
 

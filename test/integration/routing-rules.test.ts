@@ -112,3 +112,22 @@ describe('routing rules in the gateway', () => {
     expect(runCheck(testConfig(raw), { resolve: 'gpt-5', body: chat })).toContain('no rule matched')
   })
 })
+
+test('a request decoded for a rule still reports what its translation dropped; pass-through reports nothing', async () => {
+  const { gateway } = await startGateway({
+    ...raw,
+    models: { 'claude-*': { targets: ['big/main-model'], rules: [{ name: 'tooled', when: { tools: true }, target: 'big/reasoner' }] }, pass: { targets: ['bigr/gpt-5'], rules: [{ name: 'tooled', when: { tools: true }, target: 'bigr/gpt-5' }] } },
+  })
+  try {
+    // an Anthropic server tool has no canonical form: translated to Chat, it is dropped
+    const body = { model: 'claude-x', max_tokens: 10, messages: [{ role: 'user', content: 'hi' }], tools: [{ type: 'web_search_20250305', name: 'web_search' }] }
+    await (await gateway.fetch(post('/v1/messages', body))).text()
+    // a Responses request passed through to a Responses upstream drops nothing, even decoded for the rule
+    await (await gateway.fetch(post('/v1/responses', { model: 'pass', input: 'hi', tools: [{ type: 'web_search' }] }))).text()
+    const metrics = await (await gateway.fetch(new Request('http://proxy.test/metrics'))).text()
+    expect(metrics).toContain('llm_proxy_dropped_fields_total{dialect="anthropic",field="tools.builtin"} 1')
+    expect(metrics).not.toContain('llm_proxy_dropped_fields_total{dialect="openai-responses"')
+  } finally {
+    await gateway.close()
+  }
+})
