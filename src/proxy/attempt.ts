@@ -114,6 +114,7 @@ async function callUpstream(state: RequestState, attempt: Attempt, ctx: ProxyCon
       up,
       attempt,
       body: state.body,
+      raw: state.raw,
       canonical: () => canonicalFor(state, attempt),
       clientHeaders: state.request.headers,
       clientQuery: state.url.searchParams,

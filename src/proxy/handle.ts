@@ -54,14 +54,14 @@ export async function handleGenerate(entry: Dialect, { request, url, basePath }:
     rec.principal = principal
     const read = await readJsonObject(request, ctx.config.server.max_body_size)
     // the URL's model and stream go on a copy of the body, where decoders read them
-    const raw = call ? { ...read.body, model: call.model, stream: call.stream } : read.body
+    const raw0 = call ? { ...read.body, model: call.model, stream: call.stream } : read.body
     rec.requestBytes = read.size
     rec.remoteAddr = clientInfo(request)?.remoteAddr
-    for (const [field, kinds] of entry.required) requireField(raw, field, kinds)
+    for (const [field, kinds] of entry.required) requireField(raw0, field, kinds)
     // a request continuing a stored response gets the whole conversation before anything reads it
-    const stored = await continueStored(front, raw, principal, ctx)
+    const stored = await continueStored(front, raw0, principal, ctx)
     const { body } = stored
-    const size = stored.body === raw ? read.size : JSON.stringify(body).length
+    const size = stored.body === raw0 ? read.size : JSON.stringify(body).length
     if (ctx.plugins?.length) await beforeRequestHooks(ctx.plugins, { requestId: rec.requestId, front: front.name, model: String(body.model ?? ''), body, headers: request.headers, remoteAddr: rec.remoteAddr, principal: { name: principal.name, group: principal.group } })
     const requested = requireModelField(body)
     rec.stream = body.stream === true
@@ -83,7 +83,9 @@ export async function handleGenerate(entry: Dialect, { request, url, basePath }:
     if (plan.rule) rec.rule = plan.rule.name
     ctx.authorize(principal, plan.requested)
     checkUnknownPrevious(front, stored.unknownPrevious, plan.attempts)
-    const state: RequestState = { entry, request, url, body, plan, principal, life, bodySize: size, canonical, decodeDropped, jsonArray: call?.jsonArray, keep: stored.keep }
+    // the client's text still says exactly `body` unless the URL, a stored conversation or a plugin changed it
+    const raw = !call && stored.body === raw0 && !ctx.plugins?.length ? read.raw : undefined
+    const state: RequestState = { entry, request, url, body, raw, plan, principal, life, bodySize: size, canonical, decodeDropped, jsonArray: call?.jsonArray, keep: stored.keep }
     const est = estimateRequest(body, size, ctx.config.pricing, plan.attempts.map((a) => a.model))
     life.admission = await ctx.admit(principal, est.tokens, est.costUsd)
     const cached = await answerFromCache(state, ctx)

@@ -7,6 +7,7 @@ import { applyTransformsToBody, transformsPassThrough } from '../routing/apply-t
 import { buildUpstreamRequest } from '../upstream/build-request'
 import { isVertex, VERTEX_AUTH, vertexPath } from '../upstream/vertex'
 import type { Attempt } from './context'
+import { spliceModel, type RawBody } from './model-splice'
 
 export interface PrepareInput {
   /** the client's dialect (front door) and the target's */
@@ -15,6 +16,8 @@ export interface PrepareInput {
   attempt: Attempt
   /** the client's JSON body, untouched */
   body: Record<string, unknown>
+  /** its text as sent, when nothing but the parse made `body` (model-splice.ts) */
+  raw?: RawBody
   /** the client's request decoded, with the target's transforms (called only when translating) */
   canonical: () => CanonRequest
   clientHeaders: Headers
@@ -54,12 +57,16 @@ export function prepareUpstream(i: PrepareInput): PreparedRequest {
   let canonical: CanonRequest | undefined
   let hide: PreparedRequest['hide']
   let dropped: string[] | undefined
+  /** the client's text with only its model changed says the same as `body` */
+  let asSent = false
   if (same) {
     path = up.passthroughPath ? up.passthroughPath(attempt.model, i.stream === true) : up.upstreamPath
     const transformed = attempt.entry ? applyTransformsToBody(front.name, i.body, attempt.entry) : i.body
     body = { ...transformed, model: attempt.model }
+    asSent = transformed === i.body && i.raw !== undefined
     if (up.adaptPassthrough && !i.asIs) {
       const adapted = up.adaptPassthrough(body)
+      if (adapted.body !== body) asSent = false
       body = adapted.body
       hide = adapted.hide
     }
@@ -71,8 +78,13 @@ export function prepareUpstream(i: PrepareInput): PreparedRequest {
     extraHeaders = wire.headers
     dropped = wire.dropped
   }
-  if (provider.cache && up.cacheMarkers) body = up.cacheMarkers(body, provider.cache)
+  if (provider.cache && up.cacheMarkers) {
+    const marked = up.cacheMarkers(body, provider.cache)
+    if (marked !== body) asSent = false
+    body = marked
+  }
   if (isVertex(provider) && up.vertex) {
+    asSent = false
     // Vertex: the model is in the URL, the key an OAuth token
     const v = up.vertex.adapt(body, extraHeaders)
     body = v.body
@@ -83,7 +95,7 @@ export function prepareUpstream(i: PrepareInput): PreparedRequest {
     provider,
     model: attempt.model,
     path,
-    body: JSON.stringify(body),
+    body: (asSent && spliceModel(i.raw!, attempt.model)) || JSON.stringify(body),
     key: i.key,
     auth: provider.vertex ? VERTEX_AUTH : up.auth,
     clientHeaders: same ? i.clientHeaders : undefined,

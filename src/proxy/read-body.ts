@@ -1,6 +1,7 @@
 // Reads a JSON request body within the size limit. Every failure is a 4xx GatewayError.
 import { GatewayError } from '../errors'
-import { jsonDepthOver, MAX_JSON_DEPTH } from './json-depth'
+import { jsonDepthOver, MAX_JSON_DEPTH, newTopLevel, type TopLevel } from './json-depth'
+import type { RawBody } from './model-splice'
 
 export const tooLarge = (limit: number) =>
   new GatewayError(413, `request body is larger than the limit of ${limit} bytes (server.max_body_size)`, {
@@ -55,23 +56,26 @@ export interface JsonBody {
   body: Record<string, unknown>
   /** characters of the raw text, for cheap estimates */
   size: number
+  /** the text as sent, for a pass-through that only changes its model (model-splice.ts) */
+  raw: RawBody
 }
 
 export async function readJsonObject(request: Request, limit: number): Promise<JsonBody> {
   const text = await readBodyText(request, limit)
   if (text.trim() === '') throw new GatewayError(400, 'request body is empty: send a JSON object', { code: 'invalid_request' })
-  const parsed = parseJsonBody(text)
+  const top = newTopLevel()
+  const parsed = parseJsonBody(text, top)
   if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed))
     throw new GatewayError(400, `request body must be a JSON object, got ${Array.isArray(parsed) ? 'an array' : parsed === null ? 'null' : typeof parsed}`, {
       code: 'invalid_request',
     })
-  return { body: parsed as Record<string, unknown>, size: text.length }
+  return { body: parsed as Record<string, unknown>, size: text.length, raw: { text, top } }
 }
 
 /** Any JSON body a client sends: too deep is a fast 400 before parsing (no recursion, and no
  *  stack overflow later when it is serialised again), bad JSON a 400 naming the problem. */
-export function parseJsonBody(text: string): unknown {
-  if (jsonDepthOver(text, MAX_JSON_DEPTH))
+export function parseJsonBody(text: string, top?: TopLevel): unknown {
+  if (jsonDepthOver(text, MAX_JSON_DEPTH, top))
     throw new GatewayError(400, `request body is nested more than ${MAX_JSON_DEPTH} levels deep`, { code: 'invalid_request' })
   try {
     return JSON.parse(text)

@@ -9,6 +9,7 @@ import type { Attempt, Plan, Principal } from './context'
 import type { RequestLifecycle } from './lifecycle'
 import type { RouteInfo } from './response-headers'
 import { noteDropped } from '../observe/request-record'
+import type { RawBody } from './model-splice'
 
 export interface RequestState {
   /** the front door: the client's dialect */
@@ -17,6 +18,8 @@ export interface RequestState {
   url: URL
   body: Record<string, unknown>
   bodySize: number
+  /** the client's text of `body`, while nothing but its parse made `body` (model-splice.ts) */
+  raw?: RawBody
   plan: Plan
   principal: Principal
   life: RequestLifecycle

@@ -134,3 +134,42 @@ describe('upstream errors reach the client as they were', () => {
     }
   })
 })
+
+describe('the body goes up as the client wrote it, only the model replaced (model-splice.ts)', () => {
+  test('the Anthropic SDK: the upstream receives the very bytes the SDK sent, but for the model', async () => {
+    const before = ant.received.length
+    const sdk = new Anthropic({
+      apiKey: 'proxy-key-alice-0001',
+      baseURL: proxy.url,
+      maxRetries: 0,
+      // what the SDK put on the wire, to compare with what the upstream got
+      fetch: (async (url: string, init: RequestInit) => {
+        sentBodies.push(String(init.body))
+        return fetch(url, init)
+      }) as never,
+    })
+    const sentBodies: string[] = []
+    await sdk.messages.create({ model: 'claude-x', max_tokens: 10, system: 'ü "q" \\', messages: [{ role: 'user', content: 'hi' }] })
+    const got = ant.received[before]
+    expect(got.body.model).toBe('claude-x')
+    expect(got.raw).toBe(sentBodies[0])
+  })
+
+  test('an alias renames: the same bytes as parse + JSON.stringify would give', async () => {
+    const before = oai.received.length
+    const text = JSON.stringify({ messages: [{ role: 'user', content: 'hi "there" ü' }], model: 'gpt-4o', metadata: { model: 'inner' }, temperature: 1 })
+    const res = await fetch(`${proxy.url}/v1/chat/completions`, { method: 'POST', headers: { authorization: 'Bearer proxy-key-alice-0001', 'content-type': 'application/json' }, body: text })
+    expect(res.status).toBe(200)
+    expect(oai.received[before].raw).toBe(JSON.stringify({ ...JSON.parse(text), model: 'gpt-4o-2024-08-06' }))
+  })
+
+  test('a key sent twice reaches the upstream once, with the value the proxy routed and billed on', async () => {
+    const before = oai.received.length
+    const text = '{"model":"gpt-4o","max_tokens":1,"messages":[{"role":"user","content":"hi"}],"max_tokens":7}'
+    const res = await fetch(`${proxy.url}/v1/chat/completions`, { method: 'POST', headers: { authorization: 'Bearer proxy-key-alice-0001', 'content-type': 'application/json' }, body: text })
+    expect(res.status).toBe(200)
+    const raw = oai.received[before].raw
+    expect(raw.match(/max_tokens/g)).toHaveLength(1)
+    expect(JSON.parse(raw).max_tokens).toBe(7)
+  })
+})

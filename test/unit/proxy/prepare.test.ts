@@ -4,6 +4,7 @@ import { DIALECTS } from '../../../src/dialects'
 import type { Attempt } from '../../../src/proxy/context'
 import { prepareUpstream, type PrepareInput } from '../../../src/proxy/prepare'
 import { testConfig } from '../../helpers/proxy'
+import { jsonDepthOver, MAX_JSON_DEPTH, newTopLevel } from '../../../src/proxy/json-depth'
 
 const cfg = testConfig({
   providers: {
@@ -74,5 +75,46 @@ describe('prepareUpstream', () => {
   test('no key: no credential header at all', () => {
     const p = prepareUpstream(input({ key: undefined }))
     expect(p.headers.get('authorization')).toBeNull()
+  })
+
+  describe('the client text with only its model changed (model-splice.ts)', () => {
+    // a pretty-printed body tells the spliced text (kept spacing) from a re-serialised one
+    const sent = (b: Record<string, unknown>) => {
+      const text = JSON.stringify(b, null, 1)
+      const top = newTopLevel()
+      jsonDepthOver(text, MAX_JSON_DEPTH, top)
+      return { body: JSON.parse(text) as Record<string, unknown>, raw: { text, top } }
+    }
+    const usageAsked = { ...clientBody, stream_options: { include_usage: true } }
+
+    test('nothing else changes: the client text goes up with the model value replaced', () => {
+      const { body, raw } = sent(usageAsked)
+      const p = prepareUpstream(input({ body, raw }))
+      expect(p.body).toBe(raw.text.replace('"c-x"', '"gpt-up"'))
+      expect(JSON.parse(p.body)).toEqual({ ...usageAsked, model: 'gpt-up' })
+    })
+
+    test('as is (the upstream refused an adaptation): the client text', () => {
+      const { body, raw } = sent(clientBody)
+      expect(prepareUpstream(input({ body, raw, asIs: true })).body).toBe(raw.text.replace('"c-x"', '"gpt-up"'))
+    })
+
+    test('an adaptation, a transform, cache markers or a translation: serialised from the object', () => {
+      const plain = (b: Record<string, unknown>) => JSON.stringify(b)
+      const adapted = sent(clientBody)
+      expect(prepareUpstream(input(adapted)).body).toBe(plain({ ...clientBody, model: 'gpt-up', stream_options: { include_usage: true } }))
+      const withEntry = { ...attempt('chat', 'gpt-up'), entry: { pattern: 'c-*', targets: [], params: { temperature: 0.5 } } as unknown as Attempt['entry'] }
+      const transformed = sent(usageAsked)
+      expect(prepareUpstream(input({ ...transformed, attempt: withEntry })).body).toBe(plain({ ...usageAsked, model: 'gpt-up', temperature: 0.5 }))
+      const ant = DIALECTS.anthropic!
+      const antBody = { model: 'a-x', max_tokens: 10, system: 'be brief', messages: [{ role: 'user', content: 'hi' }] }
+      const cached = { ...attempt('ant', 'claude-up'), provider: { ...attempt('ant', 'claude-up').provider, cache: 'system_and_tools' } } as Attempt
+      const out = prepareUpstream(input({ ...sent(antBody), front: ant, up: ant, attempt: cached, canonical: () => ant.decodeRequest(antBody) }))
+      expect(out.body).not.toContain('\n ')
+      expect(out.body).toContain('cache_control')
+      const translated = prepareUpstream(input({ ...sent(usageAsked), up: ant, attempt: attempt('ant', 'claude-up') }))
+      expect(translated.same).toBe(false)
+      expect(translated.body.startsWith('{"')).toBe(true)
+    })
   })
 })
