@@ -14,11 +14,14 @@ export interface TopLevel {
   model?: [number, number]
   /** every key is spelled without escapes and appears once, and "model" (if any) is a string */
   plain: boolean
-  /** the keys seen so far */
-  keys: Set<string>
+  /** the keys seen so far (a handful: a list is cheaper than a Set) */
+  keys: string[]
 }
 
-export const newTopLevel = (): TopLevel => ({ plain: true, keys: new Set() })
+/** more top-level keys than any API request has */
+const MAX_NOTED_KEYS = 64
+
+export const newTopLevel = (): TopLevel => ({ plain: true, keys: [] })
 
 /** index of the quote that closes the string opened just before `from` (skipped with indexOf:
  *  long strings are most of a big body), or text.length when it never closes */
@@ -44,9 +47,14 @@ function skipSpace(text: string, i: number): number {
 function noteKey(text: string, open: number, close: number, top: TopLevel): void {
   const colon = skipSpace(text, close + 1)
   if (text.charCodeAt(colon) !== 58 /* : */) return
+  // past a few dozen keys the list would cost quadratic time on a hostile body: re-serialise it
+  if (!top.plain || top.keys.length >= MAX_NOTED_KEYS) {
+    top.plain = false
+    return
+  }
   const key = text.slice(open + 1, close)
-  if (key.includes('\\') || top.keys.has(key)) top.plain = false
-  top.keys.add(key)
+  if (key.includes('\\') || top.keys.includes(key)) top.plain = false
+  top.keys.push(key)
   if (key !== 'model') return
   const v = skipSpace(text, colon + 1)
   if (text.charCodeAt(v) !== 34) top.plain = false

@@ -73,6 +73,15 @@ describe('spliceModel', () => {
       expect(spliceModel(rawOf(text), 'gpt-up')).toBeUndefined()
   })
 
+  test('a body with very many top-level keys is re-serialised, in linear time', () => {
+    const keys = Array.from({ length: 200_000 }, (_, i) => `"k${i}":1`).join(',')
+    const started = performance.now()
+    expect(spliceModel(rawOf(`{"model":"a",${keys}}`), 'b')).toBeUndefined()
+    expect(performance.now() - started).toBeLessThan(1000)
+    // within the bound the edit still applies
+    expect(spliceModel(rawOf(`{"model":"a",${Array.from({ length: 60 }, (_, i) => `"k${i}":1`).join(',')}}`), 'b')).toStartWith('{"model":"b",')
+  })
+
   test('only top-level keys count: nested "model" keys and "model" inside strings are left alone', () => {
     const text = '{"metadata":{"model":"inner","model2":{"model":"deep"}},"note":"\\"model\\":\\"s\\"","model":"outer","after":{"model":1}}'
     const out = spliceModel(rawOf(text), 'up')!
