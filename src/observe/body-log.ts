@@ -58,10 +58,16 @@ async function readCapped(body: ReadableStream<Uint8Array>, cap: number): Promis
 const fields = (c: Capture, cap: number) => ({ bytes: c.truncated ? `>${cap}` : c.total, truncated: c.truncated || undefined, body: redactBody(c.text()) })
 
 export function withBodyLog<A extends unknown[]>(handler: Handler<A>, current: () => { enabled: boolean; log: InfoLog }, cap = BODY_LOG_CAP): Handler<A> {
-  return async (req, ...rest) => {
+  // not an async function itself: with logging.bodies off (the default) a request costs one
+  // check here, not an extra promise
+  return (req, ...rest) => {
     const { enabled, log } = current()
     // API calls only: health probes and /metrics scrapes would drown them
     if (!enabled || req.method !== 'POST') return handler(req, ...rest)
+    return logged(req, rest, log)
+  }
+
+  async function logged(req: Request, rest: A, log: InfoLog): Promise<Response> {
     const path = new URL(req.url).pathname
     // the copy is read beside the handler, not before it: a client trickling its body meets the
     // handler's own read limits, not a wait here first

