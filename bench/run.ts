@@ -13,6 +13,7 @@ import { loadTool } from './load-tool'
 import { FULL, QUICK } from './plan'
 import { freePort, killAll, spawnChild, stopAll, waitHealthy } from './procs'
 import { BENCH_KEY, proxyConfig } from './proxy-config'
+import { onClientCores, onProxyCore, pinning } from './pin'
 import { Recorder } from './recorder'
 import { renderReport } from './report'
 import type { Target } from './requests'
@@ -20,7 +21,7 @@ import type { Target } from './requests'
 // Bun's fetch allows 256 requests in flight by default: raise it for this (client) process only,
 // by re-running itself, so 1,000 client streams are really concurrent. Proxies run as shipped.
 if (!process.env.BUN_CONFIG_MAX_HTTP_REQUESTS) {
-  const child = Bun.spawn([process.execPath, ...process.argv.slice(1)], {
+  const child = Bun.spawn(onClientCores([process.execPath, ...process.argv.slice(1)]), {
     env: { ...process.env, BUN_CONFIG_MAX_HTTP_REQUESTS: '4096' },
     stdio: ['inherit', 'inherit', 'inherit'],
   })
@@ -59,13 +60,13 @@ async function startLlm(name: string, mockPort: number, auth: boolean): Promise<
   const port = freePort()
   const config = join(tmpDir, `${name}.yaml`)
   await Bun.write(config, proxyConfig(port, mockPort, { auth, dbPath: join(tmpDir, `${name}.db`) }))
-  const proc = await start(name, [binary, 'serve', '--config', config], port)
+  const proc = await start(name, onProxyCore([binary, 'serve', '--config', config]), port)
   return { name: auth ? 'auth' : 'llm', base: `http://127.0.0.1:${port}`, pid: proc.pid, key: auth ? BENCH_KEY : undefined }
 }
 
 async function startBare(mockPort: number): Promise<Target & { pid: number }> {
   const port = freePort()
-  const proc = await start('bare', [process.execPath, join(import.meta.dir, 'bare-proxy.ts'), '--port', String(port), '--upstream', `http://127.0.0.1:${mockPort}`], port)
+  const proc = await start('bare', onProxyCore([process.execPath, join(import.meta.dir, 'bare-proxy.ts'), '--port', String(port), '--upstream', `http://127.0.0.1:${mockPort}`]), port)
   return { name: 'bare', base: `http://127.0.0.1:${port}`, pid: proc.pid }
 }
 
@@ -79,7 +80,7 @@ function conditions(version: string, startedAt: Date): string[] {
   const cpu = cpus()
   return [
     `Date: ${startedAt.toISOString()}; ${plan.quick ? '**quick smoke run** (`--quick`): 1 round, short phases; not for conclusions' : `full run: ${plan.rounds} rounds, medians over rounds`}`,
-    `Machine: ${cpu[0]?.model ?? 'unknown CPU'} × ${cpu.length} cores, ${(totalmem() / 2 ** 30).toFixed(1)} GiB RAM, Linux ${readFileSync('/proc/sys/kernel/osrelease', 'utf8').trim()}; mock, proxies and load clients share these cores`,
+    `Machine: ${cpu[0]?.model ?? 'unknown CPU'} × ${cpu.length} cores, ${(totalmem() / 2 ** 30).toFixed(1)} GiB RAM, Linux ${readFileSync('/proc/sys/kernel/osrelease', 'utf8').trim()}; CPU pinning: ${pinning}`,
     `Bun ${Bun.version}; llm-proxy: ${skipLlm ? 'skipped (--skip-llm)' : `\`${binary}\` (${version})`}`,
     `Load tool for non-streaming throughput: ${loadTool}${loadTool === 'wrk' ? ' (2 threads)' : ''}; latency and streaming clients: fetch in Bun (BUN_CONFIG_MAX_HTTP_REQUESTS=4096 on the client only)`,
     `Per round: c=1 ${plan.seqN} requests max (${plan.seqMs} ms max) after ${plan.warmup} warm-up; fixed rate ${plan.rate} req/s for ${plan.rateMs} ms; throughput ${plan.thrSec} s per point; streams: ${plan.latStreams[20]}×20-chunk and ${plan.latStreams[2000]}×2,000-chunk sequential, ${plan.thrSec} s at c=${plan.streamConcurrency}`,
