@@ -1,18 +1,12 @@
 // The CLI (loaded by src/main.ts): `llm-proxy [serve] [--config PATH] [flags]`, `check`, `usage`,
 // `init`, `healthcheck`, `claude`, `codex`, `version`, `--help`.
+// Commands other than serve load their modules when run (import, doctor, keys, usage, init,
+// check, claude/codex): `serve` does not evaluate them at start-up.
 import { HELP_TEXT, parseArgs, UsageError, type CliFlags, type Command } from './args'
-import { runCheck } from './check'
-import { doctor, renderDoctor } from './doctor/run'
-import { runImport } from './import/run'
-import { KEYS_HELP, KeyConflict, KeyInputError, parseKeysArgs, runKeys } from './keys-command'
 import { NoKeyStore } from '../keys/key-store'
 import { EXIT, listenFailure } from './exit-codes'
-import { runHealthcheck } from './healthcheck'
-import { runInit } from './init'
-import { runTool } from './launch-tool'
 import { withTerminalDefaults } from './terminal'
 import { publicListenProblem } from './public-listen'
-import { runUsageCommand } from './usage-report'
 import { ConfigError, loadConfig } from '../config/load'
 import { UsageStoreError } from '../observe/usage-store'
 import type { Config } from '../config/types'
@@ -28,6 +22,7 @@ async function main(argv: string[]): Promise<number> {
   if (argv[0] === 'keys') return keysMain(argv.slice(1))
   // import and doctor take their own arguments (files, --env without a value)
   if (argv[0] === 'import' && !argv.includes('--help') && !argv.includes('-h')) {
+    const { runImport } = await import('./import/run')
     const r = await runImport(argv.slice(1), process.env, process.cwd())
     process.stdout.write(r.stdout)
     process.stderr.write(r.stderr)
@@ -54,6 +49,7 @@ async function main(argv: string[]): Promise<number> {
   }
   if (command === 'init') {
     try {
+      const { runInit } = await import('./init')
       const r = runInit(process.env, flags.out ?? 'config.yaml', flags.force === true)
       process.stdout.write(r.output || r.message)
       return EXIT.ok
@@ -75,21 +71,25 @@ async function main(argv: string[]): Promise<number> {
     throw err
   }
   if (command === 'check') {
+    const { runCheck } = await import('./check')
     process.stdout.write(runCheck(config, flags))
     const refused = publicListenProblem(config)
     return refused ? fail(refused, EXIT.usage) : EXIT.ok
   }
   if (command === 'doctor') {
+    const { doctor, renderDoctor } = await import('./doctor/run')
     const report = await doctor(config, { live: flags.live, json: flags.json })
     process.stdout.write(renderDoctor(report, flags.json ?? false))
     return report.ok ? EXIT.ok : EXIT.failure
   }
   if (command === 'healthcheck') {
+    const { runHealthcheck } = await import('./healthcheck')
     const r = await runHealthcheck(config)
     ;(r.ok ? process.stdout : process.stderr).write(`llm-proxy healthcheck: ${r.message}\n`)
     return r.ok ? EXIT.ok : EXIT.failure
   }
   if (command === 'usage') {
+    const { runUsageCommand } = await import('./usage-report')
     process.stdout.write(
       await runUsageCommand(config, { since: `${Math.round((flags.since ?? 7 * 86_400_000) / 1000)}s`, by: flags.by ?? 'model', format: flags.format }),
     )
@@ -97,7 +97,7 @@ async function main(argv: string[]): Promise<number> {
   }
   const refused = publicListenProblem(config)
   if (refused) return fail(refused, EXIT.usage)
-  if (command === 'claude' || command === 'codex') return await runTool(command, config, argv, flags.model, flags.toolArgs ?? [])
+  if (command === 'claude' || command === 'codex') return (await import('./launch-tool')).runTool(command, config, argv, flags.model, flags.toolArgs ?? [])
   try {
     return await serve(config, load)
   } catch (err) {
@@ -108,6 +108,7 @@ async function main(argv: string[]): Promise<number> {
 }
 
 async function keysMain(argv: string[]): Promise<number> {
+  const { KEYS_HELP, KeyConflict, KeyInputError, parseKeysArgs, runKeys } = await import('./keys-command')
   if (argv.length === 0 || argv.includes('--help') || argv.includes('-h')) {
     process.stdout.write(KEYS_HELP + '\n')
     return argv.length === 0 ? EXIT.usage : EXIT.ok
