@@ -35,6 +35,8 @@ export async function serve(config: Config, reload: () => Promise<Config>): Prom
     models: config.models.length,
     // Bun's fetch caps upstream requests in flight per process; it is read once, from the environment
     max_upstream_requests: Number(process.env.BUN_CONFIG_MAX_HTTP_REQUESTS ?? 256),
+    // this process's own start-up (after the re-exec that raised the cap, if there was one)
+    started_ms: Math.round(performance.now()),
   })
   const exposed = config.source ? readableSecretsWarning(config.source) : undefined
   if (exposed) log().warn(exposed)

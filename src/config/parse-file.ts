@@ -2,6 +2,7 @@
 import JSON5 from 'json5'
 import YAML from 'yaml'
 import { ConfigError } from './config-error'
+import { fastYaml } from './yaml-fast'
 
 export const CONFIG_EXTENSIONS = ['.yaml', '.yml', '.json', '.json5', '.toml'] as const
 
@@ -22,6 +23,8 @@ export function parseConfigText(text: string, path: string): unknown {
 }
 
 function parseYaml(text: string, path: string): unknown {
+  const fast = fastYaml(text)
+  if (fast) return fast
   const doc = YAML.parseDocument(text, { prettyErrors: true, merge: true })
   if (doc.errors.length) {
     throw new ConfigError(
