@@ -1,6 +1,5 @@
 // Config text → plain tree, by file extension. Pure. Syntax errors carry a line number.
 import JSON5 from 'json5'
-import YAML from 'yaml'
 import { ConfigError } from './config-error'
 import { fastYaml } from './yaml-fast'
 
@@ -25,6 +24,8 @@ export function parseConfigText(text: string, path: string): unknown {
 function parseYaml(text: string, path: string): unknown {
   const fast = fastYaml(text)
   if (fast) return fast
+  // the library is loaded only here: most configs never need it (yaml-fast.ts)
+  const YAML = require('yaml') as typeof import('yaml')
   const doc = YAML.parseDocument(text, { prettyErrors: true, merge: true })
   if (doc.errors.length) {
     throw new ConfigError(
