@@ -23,7 +23,7 @@ const STAGES: [string, RegExp][] = [
   ['finish: log', /observe\/(logger|attempt-log|request-record|body-log)/],
   ['finish: ledger', /observe\/(usage-|ledger|pricing|prices)/],
   ['finish: record (lifecycle, stream outcome)', /proxy\/lifecycle|proxy\/stream-outcome|tokens\/|observe\/request-finish|build-runtime/],
-  ['usage tap / translator', /translate-stream|framing\/|dialects\/.*(decode-stream|encode-stream|read-delta|stream)|json-scan|usage-tail|redact-stream|json-array-stream/],
+  ['usage tap / translator', /translate-stream|passthrough-tap|framing\/|dialects\/.*(decode-stream|encode-stream|read-delta|stream)|json-scan|usage-tail|redact-stream|json-array-stream/],
   ['stream pump', /stream-pump|bounded-stream|peek\.ts/],
   ['request parse', /read-body|validate-shape|dialects\/validate|json-depth|typebox/],
   ['auth', /\/auth\//],

@@ -385,9 +385,8 @@ export function filteredPassthroughStream(dialect: Dialect, hide: (data: string)
       const all = held.take(b)
       const cut = findLast(all, LFLF, all.byteLength)
       held.add(all.subarray(cut + 2))
-      const out = filter(cut + 2 === all.byteLength ? all : all.subarray(0, cut + 2), cut + 2)
       // nothing held or hidden: the very array that came in
-      return out
+      return filter(cut + 2 === all.byteLength ? all : all.subarray(0, cut + 2), cut + 2)
     },
     end() {
       if (closed) return undefined
