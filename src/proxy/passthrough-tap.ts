@@ -4,9 +4,9 @@
 // between events), and only the whole events that hold a needle are decoded to text and parsed.
 // That saves the per-read TextDecoder pass, the string sample and the substring scans of the
 // string tap it replaced (test/helpers/passthrough-tap-reference.ts): on the server bench's
-// 20-chunk OpenAI Chat stream (`"usage":null` on every chunk), 10 → 4.1 µs CPU per stream read in
-// one piece and 15 → 10 µs read one event per read; 2,000-delta streams 0.16–0.30 → 0.10–0.14 µs
-// per event a frame per read, 0.16–0.36 → 0.04–0.08 in 64 KiB reads (medians of 3 runs of
+// 20-chunk OpenAI Chat stream (`"usage":null` on every chunk), 8.5 → 4.1 µs CPU per stream read in
+// one piece and 12.4 → 10.2 µs read one event per read; 2,000-delta streams 0.16–0.30 → 0.12–0.14
+// µs per event a frame per read, 0.16–0.35 → 0.04–0.08 in 64 KiB reads (medians of 3 runs of
 // `taskset -c 0 bun bench/passthrough-tap.ts`).
 // A stream whose line ends are not plain LF (a CR seen) goes through the SSE parser as text.
 import type { CanonEvent } from '../canonical/event'
@@ -52,7 +52,7 @@ class ByteLog {
     const need = this.length + b.byteLength
     if (need > this.buf.byteLength) {
       // not zeroed: every byte read back was written first
-      const grown = Buffer.allocUnsafe(Math.max(need, 2 * this.buf.byteLength, 4096))
+      const grown = Buffer.allocUnsafe(Math.max(2 * need, 2 * this.buf.byteLength))
       grown.set(this.buf.subarray(0, this.length))
       this.buf = grown
     }
