@@ -43,25 +43,22 @@ const NONE = new Uint8Array(0)
 /** for whole events (never cut inside a character): no state is kept between its calls */
 const eventDecoder = new TextDecoder()
 
-/** bytes appended to one growing buffer (a copy: the chunks themselves go on to the client) */
+/**
+ * The sampled bytes, kept as views of the reads themselves: the chunks go on to the client
+ * unchanged and Bun neither reuses nor detaches an enqueued chunk (test/unit/proxy/
+ * enqueued-chunks.test.ts checks it on a real server), so nothing is copied on the way. Copying
+ * them into one buffer cost 3.5 % of the pass-through stream's server profile (~5 µs per
+ * 20-chunk stream); they are joined only when a stream ends without usage (decodeSample).
+ */
 class ByteLog {
-  private buf: Uint8Array = NONE
-  length = 0
+  private parts: Uint8Array[] = []
 
   append(b: Uint8Array): void {
-    const need = this.length + b.byteLength
-    if (need > this.buf.byteLength) {
-      // not zeroed: every byte read back was written first
-      const grown = Buffer.allocUnsafe(Math.max(2 * need, 2 * this.buf.byteLength))
-      grown.set(this.buf.subarray(0, this.length))
-      this.buf = grown
-    }
-    this.buf.set(b, this.length)
-    this.length = need
+    if (b.byteLength) this.parts.push(b)
   }
 
   bytes(): Uint8Array {
-    return this.buf.subarray(0, this.length)
+    return this.parts.length === 1 ? this.parts[0] : Buffer.concat(this.parts)
   }
 }
 
