@@ -63,6 +63,7 @@ export function clearSecrets(): void {
   registryList = []
   registryAnchors = []
   registryFirstBytes = new Set()
+  registered = undefined
   dirty = false
 }
 
@@ -79,6 +80,7 @@ function refresh(): void {
   registryList = [...registry]
   registryAnchors = [...new Set(registryList.map((k) => k.slice(0, 2)))].map((a) => Buffer.from(a, 'latin1'))
   registryFirstBytes = new Set(registryList.map((k) => k.charCodeAt(0)))
+  registered = undefined
   dirty = false
 }
 
@@ -97,8 +99,13 @@ export interface RegisteredSecrets {
   firstBytes: ReadonlySet<number>
 }
 
-/** The registered secrets for redact-stream.ts. */
+/** the last answer of registeredSecrets(), until the registry changes */
+let registered: RegisteredSecrets | undefined
+
+/** The registered secrets for redact-stream.ts (asked for on every streamed chunk: the same
+ *  object until the registry changes, not a new one per call). */
 export function registeredSecrets(): RegisteredSecrets {
   refresh()
-  return { list: registryList, latin1: registryLatin1, anchors: registryAnchors, firstBytes: registryFirstBytes }
+  registered ??= { list: registryList, latin1: registryLatin1, anchors: registryAnchors, firstBytes: registryFirstBytes }
+  return registered
 }
