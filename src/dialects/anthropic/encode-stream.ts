@@ -13,6 +13,7 @@ import type { CanonEvent } from '../../canonical/event'
 import type { CanonFinish } from '../../canonical/response'
 import { emptyUsage, mergeUsage, type CanonUsage } from '../../canonical/usage'
 import type { SseFrame } from '../../framing/sse'
+import { flat } from '../../framing/flat-string'
 import { BlockLane } from '../block-lane'
 import type { ResponseContext, StreamTranslator } from '../dialect'
 import { streamErrorFrames } from './encode-error'
@@ -42,14 +43,28 @@ interface Block {
   id: string
   name: string
   custom: boolean
+  /** `{"type":"content_block_delta","index":<wire>,"delta":{"type":"<kind>_delta","<field>":`, set when it opens */
+  delta: string
 }
 
 const DELTA = '{"type":"content_block_delta","index":'
+/** a block kind's delta type and field, as in `"type":"<here>:` */
+const DELTA_FIELD = ['', 'text_delta","text"', 'thinking_delta","thinking"', 'input_json_delta","partial_json"', 'input_json_delta","partial_json"']
 const PING: SseFrame = { event: 'ping', data: '{"type":"ping"}' }
 const STOP: SseFrame = { event: 'message_stop', data: '{"type":"message_stop"}' }
 /** a custom (free-form) tool reaches an Anthropic client as a tool taking {"input": raw} */
 const CUSTOM_OPEN = JSON.stringify('{"input":"')
 const CUSTOM_CLOSE = JSON.stringify('"}')
+
+/**
+ * A block's content_block_delta text up to its value, built once per block and flattened: per
+ * event the frame is this plus the value, instead of the index turned into a string and a
+ * five-piece template. Saves ~55 ns per delta in the Chat upstream → Anthropic client lane (A/B
+ * in one process with the Chat encoder's flat head: 0.89 → 0.84 µs per event, redactor on).
+ */
+function blockDelta(kind: number, wire: number): string {
+  return flat(`${DELTA}${wire},"delta":{"type":"${DELTA_FIELD[kind]}:`)
+}
 
 export class AnthropicStreamEncoder extends StreamEncoder {
   protected readonly errorFrames = streamErrorFrames
@@ -150,7 +165,7 @@ export class AnthropicStreamEncoder extends StreamEncoder {
   private blockStart(ev: Extract<CanonEvent, { type: 'block_start' }>, emit: Emit): void {
     this.begin('', emit)
     const src = ev.block
-    const b: Block = { kind: TEXT, wire: -1, held: undefined, signature: undefined, signed: false, stopped: false, id: '', name: '', custom: false }
+    const b: Block = { kind: TEXT, wire: -1, held: undefined, signature: undefined, signed: false, stopped: false, id: '', name: '', custom: false, delta: '' }
     switch (src.kind) {
       case 'text':
         break
@@ -177,18 +192,15 @@ export class AnthropicStreamEncoder extends StreamEncoder {
   /** content of the block on the wire; `quoted`: the text's JSON literal, when the upstream's frame had it */
   private write(b: Block, text: string, emit: Emit, quoted?: string): void {
     if (b.wire < 0) this.open(b, emit)
-    const head = DELTA + b.wire
-    if (b.kind === TEXT) emit({ event: 'content_block_delta', data: `${head},"delta":{"type":"text_delta","text":${quoted ?? JSON.stringify(text)}}}` })
-    else if (b.kind === THINKING) emit({ event: 'content_block_delta', data: `${head},"delta":{"type":"thinking_delta","thinking":${quoted ?? JSON.stringify(text)}}}` })
-    else {
-      const json = b.custom ? JSON.stringify(jsonStringBody(text)) : (quoted ?? JSON.stringify(text))
-      emit({ event: 'content_block_delta', data: `${head},"delta":{"type":"input_json_delta","partial_json":${json}}}` })
-    }
+    // the block's prefix is built once, flat, when it opens (blockDelta): per event, one splice
+    const json = b.custom ? JSON.stringify(jsonStringBody(text)) : (quoted ?? JSON.stringify(text))
+    emit({ event: 'content_block_delta', data: `${b.delta}${json}}}` })
   }
 
   private open(b: Block, emit: Emit): void {
     if (b.wire >= 0) return
     const w = (b.wire = this.nextWire++)
+    b.delta = blockDelta(b.kind, w)
     let block: string
     if (b.kind === TEXT) block = '{"type":"text","text":""}'
     else if (b.kind === THINKING) block = '{"type":"thinking","thinking":"","signature":""}'

@@ -12,6 +12,7 @@
 import type { CanonEvent } from '../../canonical/event'
 import { emptyUsage, mergeUsage, type CanonUsage } from '../../canonical/usage'
 import type { SseFrame } from '../../framing/sse'
+import { flat } from '../../framing/flat-string'
 import { BlockLane } from '../block-lane'
 import type { ResponseContext, StreamTranslator } from '../dialect'
 import { usageToChat } from './convert-usage'
@@ -63,8 +64,9 @@ export class ChatStreamEncoder extends StreamEncoder {
 
   constructor(private readonly ctx: ResponseContext) {
     super()
-    this.base = `{"id":${JSON.stringify(ctx.newId('chatcmpl-'))},"object":"chat.completion.chunk","created":${ctx.now()},"model":${JSON.stringify(ctx.model)},`
-    this.head = `${this.base}"choices":[{"index":0,"delta":`
+    // spliced into every chunk: flat, or each chunk's encode walks the template's pieces again
+    this.base = flat(`{"id":${JSON.stringify(ctx.newId('chatcmpl-'))},"object":"chat.completion.chunk","created":${ctx.now()},"model":${JSON.stringify(ctx.model)},`)
+    this.head = flat(`${this.base}"choices":[{"index":0,"delta":`)
   }
 
   protected event(ev: CanonEvent, emit: Emit): void {
@@ -128,7 +130,7 @@ export class ChatStreamEncoder extends StreamEncoder {
   /** the call takes the wire: its header chunk, with the Chat tool index */
   private header(slot: ToolSlot, emit: Emit): void {
     const k = this.nextTool++
-    slot.prefix = `{"tool_calls":[{"index":${k},"function":{"arguments":`
+    slot.prefix = flat(`{"tool_calls":[{"index":${k},"function":{"arguments":`)
     const header = `{"tool_calls":[{"index":${k},"id":${JSON.stringify(slot.id)},"type":"function","function":{"name":${JSON.stringify(slot.name)},"arguments":${slot.custom ? CUSTOM_OPEN : '""'}}}]}`
     emit({ data: `${this.head}${header}${TAIL}` })
   }
