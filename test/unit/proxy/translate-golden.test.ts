@@ -13,10 +13,15 @@ import type { CanonEvent } from '../../../src/canonical/event'
 import { dialectEntry } from '../../../src/dialects'
 import type { Dialect, DialectName } from '../../../src/dialects/dialect'
 import { encodeEvents, translatingStream } from '../../../src/proxy/translate-stream'
+import { warmTokenizer } from '../../../src/tokens/count-tokens'
 import { anthropicStream, openaiStream } from '../../../bench/mock-wire'
 import { FIXTURES_DIR, fixtureNames, fixtureWire } from '../../helpers/fixtures'
 import { testCtx } from '../../helpers/translators'
 import { converseRecording, invokeRecording } from '../dialects/bedrock/helpers'
+
+// the reasoning-token estimate counts with the BPE tables once they are loaded (chars/4 before):
+// loaded here, so the figures do not depend on which tests ran first in this process
+warmTokenizer()
 
 const GOLDEN = join(FIXTURES_DIR, 'golden', 'translated-streams.json')
 const FRONTS: DialectName[] = ['openai-chat', 'anthropic', 'openai-responses', 'gemini']
