@@ -6,12 +6,16 @@
 // Gemini one is built here like gemini/reasoning-no-thoughts.chunks.txt (running usage on every
 // chunk). Bedrock's ConverseStream is AWS event-stream messages with the random `p` padding
 // Bedrock adds; Bedrock InvokeModel is the Anthropic stream's events in base64 `chunk` messages.
+// The issue-17 lanes also run wrapped as the server serves them (max_event_size scan and the
+// secret redactor, with two upstream keys registered as every configured key is).
 // Run: `bun bench/translate-cpu.ts`.
 import type { CanonEvent } from '../src/canonical/event'
 import { newId } from '../src/build-runtime'
 import { dialectEntry } from '../src/dialects'
 import type { Dialect, DialectName } from '../src/dialects/dialect'
-import { encodeEvents, passthroughStream, translatingStream, type ChunkTranslator } from '../src/proxy/translate-stream'
+import { registerSecret } from '../src/observe/redact'
+import { boundedEvents, redactedStream } from '../src/proxy/bounded-stream'
+import { encodeEvents, passthroughStream, translatingStream, type ChunkTranslator, type OpeningTranslator } from '../src/proxy/translate-stream'
 import { chunkMessage, eventMessage } from '../test/helpers/aws-eventstream'
 import { anthropicStream, openaiStream } from './mock-wire'
 
@@ -111,6 +115,12 @@ for (const up of UPSTREAMS)
     if (up === front) lanes.push([`pass-through ${NAMES[up]}`, () => passthroughStream(d(up)), wire])
     else lanes.push([`${NAMES[up]} upstream → ${NAMES[front]} client`, () => translatingStream(d(up), d(front), ctx), wire])
   }
+// as served: the response wrappers around the translator (respond.ts), upstream keys registered
+registerSecret('sk-proj-benchUpstreamKey0123456789abcdefXYZ')
+registerSecret('sk-ant-api03-benchAnthropicKey0123456789abcdef')
+const served = (t: OpeningTranslator): ChunkTranslator => redactedStream(boundedEvents(t, 1 << 20, 'bench'))
+for (const [up, front] of [['openai-chat', 'anthropic'], ['anthropic', 'openai-chat'], ['anthropic', 'openai-responses'], ['openai-responses', 'anthropic']] as const)
+  lanes.push([`${NAMES[up]} upstream → ${NAMES[front]} client, as served (max_event_size + redaction)`, () => served(translatingStream(d(up), d(front), ctx)), WIRES[up]!])
 // the same Bedrock dialect, through its other API
 const invoke = invokeWire()
 for (const front of FRONTS) lanes.push([`Bedrock InvokeModel upstream → ${NAMES[front]} client`, () => translatingStream(d('bedrock'), d(front), ctx), invoke])
