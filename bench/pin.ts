@@ -3,9 +3,10 @@
 // on the others. Without it, the proxy and the load generator fight for the same cores and a
 // proxy that uses more CPU also slows its own client, which blurs every ratio. Linux `taskset`
 // only; off with BENCH_PIN=0, and on a one-core machine.
-import { availableParallelism } from 'node:os'
+import { cpus } from 'node:os'
 
-const cores = availableParallelism()
+// the machine's cores, not this process's share: the orchestrator itself runs pinned to the client cores
+const cores = cpus().length
 const enabled = process.env.BENCH_PIN !== '0' && cores >= 2 && Bun.which('taskset') !== null
 
 /** the core the proxies run on, and the ones left for the load */
