@@ -24,3 +24,9 @@ export function onProxyCore(cmd: string[]): string[] {
 export function onClientCores(cmd: string[]): string[] {
   return enabled ? ['taskset', '-c', CLIENT_CPUS, ...cmd] : cmd
 }
+
+/** `cmd` free to run on every core, as a user starts it (the start-up lane: a child would otherwise
+ *  inherit the orchestrator's client cores) */
+export function onAllCores(cmd: string[]): string[] {
+  return enabled ? ['taskset', '-c', `0-${cores - 1}`, ...cmd] : cmd
+}
