@@ -4,7 +4,6 @@ import type { SystemEdit } from './dialect'
 
 type Body = Record<string, unknown>
 
-export { hasKeys } from './wire-json'
 import { hasKeys } from './wire-json'
 
 export function replaceAll(text: string, pairs: Record<string, string>): string {

@@ -3,7 +3,7 @@
 import type { Dialect } from '../dialects/dialect'
 import { GatewayError, toGatewayError } from '../errors'
 import { runAttempt } from './attempt'
-import { type ErrorOutcome, type RequestState } from './request-state'
+import type { ErrorOutcome, RequestState } from './request-state'
 import type { Attempt, Call, Plan, ProxyContext, RequestRecord } from './context'
 import { RequestLifecycle } from './lifecycle'
 import { sessionIdOf } from '../sessions/session-id'
@@ -54,14 +54,14 @@ export async function handleGenerate(entry: Dialect, { request, url, basePath }:
     rec.principal = principal
     const read = await readJsonObject(request, ctx.config.server.max_body_size)
     // the URL's model and stream go on a copy of the body, where decoders read them
-    const raw0 = call ? { ...read.body, model: call.model, stream: call.stream } : read.body
+    const asked = call ? { ...read.body, model: call.model, stream: call.stream } : read.body
     rec.requestBytes = read.size
     rec.remoteAddr = clientInfo(request)?.remoteAddr
-    for (const [field, kinds] of entry.required) requireField(raw0, field, kinds)
+    for (const [field, kinds] of entry.required) requireField(asked, field, kinds)
     // a request continuing a stored response gets the whole conversation before anything reads it
-    const stored = await continueStored(front, raw0, principal, ctx)
+    const stored = await continueStored(front, asked, principal, ctx)
     const { body } = stored
-    const size = stored.body === raw0 ? read.size : JSON.stringify(body).length
+    const size = stored.body === asked ? read.size : JSON.stringify(body).length
     if (ctx.plugins?.length) await beforeRequestHooks(ctx.plugins, { requestId: rec.requestId, front: front.name, model: String(body.model ?? ''), body, headers: request.headers, remoteAddr: rec.remoteAddr, principal: { name: principal.name, group: principal.group } })
     const requested = requireModelField(body)
     rec.stream = body.stream === true
@@ -84,7 +84,7 @@ export async function handleGenerate(entry: Dialect, { request, url, basePath }:
     ctx.authorize(principal, plan.requested)
     checkUnknownPrevious(front, stored.unknownPrevious, plan.attempts)
     // the client's text still says exactly `body` unless the URL, a stored conversation or a plugin changed it
-    const raw = !call && stored.body === raw0 && !ctx.plugins?.length ? read.raw : undefined
+    const raw = !call && stored.body === asked && !ctx.plugins?.length ? read.raw : undefined
     const state: RequestState = { entry, request, url, body, raw, plan, principal, life, bodySize: size, canonical, decodeDropped, jsonArray: call?.jsonArray, keep: stored.keep }
     const est = estimateRequest(body, size, ctx.config.pricing, plan.attempts.map((a) => a.model))
     life.admission = await ctx.admit(principal, est.tokens, est.costUsd)

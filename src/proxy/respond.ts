@@ -35,7 +35,8 @@ function both(tap: ((ev: CanonEvent) => void) | undefined, recorder: EventRecord
     recorder.push(ev)
   }
 }
-import { filteredPassthroughStream, passthroughStream, translatingStream, type OpeningTranslator } from './translate-stream'
+import { filteredPassthroughStream, passthroughStream } from './passthrough-tap'
+import { translatingStream, type OpeningTranslator } from './translate-stream'
 import { UsageTail } from './usage-tail'
 
 const KEEP_ALIVE_MS = 15_000

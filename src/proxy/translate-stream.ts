@@ -9,9 +9,6 @@ import { formatLine, type SseFrame } from '../framing/sse'
 import { DeliveredOutput } from '../tokens/delivered-output'
 import { ReasoningTally } from './reasoning-estimate'
 
-// same dialect on both sides: the byte-level pass-through tap
-export { filteredPassthroughStream, passthroughStream } from './passthrough-tap'
-
 export interface StreamError {
   status: number
   kind: string
@@ -48,7 +45,8 @@ export interface OpeningTranslator extends ChunkTranslator {
 }
 
 const encoder = new TextEncoder()
-const toBytes = (s: string) => (s.length ? encoder.encode(s) : undefined)
+/** a non-empty text as bytes, else undefined (nothing to send) */
+export const toBytes = (s: string) => (s.length ? encoder.encode(s) : undefined)
 
 /** what an event tells the ledger and the log (also the pass-through tap's, passthrough-tap.ts) */
 export function observe(obs: StreamObservation, ev: CanonEvent): void {

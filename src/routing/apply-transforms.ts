@@ -11,7 +11,8 @@ import type { CanonPart, CanonRequest, ReasoningEffort } from '../canonical/requ
 import type { ModelEntry, SystemTransform } from '../config/types'
 import { wireEdits } from '../dialects'
 import type { WireEdits } from '../dialects/dialect'
-import { hasKeys, replaceAll } from '../dialects/wire-edit'
+import { replaceAll } from '../dialects/wire-edit'
+import { hasKeys } from '../dialects/wire-json'
 
 type Body = Record<string, unknown>
 

@@ -35,29 +35,40 @@ export function badBodyError(providerName: string, err: unknown): GatewayError {
   })
 }
 
-/** One read, bounded; rejects with a GatewayError (timeout or unreadable body). */
-export async function boundedRead(reader: ReadableStreamDefaultReader<Uint8Array>, b: BodyBounds): Promise<{ done: boolean; value?: Uint8Array }> {
+/**
+ * `work` (a read of the body), bounded by the idle timeout and the deadline: on a timeout the
+ * upstream is let go (and `onTimeout` runs); rejects with a GatewayError, timeout or unreadable body.
+ */
+async function withinBounds<T>(work: Promise<T>, b: BodyBounds, onTimeout?: () => void): Promise<T> {
   const left = b.deadline - performance.now()
   const byDeadline = left <= b.idleMs
-  const ms = Math.max(0, Math.min(b.idleMs, left))
   let timer: ReturnType<typeof setTimeout> | undefined
   let timedOut = false
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {
       timedOut = true
       b.abort(byDeadline ? 'request timeout' : 'idle')
-      reader.cancel().catch(() => {})
+      onTimeout?.()
       reject(timeoutError(b, byDeadline))
-    }, ms)
+    }, Math.max(0, Math.min(b.idleMs, left)))
   })
   try {
-    return await Promise.race([reader.read(), timeout])
+    return await Promise.race([work, timeout])
   } catch (err) {
-    if (timedOut || err instanceof GatewayError) throw err instanceof GatewayError ? err : timeoutError(b, byDeadline)
+    // the loser must not surface as an unhandled rejection
+    work.catch(() => {})
+    if (err instanceof GatewayError) throw err
+    // the abort may reject the work before the timer's own rejection lands
+    if (timedOut) throw timeoutError(b, byDeadline)
     throw badBodyError(b.providerName, err)
   } finally {
     clearTimeout(timer)
   }
+}
+
+/** One read, bounded; rejects with a GatewayError (timeout or unreadable body). */
+export function boundedRead(reader: ReadableStreamDefaultReader<Uint8Array>, b: BodyBounds): Promise<{ done: boolean; value?: Uint8Array }> {
+  return withinBounds(reader.read(), b, () => reader.cancel().catch(() => {}))
 }
 
 /** The whole body as text, every read bounded; a body over maxBytes is refused by its
@@ -101,29 +112,8 @@ const SMALL_BODY = 64 * 1024
  * its ~40 µs (hack A/B, bench/cpu-breakdown.ts). The whole body must arrive within idle_timeout
  * (and before the deadline): for a few KiB sent at once, a longer silence is a stall either way.
  */
-async function readSmallBody(res: Response, b: BodyBounds): Promise<string> {
-  const left = b.deadline - performance.now()
-  const byDeadline = left <= b.idleMs
-  let timedOut = false
-  let timer: ReturnType<typeof setTimeout> | undefined
-  const text = res.text()
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
-      timedOut = true
-      b.abort(byDeadline ? 'request timeout' : 'idle')
-      reject(timeoutError(b, byDeadline))
-    }, Math.max(0, Math.min(b.idleMs, left)))
-  })
-  try {
-    return await Promise.race([text, timeout])
-  } catch (err) {
-    // the loser must not surface as an unhandled rejection
-    text.catch(() => {})
-    if (timedOut || err instanceof GatewayError) throw err instanceof GatewayError ? err : timeoutError(b, byDeadline)
-    throw badBodyError(b.providerName, err)
-  } finally {
-    clearTimeout(timer)
-  }
+function readSmallBody(res: Response, b: BodyBounds): Promise<string> {
+  return withinBounds(res.text(), b)
 }
 
 /** The body as a stream whose reads are bounded; `onFail` hears why it was cut (once). */

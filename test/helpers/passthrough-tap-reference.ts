@@ -1,28 +1,15 @@
 // The pass-through tap as it was before it read bytes (string decode of every chunk, SSE parse of
-// every read that held usage or an error), kept verbatim as the reference the byte-level tap in
+// every read that held usage or an error), kept as the reference the byte-level tap in
 // src/proxy/passthrough-tap.ts must match (test/unit/proxy/passthrough-tap-bytes.test.ts) and is
-// measured against (bench/passthrough-tap.ts). Not used by the product.
+// measured against (bench/passthrough-tap.ts). What an event tells the ledger (observe) is shared
+// with the product: the tap's reading of the bytes is what is compared. Not used by the product.
 import type { CanonEvent } from '../../src/canonical/event'
-import { mergeUsage } from '../../src/canonical/usage'
 import type { Dialect } from '../../src/dialects/dialect'
 import { formatSse, SseParser, type SseFrame } from '../../src/framing/sse'
-import type { OpeningTranslator, StreamError, StreamObservation } from '../../src/proxy/translate-stream'
-import { deferCount, DeliveredOutput } from '../../src/tokens/delivered-output'
+import { newObservation, observe, toBytes, type OpeningTranslator, type StreamError } from '../../src/proxy/translate-stream'
+import { deferCount } from '../../src/tokens/delivered-output'
 
-const encoder = new TextEncoder()
 const STREAM = { stream: true }
-const toBytes = (s: string) => (s.length ? encoder.encode(s) : undefined)
-const newObservation = (): StreamObservation & { delivered: DeliveredOutput } => ({ usage: { inputTokens: 0, outputTokens: 0 }, delivered: new DeliveredOutput() })
-
-function observe(obs: StreamObservation, ev: CanonEvent): void {
-  if (ev.type === 'text_delta' || ev.type === 'reasoning_delta') obs.delivered?.add(ev.text)
-  else if (ev.type === 'tool_args_delta') obs.delivered?.add(ev.json)
-  else if (ev.type === 'usage') mergeUsage(obs.usage, ev.usage)
-  else if (ev.type === 'start') {
-    if (ev.usage) mergeUsage(obs.usage, ev.usage)
-  } else if (ev.type === 'finish') obs.finish = ev.finish
-  else if (ev.type === 'error') obs.error = { status: ev.status, kind: ev.kind, message: ev.message }
-}
 
 /** A pass-through stream keeps its first events as they came (never decoded on the way): they are
  *  decoded only if the stream ends without usage, and what they delivered per event scales to

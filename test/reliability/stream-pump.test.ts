@@ -5,7 +5,8 @@ import { expect, test } from 'bun:test'
 import { DIALECTS } from '../../src/dialects'
 import { parseSseText } from '../../src/framing/sse'
 import { pumpStream, SSE_PING, type PumpOutcome } from '../../src/proxy/stream-pump'
-import { passthroughStream, translatingStream, type ChunkTranslator } from '../../src/proxy/translate-stream'
+import { passthroughStream } from '../../src/proxy/passthrough-tap'
+import { translatingStream, type ChunkTranslator } from '../../src/proxy/translate-stream'
 
 const enc = new TextEncoder()
 const chat = DIALECTS['openai-chat']

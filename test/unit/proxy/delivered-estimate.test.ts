@@ -5,7 +5,7 @@ import { expect, test } from 'bun:test'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { DIALECTS } from '../../../src/dialects'
-import { passthroughStream } from '../../../src/proxy/translate-stream'
+import { passthroughStream } from '../../../src/proxy/passthrough-tap'
 
 const enc = new TextEncoder()
 const lines = readFileSync(join(import.meta.dir, '../../fixtures/openai-chat/text-usage-obfuscation.chunks.txt'), 'utf8').split('\n').filter((l) => l.trim())

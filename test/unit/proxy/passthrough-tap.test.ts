@@ -6,7 +6,8 @@ import { describe, expect, test } from 'bun:test'
 import { DIALECTS, dialectEntry } from '../../../src/dialects'
 import type { DialectName } from '../../../src/dialects/dialect'
 import { isUsageOnlyChunk } from '../../../src/dialects/openai-chat/stream-usage'
-import { filteredPassthroughStream, passthroughStream, type StreamObservation } from '../../../src/proxy/translate-stream'
+import { filteredPassthroughStream, passthroughStream } from '../../../src/proxy/passthrough-tap'
+import type { StreamObservation } from '../../../src/proxy/translate-stream'
 
 import { fixtureWire as wire } from '../../helpers/fixtures'
 
